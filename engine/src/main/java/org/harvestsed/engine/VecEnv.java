@@ -1,0 +1,231 @@
+package org.harvestsed.engine;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import org.harvestsed.engine.config.ConfigException;
+import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.sim.Backend;
+import org.harvestsed.engine.sim.JavaBackend;
+import org.harvestsed.engine.sim.RoundMetrics;
+import org.harvestsed.engine.state.Buf;
+import org.harvestsed.engine.state.EnvState;
+import org.harvestsed.engine.state.Layout;
+
+/**
+ * E envs of one spec stepped together: the API the trainer, the CLI and the benchmarks use.
+ * <pre>
+ *   VecEnv env = VecEnv.create(spec, envs, "java", 0);
+ *   env.reset(seed);
+ *   env.actions().put(...);            // [env, player] action ids
+ *   env.step();                         // obs(), scalars(), rewards(), dones() now hold the new step
+ *   if (env.periodStartsNext()) env.setRates(e, levels...);
+ * </pre>
+ * The returned buffers are views of the engine's own buffers (no copies), valid until the next step.
+ */
+public final class VecEnv implements AutoCloseable {
+  private static final String[] ACTION_NAMES = {"NOOP", "FORWARD", "BACKWARD", "STEP_LEFT", "STEP_RIGHT",
+      "TURN_LEFT", "TURN_RIGHT", "ZAP"};
+
+  private final EnvSpec spec;
+  private final Backend backend;
+  private final EnvState state;
+  private final IntBuffer actions;
+  private final int envs, players;
+  private float cap = 1f;
+  private int roundsSeen;
+  private boolean roundEnded;
+  private boolean wasReset;
+
+  private VecEnv(EnvSpec spec, Backend backend) {
+    this.spec = spec;
+    this.backend = backend;
+    this.state = backend.state();
+    this.actions = state.ints(Buf.ACTIONS);
+    this.envs = state.envs;
+    this.players = spec.players();
+  }
+
+  /** @param threads java backend worker threads, 0 = one per core */
+  public static VecEnv create(EnvSpec spec, int envs, String backend, int threads) {
+    if (envs < 1) throw new ConfigException("envs: " + envs + " must be at least 1");
+    Layout layout = new Layout(spec);
+    return switch (backend) {
+      case "java" -> new VecEnv(spec, new JavaBackend(layout, envs, threads));
+      case "opencl" -> throw new ConfigException("backend 'opencl' is not available in this build yet; use --backend java");
+      default -> throw new ConfigException("backend '" + backend + "' is unknown; allowed: java, opencl");
+    };
+  }
+
+  public EnvSpec spec() {
+    return spec;
+  }
+
+  public int envs() {
+    return envs;
+  }
+
+  public int players() {
+    return players;
+  }
+
+  public String backendName() {
+    return backend.name();
+  }
+
+  public EnvState state() {
+    return state;
+  }
+
+  /** Resets every env (types, round 0, a new episode) under {@code seed}. */
+  public void reset(long seed) {
+    backend.reset(seed);
+    roundsSeen = 0;
+    roundEnded = false;
+    wasReset = true;
+  }
+
+  /** The annealing cap on every rate from the next period start on (GAME.md section 8). */
+  public void setCap(float cap) {
+    if (!(cap >= 0f && cap <= 1f)) throw new IllegalArgumentException("cap " + cap + " is outside [0, 1]");
+    this.cap = cap;
+  }
+
+  public float cap() {
+    return cap;
+  }
+
+  /**
+   * The principal's choice for env {@code e}: one level per bracket, taking effect at the next
+   * period start (rate = level / (L - 1), then the divergence limit and the cap).
+   */
+  public void setRates(int e, int... levels) {
+    if (e < 0 || e >= envs) throw new IllegalArgumentException("env " + e + " does not exist; envs are 0.." + (envs - 1));
+    int b = spec.brackets();
+    if (levels.length != b) {
+      throw new IllegalArgumentException("setRates needs " + b + " levels (one per bracket), got " + levels.length);
+    }
+    for (int k = 0; k < b; k++) {
+      if (levels[k] < 0 || levels[k] >= spec.rateLevels()) {
+        throw new IllegalArgumentException("rate level " + levels[k] + " for bracket " + k + " of env " + e
+            + " is invalid: levels are 0.." + (spec.rateLevels() - 1) + " (rate = level / " + (spec.rateLevels() - 1) + ")");
+      }
+    }
+    IntBuffer pending = state.ints(Buf.PENDING_LEVELS);
+    for (int k = 0; k < b; k++) pending.put(e * b + k, levels[k]);
+  }
+
+  /** True when the next step starts a tax period (the principal's moment to act). */
+  public boolean periodStartsNext() {
+    return state.ints(Buf.T).get(0) % spec.taxPeriod() == 0;
+  }
+
+  /** The actions buffer [env, player] to fill before {@link #step()}. */
+  public IntBuffer actions() {
+    return actions;
+  }
+
+  /** Copies {@code a} ([env * players]) into the actions buffer, then steps. */
+  public void step(int[] a) {
+    if (a.length != envs * players) {
+      throw new IllegalArgumentException("actions has " + a.length + " entries; need envs x players = " + envs * players);
+    }
+    actions.put(0, a);
+    step();
+  }
+
+  /** One step of every env with the actions in {@link #actions()}; invalid ids are rejected first. */
+  public void step() {
+    requireReset();
+    int na = spec.actions();
+    for (int k = 0, total = envs * players; k < total; k++) {
+      int a = actions.get(k);
+      if (a < 0 || a >= na) throw invalidAction(k, a, na);
+    }
+    backend.step(false, cap);
+    afterStep();
+  }
+
+  /** One step in which every player acts uniformly at random (the POLICY stream of the seed). */
+  public void stepRandom() {
+    requireReset();
+    backend.step(true, cap);
+    afterStep();
+  }
+
+  private void requireReset() {
+    if (!wasReset) throw new IllegalStateException("call reset(seed) before step()");
+  }
+
+  private void afterStep() {
+    int done = backend.bookkeeper().completedRounds();
+    roundEnded = done != roundsSeen;
+    roundsSeen = done;
+  }
+
+  private IllegalArgumentException invalidAction(int k, int a, int na) {
+    StringBuilder ids = new StringBuilder();
+    for (int i = 0; i < na; i++) ids.append(i == 0 ? "" : ", ").append(i).append(' ').append(ACTION_NAMES[i]);
+    String hint = spec.zap() ? "" : "; 7 (ZAP) needs env.zap.enabled: true";
+    return new IllegalArgumentException("action " + a + " of player " + (k % players) + " in env " + (k / players)
+        + " is not a valid action id; valid ids: " + ids + hint);
+  }
+
+  /** Whether the last step completed a voting round. */
+  public boolean roundEnded() {
+    return roundEnded;
+  }
+
+  /** Rounds completed since reset. */
+  public int completedRounds() {
+    return roundsSeen;
+  }
+
+  /** Metrics of each env's last completed round (allocates; for round ends). */
+  public RoundMetrics[] lastRoundMetrics() {
+    if (roundsSeen == 0) throw new IllegalStateException("no round has completed yet");
+    RoundMetrics[] out = new RoundMetrics[envs];
+    for (int e = 0; e < envs; e++) out[e] = backend.bookkeeper().lastRound(e);
+    return out;
+  }
+
+  /** [env, player, rows, cols] window codes. */
+  public ByteBuffer obs() {
+    return state.bytes(Buf.OBS);
+  }
+
+  /** [env, player, F] float features. */
+  public FloatBuffer scalars() {
+    return state.floats(Buf.OBS_SCALARS);
+  }
+
+  /** [env, player] rewards of the last step. */
+  public FloatBuffer rewards() {
+    return state.floats(Buf.REWARD);
+  }
+
+  /** [env] 1 where the last step ended the episode (the env has auto-reset). */
+  public ByteBuffer dones() {
+    return state.bytes(Buf.DONE);
+  }
+
+  /** [env, player, rows, cols] last observation of the episode that ended (valid where done). */
+  public ByteBuffer finalObs() {
+    return state.bytes(Buf.FINAL_OBS);
+  }
+
+  /** [env, player, F] last scalar features of the episode that ended (valid where done). */
+  public FloatBuffer finalScalars() {
+    return state.floats(Buf.FINAL_SCALARS);
+  }
+
+  /** [env] the principal's reward for the period that ended on the last step (0 otherwise). */
+  public FloatBuffer principalRewards() {
+    return state.floats(Buf.PRINCIPAL_REWARD);
+  }
+
+  @Override
+  public void close() {
+    backend.close();
+  }
+}

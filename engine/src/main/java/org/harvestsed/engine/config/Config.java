@@ -1,0 +1,215 @@
+package org.harvestsed.engine.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.TreeSet;
+import org.harvestsed.engine.map.GameMap;
+import org.harvestsed.engine.map.Generated;
+import org.harvestsed.engine.map.Presets;
+
+/**
+ * A YAML experiment config: {@code env:} binds to {@link EnvSpec}, {@code run:} to
+ * {@link RunSettings}. Unknown keys and bad values are errors naming the key path and what is
+ * allowed. Every key is optional; the defaults are GAME.md's (and the preset's, for the map's
+ * regrowth rule).
+ */
+public record Config(EnvSpec env, RunSettings run) {
+
+  public static Config load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("config file " + file + " does not exist; pass an existing YAML file, e.g. configs/quickstart.yaml");
+    } catch (IOException e) {
+      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+    }
+    return parse(text, file.toString());
+  }
+
+  public static Config parse(String yaml, String source) {
+    JsonNode root;
+    try {
+      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
+    } catch (IOException e) {
+      throw new ConfigException(source + " is not valid YAML: " + e.getMessage());
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) root = new ObjectMapper().createObjectNode();
+    Section top = new Section("", root);
+    top.allow("env", "run");
+    return new Config(parseEnv(top.section("env")), parseRun(top.section("run")));
+  }
+
+  /** The defaults of GAME.md on the default map. */
+  public static Config defaults() {
+    return parse("{}", "defaults");
+  }
+
+  private static EnvSpec parseEnv(Section s) {
+    s.allow("map", "generated", "players", "view", "regrowth", "zap", "episode_length", "tax", "voting");
+    String mapName = s.string("map", "commons_harvest_open");
+    int players = s.integer("players", 7);
+    GameMap map;
+    Section gen = s.section("generated");
+    gen.allow("rows", "cols", "density", "seed");
+    if (mapName.equals("generated")) {
+      int rows = gen.integer("rows", 0);
+      int cols = gen.integer("cols", 0);
+      if ((rows == 0) != (cols == 0)) throw ConfigException.at("env.generated", "give both rows and cols, or neither (size from players)");
+      if (rows != 0 && (rows < 3 || cols < 3)) throw ConfigException.at("env.generated.rows", rows + "x" + cols + " is too small; need at least 3x3");
+      if ((long) rows * cols > 64L * 1024 * 1024) throw ConfigException.at("env.generated.rows", rows + "x" + cols + " is over 64M cells");
+      double density = gen.number("density", Generated.DEFAULT_DENSITY);
+      if (!(density >= 0 && density <= 1)) throw ConfigException.at("env.generated.density", density + " is outside [0, 1]");
+      map = Generated.build(rows, cols, players, density, gen.longValue("seed", 0));
+    } else {
+      if (!gen.isEmpty()) throw ConfigException.at("env.generated", "is only used with env.map: generated (map is " + mapName + ")");
+      map = Presets.byName(mapName);
+      if (map == null) throw ConfigException.at("env.map", "'" + mapName + "' is unknown; allowed: " + Presets.NAMES);
+    }
+    boolean ssd = mapName.equals("ssd_harvest");
+
+    Section view = s.section("view");
+    view.allow("ahead", "behind", "left", "right");
+    Section rg = s.section("regrowth");
+    rg.allow("probabilities", "radius_sq", "under_players");
+    float[] defaultP = ssd ? new float[] {0f, 0.005f, 0.02f, 0.05f} : new float[] {0f, 0.0025f, 0.005f, 0.025f};
+    Section zap = s.section("zap");
+    zap.allow("enabled", "length", "half_width", "removal_steps", "cooldown", "fire_cost", "hit_penalty");
+    Section tax = s.section("tax");
+    tax.allow("period", "brackets", "levels", "divergence_limit");
+    Section voting = s.section("voting");
+    voting.allow("round_periods", "social_choice", "objective");
+    return new EnvSpec(map, players,
+        view.integer("ahead", 9), view.integer("behind", 1), view.integer("left", 5), view.integer("right", 5),
+        rg.floats("probabilities", defaultP), rg.integer("radius_sq", ssd ? 2 : 4), rg.bool("under_players", !ssd),
+        zap.bool("enabled", false), zap.integer("length", 3), zap.integer("half_width", 1),
+        zap.integer("removal_steps", 4), zap.integer("cooldown", 2),
+        (float) zap.number("fire_cost", 0), (float) zap.number("hit_penalty", 0),
+        s.integer("episode_length", 1000), tax.integer("period", 50),
+        tax.floats("brackets", new float[] {0f, 10f, 20f}), tax.integer("levels", 11),
+        (float) tax.number("divergence_limit", Double.POSITIVE_INFINITY),
+        voting.integer("round_periods", 20),
+        voting.choice("social_choice", SocialChoice.class, SocialChoice.MEAN),
+        voting.choice("objective", Objective.class, Objective.PAPER));
+  }
+
+  private static RunSettings parseRun(Section s) {
+    s.allow("envs", "seed", "backend", "threads", "principal");
+    return new RunSettings(s.integer("envs", 16), s.longValue("seed", 1), s.string("backend", "java"),
+        s.integer("threads", 0), s.string("principal", "free_market"));
+  }
+
+  /** A mapping in the YAML with its key path, for messages. */
+  private record Section(String path, JsonNode node) {
+    Section {
+      if (node != null && !node.isMissingNode() && !node.isNull() && !node.isObject()) {
+        throw ConfigException.at(path.isEmpty() ? "(top level)" : path, "expected a mapping of keys, got " + describe(node));
+      }
+    }
+
+    boolean isEmpty() {
+      return node == null || node.isMissingNode() || node.isNull() || node.isEmpty();
+    }
+
+    String key(String k) {
+      return path.isEmpty() ? k : path + "." + k;
+    }
+
+    void allow(String... keys) {
+      if (isEmpty()) return;
+      Set<String> allowed = new TreeSet<>(Arrays.asList(keys));
+      for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+        String k = it.next();
+        if (!allowed.contains(k)) {
+          throw ConfigException.at(key(k), "unknown key; allowed keys" + (path.isEmpty() ? "" : " under " + path) + ": " + allowed);
+        }
+      }
+    }
+
+    JsonNode get(String k) {
+      if (isEmpty()) return null;
+      JsonNode v = node.get(k);
+      return v == null || v.isNull() ? null : v;
+    }
+
+    Section section(String k) {
+      return new Section(key(k), get(k));
+    }
+
+    int integer(String k, int def) {
+      JsonNode v = get(k);
+      if (v == null) return def;
+      if (!v.isIntegralNumber() || !v.canConvertToInt()) throw ConfigException.at(key(k), "expected an integer, got " + describe(v));
+      return v.intValue();
+    }
+
+    long longValue(String k, long def) {
+      JsonNode v = get(k);
+      if (v == null) return def;
+      if (!v.isIntegralNumber() || !v.canConvertToLong()) throw ConfigException.at(key(k), "expected an integer, got " + describe(v));
+      return v.longValue();
+    }
+
+    double number(String k, double def) {
+      JsonNode v = get(k);
+      if (v == null) return def;
+      if (v.isNumber()) return v.doubleValue();
+      if (v.isTextual()) { // YAML .inf / .nan arrive as text
+        String t = v.textValue().trim().toLowerCase(Locale.ROOT);
+        if (t.equals(".inf") || t.equals("+.inf") || t.equals("inf")) return Double.POSITIVE_INFINITY;
+      }
+      throw ConfigException.at(key(k), "expected a number, got " + describe(v));
+    }
+
+    boolean bool(String k, boolean def) {
+      JsonNode v = get(k);
+      if (v == null) return def;
+      if (!v.isBoolean()) throw ConfigException.at(key(k), "expected true or false, got " + describe(v));
+      return v.booleanValue();
+    }
+
+    String string(String k, String def) {
+      JsonNode v = get(k);
+      if (v == null) return def;
+      if (!v.isTextual()) throw ConfigException.at(key(k), "expected a string, got " + describe(v));
+      return v.textValue();
+    }
+
+    float[] floats(String k, float[] def) {
+      JsonNode v = get(k);
+      if (v == null) return def;
+      if (!v.isArray()) throw ConfigException.at(key(k), "expected a list of numbers, got " + describe(v));
+      float[] out = new float[v.size()];
+      for (int i = 0; i < out.length; i++) {
+        JsonNode e = v.get(i);
+        if (!e.isNumber()) throw ConfigException.at(key(k) + "[" + i + "]", "expected a number, got " + describe(e));
+        out[i] = e.floatValue();
+      }
+      return out;
+    }
+
+    <E extends Enum<E>> E choice(String k, Class<E> type, E def) {
+      String v = string(k, null);
+      if (v == null) return def;
+      for (E e : type.getEnumConstants()) {
+        if (e.name().equalsIgnoreCase(v)) return e;
+      }
+      List<String> allowed = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
+      throw ConfigException.at(key(k), "'" + v + "' is unknown; allowed: " + allowed);
+    }
+
+    private static String describe(JsonNode v) {
+      return v.isTextual() ? "\"" + v.textValue() + "\"" : v.toString();
+    }
+  }
+}

@@ -1,0 +1,36 @@
+package org.harvestsed.engine.config;
+
+/**
+ * How a run executes (not what the game is): the {@code run:} section of a config.
+ *
+ * @param envs      number of envs stepped together
+ * @param seed      the run seed: with the spec it fully determines a simulation
+ * @param backend   {@code java} (reference) or {@code opencl}
+ * @param threads   worker threads of the java backend; 0 = one per available core
+ * @param principal principal spec for simulate/trace: free_market, flat:x, fixed:a,b,c
+ */
+public record RunSettings(int envs, long seed, String backend, int threads, String principal) {
+  public static final java.util.List<String> BACKENDS = java.util.List.of("java", "opencl");
+
+  public RunSettings {
+    if (envs < 1) throw ConfigException.at("run.envs", envs + " must be at least 1");
+    if (!BACKENDS.contains(backend)) throw ConfigException.at("run.backend", "'" + backend + "' is unknown; allowed: " + BACKENDS);
+    if (threads < 0) throw ConfigException.at("run.threads", threads + " must be >= 0 (0 = one per core)");
+  }
+
+  public RunSettings withEnvs(int e) {
+    return new RunSettings(e, seed, backend, threads, principal);
+  }
+
+  public RunSettings withSeed(long s) {
+    return new RunSettings(envs, s, backend, threads, principal);
+  }
+
+  public RunSettings withBackend(String b) {
+    return new RunSettings(envs, seed, b, threads, principal);
+  }
+
+  public RunSettings withPrincipal(String p) {
+    return new RunSettings(envs, seed, backend, threads, p);
+  }
+}

@@ -1,0 +1,597 @@
+package org.harvestsed.engine.sim;
+
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.map.GameMap;
+import org.harvestsed.engine.rng.Philox;
+import org.harvestsed.engine.rng.Purpose;
+import org.harvestsed.engine.rng.Rng;
+import org.harvestsed.engine.state.Buf;
+import org.harvestsed.engine.state.EnvState;
+import org.harvestsed.engine.state.Layout;
+
+/**
+ * The reference backend: plain Java over the flat buffers, parallel over envs. It defines correct
+ * behaviour; every other backend must match it bit for bit. One step of one env runs the phases
+ * of GAME.md section 3 in this order (each a method of the same name):
+ * <ol>
+ *   <li>{@code periodStart}: pending rates take effect (cap, divergence limit);</li>
+ *   <li>{@code respawn} (zap on), {@code turns}, {@code moves} in the step's random order, {@code zaps};</li>
+ *   <li>{@code consumption};</li>
+ *   <li>{@code regrowth} (synchronous);</li>
+ *   <li>{@code observeWindows}: the egocentric windows of the new state, and for each player the
+ *       apples eaten by the others it sees (V_i), which the rewards need;</li>
+ *   <li>{@code rewards} with the period-end {@code taxes};</li>
+ *   <li>bookkeeping (incomes, principal reward, round end and vote), {@code observeScalars};</li>
+ *   <li>episode end: keep the final observation, {@code resetEpisode}, observe again.</li>
+ * </ol>
+ * Rendering the windows before the rewards is equivalent to GAME.md's order: the windows depend
+ * only on the grid and positions, which nothing after regrowth changes.
+ */
+public final class JavaBackend implements Backend {
+  static final byte NEW_APPLE = 4; // regrowth's mark between its decide and apply passes
+
+  private final EnvSpec spec;
+  private final Layout l;
+  private final EnvState state;
+  private final Bookkeeper book;
+  private final EnvParallel par;
+  private final Worker[] workers;
+  private final int n, cells, brackets, view, scalars;
+  private final float[] prob;
+  private final float[] cutoffs;
+  private final ByteBuffer grid, obs, done, finalObs;
+  private final IntBuffer occ, pos, dir, cooldown, removed, zapFlags, eaten, nearby, income, roundApples, order,
+      pending, t, tick, actions;
+  private final FloatBuffer sigma, beta, rates, tax, lump, rExt, rInt, eta, revenue, obsScalars, reward,
+      finalScalars, principalReward;
+  private long seed;
+  private int k0, k1;
+  private boolean randomActions;
+  private float cap = 1f;
+  private final EnvParallel.RangeTask stepTask = this::stepRange;
+  private final EnvParallel.RangeTask resetTask = this::resetRange;
+
+  /** Per-thread scratch. */
+  private static final class Worker {
+    final int[] block = new int[4];
+    final Bookkeeper.Scratch book;
+
+    Worker(Layout l) {
+      book = new Bookkeeper.Scratch(l);
+    }
+  }
+
+  public JavaBackend(Layout layout, int envs, int threads) {
+    this.l = layout;
+    this.spec = layout.spec;
+    this.state = new EnvState(layout, envs);
+    this.book = new Bookkeeper(state);
+    int th = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
+    this.par = new EnvParallel(Math.min(th, envs));
+    this.workers = new Worker[par.threads()];
+    for (int w = 0; w < workers.length; w++) workers[w] = new Worker(layout);
+    n = layout.players;
+    cells = layout.cells;
+    brackets = spec.brackets();
+    view = spec.obsCells();
+    scalars = spec.scalars();
+    prob = spec.regrowthProb();
+    cutoffs = spec.bracketCutoffs();
+    grid = state.bytes(Buf.GRID);
+    obs = state.bytes(Buf.OBS);
+    done = state.bytes(Buf.DONE);
+    finalObs = state.bytes(Buf.FINAL_OBS);
+    occ = state.ints(Buf.OCC);
+    pos = state.ints(Buf.POS);
+    dir = state.ints(Buf.DIR);
+    cooldown = state.ints(Buf.COOLDOWN);
+    removed = state.ints(Buf.REMOVED);
+    zapFlags = state.ints(Buf.ZAP_FLAGS);
+    eaten = state.ints(Buf.EATEN);
+    nearby = state.ints(Buf.NEARBY);
+    income = state.ints(Buf.PERIOD_INCOME);
+    roundApples = state.ints(Buf.ROUND_APPLES);
+    order = state.ints(Buf.ORDER);
+    pending = state.ints(Buf.PENDING_LEVELS);
+    t = state.ints(Buf.T);
+    tick = state.ints(Buf.TICK);
+    actions = state.ints(Buf.ACTIONS);
+    sigma = state.floats(Buf.SIGMA);
+    beta = state.floats(Buf.BETA);
+    rates = state.floats(Buf.RATES);
+    tax = state.floats(Buf.TAX);
+    lump = state.floats(Buf.LUMP);
+    rExt = state.floats(Buf.R_EXT);
+    rInt = state.floats(Buf.R_INT);
+    eta = state.floats(Buf.ETA);
+    revenue = state.floats(Buf.REVENUE);
+    obsScalars = state.floats(Buf.OBS_SCALARS);
+    reward = state.floats(Buf.REWARD);
+    finalScalars = state.floats(Buf.FINAL_SCALARS);
+    principalReward = state.floats(Buf.PRINCIPAL_REWARD);
+  }
+
+  @Override
+  public String name() {
+    return "java";
+  }
+
+  @Override
+  public EnvState state() {
+    return state;
+  }
+
+  @Override
+  public Bookkeeper bookkeeper() {
+    return book;
+  }
+
+  @Override
+  public void reset(long seed) {
+    this.seed = seed;
+    this.k0 = Rng.k0(seed);
+    this.k1 = Rng.k1(seed);
+    book.setSeed(seed);
+    par.run(state.envs, resetTask);
+  }
+
+  @Override
+  public void step(boolean randomActions, float cap) {
+    this.randomActions = randomActions;
+    this.cap = cap;
+    par.run(state.envs, stepTask);
+  }
+
+  @Override
+  public void close() {
+    par.close();
+  }
+
+  private void resetRange(int worker, int from, int to) {
+    Worker w = workers[worker];
+    for (int e = from; e < to; e++) resetEnv(e, w);
+  }
+
+  private void stepRange(int worker, int from, int to) {
+    Worker w = workers[worker];
+    for (int e = from; e < to; e++) stepEnv(e, w);
+  }
+
+  // ------------------------------------------------------------------ reset
+
+  /** Full reset of env e: types (drawn once per env), rates 0, round 0, a fresh episode. */
+  void resetEnv(int e, Worker w) {
+    int pb = e * n;
+    for (int i = 0; i < n; i++) {
+      Philox.block(i, 0, e, Purpose.TYPES.code, k0, k1, w.block);
+      sigma.put(pb + i, Philox.uniform(w.block[0]));
+      beta.put(pb + i, Philox.uniform(w.block[1]));
+    }
+    for (int b = 0; b < brackets; b++) {
+      pending.put(e * brackets + b, 0);
+      rates.put(e * brackets + b, 0f);
+    }
+    tick.put(e, 0);
+    principalReward.put(e, 0f);
+    done.put(e, (byte) 0);
+    book.startRound(e, 0, w.book);
+    resetEpisode(e, 0, w);
+    for (int i = 0; i < n; i++) {
+      tax.put(pb + i, 0f);
+      lump.put(pb + i, 0f);
+      rExt.put(pb + i, 0f);
+      rInt.put(pb + i, 0f);
+      reward.put(pb + i, 0f);
+      actions.put(pb + i, 0);
+    }
+    observeWindows(e);
+    observeScalars(e);
+  }
+
+  /** A new episode in env e: full apple map, every player on a random free spawn point. */
+  void resetEpisode(int e, int tk, Worker w) {
+    int g = e * cells;
+    l.writeInitialGrid(grid, g);
+    for (int c = 0; c < cells; c++) occ.put(g + c, -1);
+    int pb = e * n;
+    for (int i = 0; i < n; i++) {
+      pos.put(pb + i, -1);
+      cooldown.put(pb + i, 0);
+      removed.put(pb + i, 0);
+      zapFlags.put(pb + i, 0);
+      eaten.put(pb + i, 0);
+      income.put(pb + i, 0);
+    }
+    for (int i = 0; i < n; i++) placeOnFreeSpawn(e, i, tk, Purpose.SPAWN, w);
+    t.put(e, 0);
+  }
+
+  /**
+   * Puts player i on a uniformly random free spawn point by rejection: attempt a draws block
+   * (i, tick, e, purpose | a << 8); word 0 picks the spawn point, word 1 >>> 30 the orientation.
+   * Returns false (player stays off the map) if no spawn point is free.
+   */
+  boolean placeOnFreeSpawn(int e, int i, int tk, Purpose p, Worker w) {
+    int g = e * cells;
+    int[] sp = l.spawns;
+    boolean anyFree = false;
+    for (int s : sp) {
+      if (occ.get(g + s) < 0) {
+        anyFree = true;
+        break;
+      }
+    }
+    if (!anyFree) return false;
+    for (int a = 0; ; a++) {
+      Philox.block(i, tk, e, p.code | (a << 8), k0, k1, w.block);
+      int cell = sp[Philox.below(w.block[0], sp.length)];
+      if (occ.get(g + cell) < 0) {
+        occ.put(g + cell, i);
+        pos.put(e * n + i, cell);
+        dir.put(e * n + i, w.block[1] >>> 30);
+        return true;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ step
+
+  void stepEnv(int e, Worker w) {
+    final int t0 = t.get(e);
+    final int tk = tick.get(e);
+    final int pb = e * n;
+    if (randomActions) drawRandomActions(e, tk, w);
+    if (t0 % spec.taxPeriod() == 0) {
+      periodStart(e);
+      book.periodStart(e);
+    }
+    if (spec.zap()) respawn(e, tk, w);
+    turns(e);
+    moves(e, tk, w);
+    if (spec.zap()) zaps(e);
+    consumption(e);
+    regrowth(e, tk, w);
+    observeWindows(e);
+    boolean periodEnd = (t0 + 1) % spec.taxPeriod() == 0;
+    for (int i = 0; i < n; i++) {
+      int a = eaten.get(pb + i);
+      income.put(pb + i, income.get(pb + i) + a);
+      roundApples.put(pb + i, roundApples.get(pb + i) + a);
+    }
+    if (periodEnd) taxes(e);
+    else for (int i = 0; i < n; i++) {
+      tax.put(pb + i, 0f);
+      lump.put(pb + i, 0f);
+    }
+    rewards(e);
+    // bookkeeping
+    t.put(e, t0 + 1);
+    tick.put(e, tk + 1);
+    if (periodEnd) {
+      book.periodEnd(e, w.book);
+      for (int i = 0; i < n; i++) income.put(pb + i, 0);
+    } else {
+      principalReward.put(e, 0f);
+    }
+    if ((tk + 1) % spec.roundSteps() == 0) book.roundEnd(e, (tk + 1) / spec.roundSteps(), w.book);
+    observeScalars(e);
+    if (t0 + 1 == spec.episodeLength()) {
+      done.put(e, (byte) 1);
+      int ob = e * n * view;
+      for (int k = 0; k < n * view; k++) finalObs.put(ob + k, obs.get(ob + k));
+      int sb = e * n * scalars;
+      for (int k = 0; k < n * scalars; k++) finalScalars.put(sb + k, obsScalars.get(sb + k));
+      resetEpisode(e, tk + 1, w);
+      observeWindows(e);
+      observeScalars(e);
+    } else {
+      done.put(e, (byte) 0);
+    }
+  }
+
+  void drawRandomActions(int e, int tk, Worker w) {
+    int na = spec.actions();
+    for (int i = 0; i < n; i++) {
+      if ((i & 3) == 0) Philox.block(i >>> 2, tk, e, Purpose.POLICY.code, k0, k1, w.block);
+      actions.put(e * n + i, Philox.below(w.block[i & 3], na));
+    }
+  }
+
+  /**
+   * The principal's pending levels take effect: rate = level / (L - 1), clamped to within the
+   * divergence limit of the rate in force (old - delta, old + delta), then capped: min(rate, cap).
+   */
+  void periodStart(int e) {
+    float delta = spec.divergenceLimit();
+    for (int b = 0; b < brackets; b++) {
+      int k = e * brackets + b;
+      float r = spec.rateOfLevel(pending.get(k));
+      if (delta != Float.POSITIVE_INFINITY) {
+        float old = rates.get(k);
+        float lo = old - delta;
+        float hi = old + delta;
+        if (r < lo) r = lo;
+        if (r > hi) r = hi;
+      }
+      if (r > cap) r = cap;
+      rates.put(k, r);
+    }
+  }
+
+  /**
+   * Removed players count down; at 0 they respawn on a free spawn point (RESPAWN stream), or
+   * wait one more step if none is free. Also clears the step's zap flags.
+   */
+  void respawn(int e, int tk, Worker w) {
+    int pb = e * n;
+    for (int i = 0; i < n; i++) {
+      zapFlags.put(pb + i, 0);
+      int r = removed.get(pb + i);
+      if (r > 0) {
+        r--;
+        removed.put(pb + i, r);
+        if (r == 0 && !placeOnFreeSpawn(e, i, tk, Purpose.RESPAWN, w)) removed.put(pb + i, 1);
+      }
+    }
+  }
+
+  /** TURN_LEFT: o = (o + 3) mod 4; TURN_RIGHT: o = (o + 1) mod 4. Removed players do nothing. */
+  void turns(int e) {
+    int pb = e * n;
+    for (int i = 0; i < n; i++) {
+      if (pos.get(pb + i) < 0) continue;
+      int a = actions.get(pb + i);
+      if (a == EnvSpec.TURN_LEFT) dir.put(pb + i, (dir.get(pb + i) + 3) & 3);
+      else if (a == EnvSpec.TURN_RIGHT) dir.put(pb + i, (dir.get(pb + i) + 1) & 3);
+    }
+  }
+
+  /**
+   * The step's move order: Fisher-Yates over 0..n-1, for i = n-1 down to 1 swap order[i] with
+   * order[j], j = below(value i of the MOVE_ORDER stream, i + 1).
+   */
+  void moveOrder(int e, int tk, Worker w) {
+    int pb = e * n;
+    for (int i = 0; i < n; i++) order.put(pb + i, i);
+    int cached = -1;
+    for (int i = n - 1; i >= 1; i--) {
+      if ((i >>> 2) != cached) {
+        cached = i >>> 2;
+        Philox.block(cached, tk, e, Purpose.MOVE_ORDER.code, k0, k1, w.block);
+      }
+      int j = Philox.below(w.block[i & 3], i + 1);
+      int tmp = order.get(pb + i);
+      order.put(pb + i, order.get(pb + j));
+      order.put(pb + j, tmp);
+    }
+  }
+
+  /**
+   * Moves, sequentially in the step's order: FORWARD along o, BACKWARD o+2, STEP_LEFT o+3,
+   * STEP_RIGHT o+1; the player moves iff the target is not WALL (outside the map reads as WALL)
+   * and no player stands there at that moment.
+   */
+  void moves(int e, int tk, Worker w) {
+    moveOrder(e, tk, w);
+    int pb = e * n;
+    int g = e * cells;
+    for (int k = 0; k < n; k++) {
+      int i = order.get(pb + k);
+      int p = pos.get(pb + i);
+      if (p < 0) continue;
+      int a = actions.get(pb + i);
+      if (a < EnvSpec.FORWARD || a > EnvSpec.STEP_RIGHT) continue;
+      int o = dir.get(pb + i);
+      int md = switch (a) {
+        case EnvSpec.FORWARD -> o;
+        case EnvSpec.BACKWARD -> (o + 2) & 3;
+        case EnvSpec.STEP_LEFT -> (o + 3) & 3;
+        default -> (o + 1) & 3;
+      };
+      int q = p + l.fwdStep[md];
+      if (grid.get(g + q) != GameMap.WALL && occ.get(g + q) < 0) {
+        occ.put(g + p, -1);
+        occ.put(g + q, i);
+        pos.put(pb + i, q);
+      }
+    }
+  }
+
+  /**
+   * Zaps, simultaneous on the post-move positions. A player on the map whose cooldown is 0 and
+   * whose action is ZAP fires (cooldown := zap.cooldown); otherwise a positive cooldown counts
+   * down. The beam covers lanes l = -w..w; along each lane, cells f = 1..length ahead until the
+   * first WALL; every other player in it is hit. Hit players leave the map for removal_steps.
+   */
+  void zaps(int e) {
+    int pb = e * n;
+    int g = e * cells;
+    int hw = spec.zapHalfWidth();
+    int len = spec.zapLength();
+    for (int i = 0; i < n; i++) {
+      int p = pos.get(pb + i);
+      if (p < 0) continue;
+      int cd = cooldown.get(pb + i);
+      if (cd > 0) {
+        cooldown.put(pb + i, cd - 1);
+        continue;
+      }
+      if (actions.get(pb + i) != EnvSpec.ZAP) continue;
+      cooldown.put(pb + i, spec.zapCooldown());
+      zapFlags.put(pb + i, zapFlags.get(pb + i) | 1);
+      int o = dir.get(pb + i);
+      int fs = l.fwdStep[o];
+      int rs = l.rightStep[o];
+      for (int lane = -hw; lane <= hw; lane++) {
+        for (int f = 1; f <= len; f++) {
+          int q = p + f * fs + lane * rs;
+          if (grid.get(g + q) == GameMap.WALL) break;
+          int j = occ.get(g + q);
+          if (j >= 0 && j != i) zapFlags.put(pb + j, zapFlags.get(pb + j) | 2);
+        }
+      }
+    }
+    for (int j = 0; j < n; j++) {
+      if ((zapFlags.get(pb + j) & 2) != 0) {
+        int p = pos.get(pb + j);
+        occ.put(g + p, -1);
+        pos.put(pb + j, -1);
+        removed.put(pb + j, spec.zapRemoval());
+      }
+    }
+  }
+
+  /** Each player on the map standing on an APPLE eats it: the cell becomes EMPTY, a_i = 1. */
+  void consumption(int e) {
+    int pb = e * n;
+    int g = e * cells;
+    for (int i = 0; i < n; i++) {
+      int p = pos.get(pb + i);
+      int a = 0;
+      if (p >= 0 && grid.get(g + p) == GameMap.APPLE) {
+        grid.put(g + p, GameMap.EMPTY);
+        a = 1;
+      }
+      eaten.put(pb + i, a);
+    }
+  }
+
+  /**
+   * Synchronous regrowth: every EMPTY apple site (not under a player unless regrow_under_players)
+   * with k apples in its neighbourhood, read from the post-consumption grid, becomes APPLE iff
+   * u &lt; P[min(k, len-1)], u = uniform(value s of the REGROWTH stream) for site s. P[0] = 0, so
+   * k = 0 never regrows (no draw is made). Decisions are marked first and applied after, so the
+   * result does not depend on site order.
+   */
+  void regrowth(int e, int tk, Worker w) {
+    int g = e * cells;
+    int[] sites = l.sites;
+    int[] nb = l.neighbourhood;
+    int kmax = prob.length - 1;
+    boolean under = spec.regrowUnderPlayers();
+    int cached = -1;
+    boolean any = false;
+    for (int s = 0; s < sites.length; s++) {
+      int q = g + sites[s];
+      if (grid.get(q) != GameMap.EMPTY) continue;
+      if (!under && occ.get(q) >= 0) continue;
+      int k = 0;
+      for (int d = 0; d < nb.length && k < kmax; d++) if (grid.get(q + nb[d]) == GameMap.APPLE) k++;
+      if (k == 0) continue;
+      if ((s >>> 2) != cached) {
+        cached = s >>> 2;
+        Philox.block(cached, tk, e, Purpose.REGROWTH.code, k0, k1, w.block);
+      }
+      if (Philox.uniform(w.block[s & 3]) < prob[k]) {
+        grid.put(q, NEW_APPLE);
+        any = true;
+      }
+    }
+    if (!any) return;
+    for (int site : sites) if (grid.get(g + site) == NEW_APPLE) grid.put(g + site, GameMap.APPLE);
+  }
+
+  /**
+   * Egocentric windows: window cell (r, c) shows world cell pos + (ahead - r) fwd + (c - left) right;
+   * codes 0 EMPTY, 1 WALL or outside, 2 APPLE, 3 another player (hiding what is under it). The
+   * observer's own cell shows the grid under it. A removed player sees all 1 (nothing).
+   * Also sums, for each player, a_j over the other players j in its window (NEARBY).
+   */
+  void observeWindows(int e) {
+    int pb = e * n;
+    int g = e * cells;
+    int rows = spec.obsRows();
+    int cols = spec.obsCols();
+    for (int i = 0; i < n; i++) {
+      int ob = (pb + i) * view;
+      int p = pos.get(pb + i);
+      if (p < 0) {
+        for (int k = 0; k < view; k++) obs.put(ob + k, GameMap.WALL);
+        nearby.put(pb + i, 0);
+        continue;
+      }
+      int o = dir.get(pb + i);
+      int fs = l.fwdStep[o];
+      int rs = l.rightStep[o];
+      int rowStart = g + p + spec.viewAhead() * fs - spec.viewLeft() * rs;
+      int sum = 0;
+      int k = ob;
+      for (int r = 0; r < rows; r++) {
+        int q = rowStart - r * fs;
+        for (int c = 0; c < cols; c++) {
+          int j = occ.get(q);
+          byte code;
+          if (j >= 0 && j != i) {
+            code = 3;
+            sum += eaten.get(pb + j);
+          } else {
+            code = grid.get(q);
+          }
+          obs.put(k++, code);
+          q += rs;
+        }
+      }
+      nearby.put(pb + i, sum);
+    }
+  }
+
+  /** Float features: sigma, beta, rates[B], (t mod period) / period, period income, eta. */
+  void observeScalars(int e) {
+    int pb = e * n;
+    float frac = (float) (t.get(e) % spec.taxPeriod()) / (float) spec.taxPeriod();
+    float et = eta.get(e);
+    for (int i = 0; i < n; i++) {
+      int k = (pb + i) * scalars;
+      obsScalars.put(k, sigma.get(pb + i));
+      obsScalars.put(k + 1, beta.get(pb + i));
+      for (int b = 0; b < brackets; b++) obsScalars.put(k + 2 + b, rates.get(e * brackets + b));
+      obsScalars.put(k + 2 + brackets, frac);
+      obsScalars.put(k + 3 + brackets, (float) income.get(pb + i));
+      obsScalars.put(k + 4 + brackets, et);
+    }
+  }
+
+  /**
+   * Period-end taxes: tax_i = T(w_i); sumT in player order; lump_i = sumT / n - tax_i; the round's
+   * revenue grows by sumT.
+   */
+  void taxes(int e) {
+    int pb = e * n;
+    float sum = 0f;
+    for (int i = 0; i < n; i++) {
+      float ti = Taxes.tax((float) income.get(pb + i), cutoffs, rates, e * brackets);
+      tax.put(pb + i, ti);
+      sum = sum + ti;
+    }
+    float mean = sum / (float) n;
+    for (int i = 0; i < n; i++) lump.put(pb + i, mean - tax.get(pb + i));
+    revenue.put(e, revenue.get(e) + sum);
+  }
+
+  /**
+   * r_int = sigma a + (1 - sigma) nearby; r_ext = a (+ lump at a period end) (- fire cost if it
+   * fired) (- hit penalty if hit); r = beta r_ext + (1 - beta) r_int.
+   */
+  void rewards(int e) {
+    int pb = e * n;
+    boolean zap = spec.zap();
+    for (int i = 0; i < n; i++) {
+      float a = (float) eaten.get(pb + i);
+      float s = sigma.get(pb + i);
+      float b = beta.get(pb + i);
+      float ri = s * a + (1f - s) * (float) nearby.get(pb + i);
+      float re = a + lump.get(pb + i);
+      if (zap) {
+        int f = zapFlags.get(pb + i);
+        if ((f & 1) != 0) re = re - spec.zapFireCost();
+        if ((f & 2) != 0) re = re - spec.zapHitPenalty();
+      }
+      rInt.put(pb + i, ri);
+      rExt.put(pb + i, re);
+      reward.put(pb + i, b * re + (1f - b) * ri);
+    }
+  }
+}

@@ -1,0 +1,111 @@
+package org.harvestsed.engine.state;
+
+/**
+ * Every buffer of the engine, with its element type and shape. All are flat, structure of
+ * arrays, env-major, allocated once off-heap in native byte order (so OpenCL and DJL can use
+ * them without a copy). {@code C} = padded cells of {@link Layout}, {@code N} = players,
+ * {@code B} = brackets, {@code V} = view rows x cols, {@code F} = scalar features.
+ */
+public enum Buf {
+  // ---- env state (the env owns it) ----
+  /** [env, C] byte: EMPTY 0, WALL 1, APPLE 2 (players are not drawn). */
+  GRID(Type.BYTE, Dim.CELLS),
+  /** [env, C] int: index of the player on the cell, -1 if none. */
+  OCC(Type.INT, Dim.CELLS),
+  /** [env, N] int: padded cell of each player, -1 while removed. */
+  POS(Type.INT, Dim.PLAYERS),
+  /** [env, N] int: orientation N=0 E=1 S=2 W=3. */
+  DIR(Type.INT, Dim.PLAYERS),
+  /** [env, N] int: steps during which ZAP is still ignored. */
+  COOLDOWN(Type.INT, Dim.PLAYERS),
+  /** [env, N] int: steps left off the map (0 = on the map). */
+  REMOVED(Type.INT, Dim.PLAYERS),
+  /** [env, N] int: bit 0 fired this step, bit 1 hit this step. */
+  ZAP_FLAGS(Type.INT, Dim.PLAYERS),
+  /** [env, N] int: a_i, apples eaten this step (0 or 1). */
+  EATEN(Type.INT, Dim.PLAYERS),
+  /** [env, N] int: sum of a_j over the other players j in i's window this step. */
+  NEARBY(Type.INT, Dim.PLAYERS),
+  /** [env, N] int: pre-tax apple income so far this period (w_i). */
+  PERIOD_INCOME(Type.INT, Dim.PLAYERS),
+  /** [env, N] int: apples collected so far this round (A_i). */
+  ROUND_APPLES(Type.INT, Dim.PLAYERS),
+  /** [env, N] float: selfishness sigma_i. */
+  SIGMA(Type.FLOAT, Dim.PLAYERS),
+  /** [env, N] float: trust beta_i. */
+  BETA(Type.FLOAT, Dim.PLAYERS),
+  /** [env, N] int: scratch for the step's move order. */
+  ORDER(Type.INT, Dim.PLAYERS),
+  /** [env, B] int: rate levels the principal chose for the next period. */
+  PENDING_LEVELS(Type.INT, Dim.BRACKETS),
+  /** [env, B] float: effective rates in force (after cap and divergence limit). */
+  RATES(Type.FLOAT, Dim.BRACKETS),
+  /** [env, N] float: T(w_i) at a period's last step, else 0. */
+  TAX(Type.FLOAT, Dim.PLAYERS),
+  /** [env, N] float: redistribution lump at a period's last step, else 0. */
+  LUMP(Type.FLOAT, Dim.PLAYERS),
+  /** [env, N] float: extrinsic reward. */
+  R_EXT(Type.FLOAT, Dim.PLAYERS),
+  /** [env, N] float: intrinsic reward. */
+  R_INT(Type.FLOAT, Dim.PLAYERS),
+  /** [env] int: step within the episode, 0-based, of the next step. */
+  T(Type.INT, Dim.ONE),
+  /** [env] int: steps since reset(seed): the RNG's tick. */
+  TICK(Type.INT, Dim.ONE),
+  /** [env] float: eta of the current round. */
+  ETA(Type.FLOAT, Dim.ONE),
+  /** [env] float: tax revenue collected so far this round. */
+  REVENUE(Type.FLOAT, Dim.ONE),
+  // ---- IO (the trainer reads or writes these) ----
+  /** [env, N] int: actions in. */
+  ACTIONS(Type.INT, Dim.PLAYERS),
+  /** [env, N, V] byte: egocentric window codes 0 EMPTY, 1 WALL/outside, 2 APPLE, 3 player. */
+  OBS(Type.BYTE, Dim.OBS),
+  /** [env, N, F] float: sigma, beta, rates[B], period fraction, period income, eta. */
+  OBS_SCALARS(Type.FLOAT, Dim.SCALARS),
+  /** [env, N] float: r_i. */
+  REWARD(Type.FLOAT, Dim.PLAYERS),
+  /** [env] byte: 1 when the step ended the episode (time-limit truncation). */
+  DONE(Type.BYTE, Dim.ONE),
+  /** [env, N, V] byte: last observation of the episode that just ended (valid where DONE). */
+  FINAL_OBS(Type.BYTE, Dim.OBS),
+  /** [env, N, F] float: last scalar observation of the episode that just ended. */
+  FINAL_SCALARS(Type.FLOAT, Dim.SCALARS),
+  /** [env] float: the principal's reward for the period that ended this step (increase of O), else 0. */
+  PRINCIPAL_REWARD(Type.FLOAT, Dim.ONE);
+
+  public enum Type {
+    BYTE(1), INT(4), FLOAT(4);
+    public final int bytes;
+
+    Type(int bytes) {
+      this.bytes = bytes;
+    }
+  }
+
+  public enum Dim { ONE, PLAYERS, BRACKETS, CELLS, OBS, SCALARS }
+
+  public final Type type;
+  public final Dim dim;
+
+  Buf(Type type, Dim dim) {
+    this.type = type;
+    this.dim = dim;
+  }
+
+  /** Elements per env. */
+  public long perEnv(Layout l) {
+    return switch (dim) {
+      case ONE -> 1;
+      case PLAYERS -> l.players;
+      case BRACKETS -> l.spec.brackets();
+      case CELLS -> l.cells;
+      case OBS -> (long) l.players * l.spec.obsCells();
+      case SCALARS -> (long) l.players * l.spec.scalars();
+    };
+  }
+
+  public long bytesPerEnv(Layout l) {
+    return perEnv(l) * type.bytes;
+  }
+}
