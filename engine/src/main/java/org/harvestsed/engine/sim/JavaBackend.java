@@ -42,9 +42,9 @@ public final class JavaBackend implements Backend {
   private final int n, cells, brackets, view, scalars;
   private final float[] prob;
   private final float[] cutoffs;
-  private final ByteBuffer grid, obs, done, finalObs;
+  private final ByteBuffer grid, obs, done, finalObs, finalGrid;
   private final IntBuffer occ, pos, dir, cooldown, removed, zapFlags, eaten, nearby, income, roundApples, order,
-      pending, t, tick, actions;
+      pending, t, tick, actions, finalPos, finalDir;
   private final FloatBuffer sigma, beta, rates, tax, lump, rExt, rInt, eta, revenue, obsScalars, reward,
       finalScalars, principalReward;
   private long seed;
@@ -84,6 +84,9 @@ public final class JavaBackend implements Backend {
     obs = state.bytes(Buf.OBS);
     done = state.bytes(Buf.DONE);
     finalObs = state.bytes(Buf.FINAL_OBS);
+    finalGrid = state.bytes(Buf.FINAL_GRID);
+    finalPos = state.ints(Buf.FINAL_POS);
+    finalDir = state.ints(Buf.FINAL_DIR);
     occ = state.ints(Buf.OCC);
     pos = state.ints(Buf.POS);
     dir = state.ints(Buf.DIR);
@@ -281,9 +284,14 @@ public final class JavaBackend implements Backend {
     if (t0 + 1 == spec.episodeLength()) {
       done.put(e, (byte) 1);
       int ob = e * n * view;
-      for (int k = 0; k < n * view; k++) finalObs.put(ob + k, obs.get(ob + k));
+      finalObs.put(ob, obs, ob, n * view);
       int sb = e * n * scalars;
-      for (int k = 0; k < n * scalars; k++) finalScalars.put(sb + k, obsScalars.get(sb + k));
+      finalScalars.put(sb, obsScalars, sb, n * scalars);
+      finalGrid.put(e * cells, grid, e * cells, cells);
+      for (int i = 0; i < n; i++) {
+        finalPos.put(pb + i, pos.get(pb + i));
+        finalDir.put(pb + i, dir.get(pb + i));
+      }
       resetEpisode(e, tk + 1, w);
       observeWindows(e);
       observeScalars(e);

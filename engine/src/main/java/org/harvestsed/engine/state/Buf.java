@@ -71,6 +71,12 @@ public enum Buf {
   FINAL_OBS(Type.BYTE, Dim.OBS),
   /** [env, N, F] float: last scalar observation of the episode that just ended. */
   FINAL_SCALARS(Type.FLOAT, Dim.SCALARS),
+  /** [env, C] byte: the grid at the end of the episode that just ended (valid where DONE). */
+  FINAL_GRID(Type.BYTE, Dim.CELLS),
+  /** [env, N] int: positions at the end of the episode that just ended (valid where DONE). */
+  FINAL_POS(Type.INT, Dim.PLAYERS),
+  /** [env, N] int: orientations at the end of the episode that just ended (valid where DONE). */
+  FINAL_DIR(Type.INT, Dim.PLAYERS),
   /** [env] float: the principal's reward for the period that ended this step (increase of O), else 0. */
   PRINCIPAL_REWARD(Type.FLOAT, Dim.ONE);
 

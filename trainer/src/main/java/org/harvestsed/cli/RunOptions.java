@@ -1,0 +1,38 @@
+package org.harvestsed.cli;
+
+import java.nio.file.Path;
+import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.RunSettings;
+import picocli.CommandLine.Option;
+
+/** Options shared by the commands that run envs; command-line values override the config's run: section. */
+final class RunOptions {
+  @Option(names = "--config", required = true, description = "YAML experiment config, e.g. configs/quickstart.yaml")
+  Path config;
+
+  @Option(names = "--backend", description = "java (reference) or opencl; default: run.backend of the config")
+  String backend;
+
+  @Option(names = "--envs", description = "number of envs; default: run.envs of the config")
+  Integer envs;
+
+  @Option(names = "--seed", description = "run seed; default: run.seed of the config")
+  Long seed;
+
+  @Option(names = "--principal", description = "free_market, flat:x, fixed:a,b,c; default: run.principal of the config")
+  String principal;
+
+  @Option(names = "--threads", description = "java backend worker threads (0 = one per core)")
+  Integer threads;
+
+  Config load() {
+    Config c = Config.load(config);
+    RunSettings r = c.run();
+    if (envs != null) r = r.withEnvs(envs);
+    if (seed != null) r = r.withSeed(seed);
+    if (backend != null) r = r.withBackend(backend);
+    if (principal != null) r = r.withPrincipal(principal);
+    if (threads != null) r = new RunSettings(r.envs(), r.seed(), r.backend(), threads, r.principal());
+    return new Config(c.env(), r);
+  }
+}

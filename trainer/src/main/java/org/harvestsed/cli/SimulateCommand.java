@@ -1,0 +1,112 @@
+package org.harvestsed.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import org.harvestsed.engine.VecEnv;
+import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.sim.RoundMetrics;
+import org.harvestsed.principal.Principal;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "simulate", description = "Random players under a principal: round metrics and throughput.")
+final class SimulateCommand implements Callable<Integer> {
+  @Mixin RunOptions run;
+
+  @Option(names = "--steps", defaultValue = "2000", description = "steps of every env (default ${DEFAULT-VALUE})")
+  int steps;
+
+  @Option(names = "--json", description = "print one JSON object instead of a table")
+  boolean json;
+
+  /** The result of a simulation: throughput and per-round means over envs. */
+  record Result(String backend, int envs, int players, int steps, double seconds, List<RoundMetrics> rounds) {
+    double envStepsPerS() {
+      return (double) envs * steps / seconds;
+    }
+
+    double playerStepsPerS() {
+      return envStepsPerS() * players;
+    }
+  }
+
+  static Result simulate(Config c, int steps) {
+    if (steps < 1) throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
+    Principal principal = Principal.parse(c.run().principal(), c.env());
+    try (VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads())) {
+      env.reset(c.run().seed());
+      List<RoundMetrics> rounds = new ArrayList<>();
+      int period = 0;
+      long t0 = System.nanoTime();
+      for (int s = 0; s < steps; s++) {
+        if (env.periodStartsNext()) {
+          for (int e = 0; e < env.envs(); e++) env.setRates(e, principal.levels(e, period));
+          period++;
+        }
+        env.stepRandom();
+        if (env.roundEnded()) rounds.add(RoundMetrics.mean(env.lastRoundMetrics()));
+      }
+      double secs = (System.nanoTime() - t0) / 1e9;
+      return new Result(env.backendName(), env.envs(), env.players(), steps, secs, rounds);
+    }
+  }
+
+  @Override
+  public Integer call() throws Exception {
+    Config c = run.load();
+    Result r = simulate(c, steps);
+    if (json) {
+      System.out.println(toJson(r, c.run().principal()));
+      return 0;
+    }
+    System.out.printf(Locale.ROOT, "%s backend, %d envs x %d players, %d steps, principal %s, seed %d%n",
+        r.backend(), r.envs(), r.players(), r.steps(), c.run().principal(), c.run().seed());
+    System.out.printf(Locale.ROOT, "%5s %12s %9s %10s %10s %6s %20s %9s %7s %5s%n",
+        "round", "productivity", "equality", "eq_x_prod", "objective", "eta", "rates", "revenue", "apples", "lost");
+    for (RoundMetrics m : r.rounds()) {
+      StringBuilder rates = new StringBuilder();
+      for (double x : m.rates()) rates.append(rates.isEmpty() ? "" : ",").append(String.format(Locale.ROOT, "%.2f", x));
+      System.out.printf(Locale.ROOT, "%5d %12.2f %9.4f %10.2f %10.2f %6.3f %20s %9.2f %7.2f %5.2f%n", m.round(), m.productivity(),
+          m.equality(), m.eqXProd(), m.objective(), m.eta(), rates, m.revenue(), m.applesLeft(), m.lostPatches());
+    }
+    if (r.rounds().isEmpty()) System.out.println("(no round completed: a round is " + c.env().roundSteps() + " steps)");
+    System.out.printf(Locale.ROOT, "throughput: %.0f player-steps/s, %.0f env-steps/s (%.2f s)%n",
+        r.playerStepsPerS(), r.envStepsPerS(), r.seconds());
+    return 0;
+  }
+
+  static String toJson(Result r, String principal) throws Exception {
+    ObjectMapper om = new ObjectMapper();
+    ObjectNode o = om.createObjectNode();
+    o.put("backend", r.backend());
+    o.put("envs", r.envs());
+    o.put("players", r.players());
+    o.put("steps", r.steps());
+    o.put("principal", principal);
+    o.put("seconds", r.seconds());
+    o.put("player_steps_per_s", r.playerStepsPerS());
+    o.put("env_steps_per_s", r.envStepsPerS());
+    ArrayNode rounds = o.putArray("rounds");
+    for (RoundMetrics m : r.rounds()) {
+      ObjectNode x = rounds.addObject();
+      x.put("round", m.round());
+      x.put("productivity", m.productivity());
+      x.put("equality", m.equality());
+      x.put("eq_x_prod", m.eqXProd());
+      x.put("objective", m.objective());
+      x.put("eta", m.eta());
+      ArrayNode rates = x.putArray("rates");
+      for (double v : m.rates()) rates.add(v);
+      x.put("revenue", m.revenue());
+      x.put("apples_left", m.applesLeft());
+      x.put("lost_patches", m.lostPatches());
+    }
+    return om.writeValueAsString(o);
+  }
+}
