@@ -56,13 +56,30 @@ public record Config(EnvSpec env, RunSettings run) {
   }
 
   private static EnvSpec parseEnv(Section s) {
-    s.allow("map", "generated", "players", "view", "regrowth", "zap", "episode_length", "tax", "voting");
+    s.allow("map", "ascii", "generated", "players", "view", "regrowth", "zap", "episode_length", "tax", "voting");
     String mapName = s.string("map", "commons_harvest_open");
     int players = s.integer("players", 7);
     GameMap map;
     Section gen = s.section("generated");
     gen.allow("rows", "cols", "density", "seed");
-    if (mapName.equals("generated")) {
+    JsonNode ascii = s.get("ascii");
+    if (ascii != null && !mapName.equals("custom")) throw ConfigException.at("env.ascii", "is only used with env.map: custom (map is " + mapName + ")");
+    if (mapName.equals("custom")) {
+      if (ascii == null || !ascii.isArray() || ascii.isEmpty()) {
+        throw ConfigException.at("env.ascii", "env.map: custom needs env.ascii, a list of equal-length rows of W (wall), A (apple), P (spawn), space (floor)");
+      }
+      java.util.List<String> rows = new java.util.ArrayList<>();
+      for (int i = 0; i < ascii.size(); i++) {
+        if (!ascii.get(i).isTextual()) throw ConfigException.at("env.ascii[" + i + "]", "expected a string row, got " + ascii.get(i));
+        rows.add(ascii.get(i).textValue());
+      }
+      try {
+        map = GameMap.parse("custom", rows);
+      } catch (IllegalArgumentException e) {
+        throw ConfigException.at("env.ascii", e.getMessage());
+      }
+      if (!gen.isEmpty()) throw ConfigException.at("env.generated", "is only used with env.map: generated (map is custom)");
+    } else if (mapName.equals("generated")) {
       int rows = gen.integer("rows", 0);
       int cols = gen.integer("cols", 0);
       if ((rows == 0) != (cols == 0)) throw ConfigException.at("env.generated", "give both rows and cols, or neither (size from players)");
@@ -74,7 +91,7 @@ public record Config(EnvSpec env, RunSettings run) {
     } else {
       if (!gen.isEmpty()) throw ConfigException.at("env.generated", "is only used with env.map: generated (map is " + mapName + ")");
       map = Presets.byName(mapName);
-      if (map == null) throw ConfigException.at("env.map", "'" + mapName + "' is unknown; allowed: " + Presets.NAMES);
+      if (map == null) throw ConfigException.at("env.map", "'" + mapName + "' is unknown; allowed: " + Presets.NAMES + " or custom (with env.ascii)");
     }
     boolean ssd = mapName.equals("ssd_harvest");
 

@@ -48,7 +48,7 @@ public final class Presets {
       "@A  AAA  A  A  AAA A    AAAA     P   @",
       "@    A A   AAA  A A      A AA   A  P @",
       "@     AAA   A A  AAA      AA   AAA P @",
-      "@ A     A     AAA  A  P          A   @",
+      "@ A    A     AAA  A  P          A    @",
       "@       P     A         P  P P     P @",
       "@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@@");
 
