@@ -2,7 +2,6 @@ package org.harvestsed.engine.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
@@ -40,8 +39,12 @@ public record Config(EnvSpec env, RunSettings run) {
   public static Config parse(String yaml, String source) {
     JsonNode root;
     try {
-      root = new ObjectMapper(new YAMLFactory()).readTree(yaml);
-    } catch (IOException e) {
+      // SnakeYAML reads YAML 1.1 scalars such as .inf, which Jackson's YAML parser rejects
+      org.yaml.snakeyaml.LoaderOptions opts = new org.yaml.snakeyaml.LoaderOptions();
+      opts.setAllowDuplicateKeys(false);
+      Object tree = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(opts)).load(yaml);
+      root = new ObjectMapper().valueToTree(tree);
+    } catch (org.yaml.snakeyaml.error.YAMLException | IllegalArgumentException e) {
       throw new ConfigException(source + " is not valid YAML: " + e.getMessage());
     }
     if (root == null || root.isMissingNode() || root.isNull()) root = new ObjectMapper().createObjectNode();

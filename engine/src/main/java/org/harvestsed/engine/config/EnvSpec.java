@@ -162,7 +162,7 @@ public record EnvSpec(
 
   @Override
   public boolean equals(Object o) {
-    return o instanceof EnvSpec s && s.toString().equals(toString()) && s.map == map;
+    return o instanceof EnvSpec s && s.toString().equals(toString()) && s.map.equals(map);
   }
 
   @Override

@@ -85,6 +85,17 @@ public final class GameMap {
     return appleSites;
   }
 
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof GameMap m && m.name.equals(name) && m.rows == rows && m.cols == cols
+        && java.util.Arrays.equals(m.cells, cells) && java.util.Arrays.equals(m.spawnPoints, spawnPoints);
+  }
+
+  @Override
+  public int hashCode() {
+    return java.util.Arrays.hashCode(cells) * 31 + name.hashCode();
+  }
+
   /** The map as ASCII rows (W, A, space; spawn points shown as P). */
   public List<String> toAscii() {
     List<String> out = new ArrayList<>();

@@ -183,6 +183,8 @@ public final class JavaBackend implements Backend {
     book.startRound(e, 0, w.book);
     resetEpisode(e, 0, w);
     for (int i = 0; i < n; i++) {
+      zapFlags.put(pb + i, 0);
+      eaten.put(pb + i, 0);
       tax.put(pb + i, 0f);
       lump.put(pb + i, 0f);
       rExt.put(pb + i, 0f);
@@ -190,11 +192,14 @@ public final class JavaBackend implements Backend {
       reward.put(pb + i, 0f);
       actions.put(pb + i, 0);
     }
-    observeWindows(e);
+    observeWindows(e, true);
     observeScalars(e);
   }
 
-  /** A new episode in env e: full apple map, every player on a random free spawn point. */
+  /**
+   * A new episode in env e: full apple map, every player on a random free spawn point. The last
+   * step's outputs (eaten, rewards, taxes, zap flags) are left as they are.
+   */
   void resetEpisode(int e, int tk, Worker w) {
     int g = e * cells;
     l.writeInitialGrid(grid, g);
@@ -204,8 +209,6 @@ public final class JavaBackend implements Backend {
       pos.put(pb + i, -1);
       cooldown.put(pb + i, 0);
       removed.put(pb + i, 0);
-      zapFlags.put(pb + i, 0);
-      eaten.put(pb + i, 0);
       income.put(pb + i, 0);
     }
     for (int i = 0; i < n; i++) placeOnFreeSpawn(e, i, tk, Purpose.SPAWN, w);
@@ -257,7 +260,7 @@ public final class JavaBackend implements Backend {
     if (spec.zap()) zaps(e);
     consumption(e);
     regrowth(e, tk, w);
-    observeWindows(e);
+    observeWindows(e, true);
     boolean periodEnd = (t0 + 1) % spec.taxPeriod() == 0;
     for (int i = 0; i < n; i++) {
       int a = eaten.get(pb + i);
@@ -293,7 +296,7 @@ public final class JavaBackend implements Backend {
         finalDir.put(pb + i, dir.get(pb + i));
       }
       resetEpisode(e, tk + 1, w);
-      observeWindows(e);
+      observeWindows(e, false); // the step's outputs (eaten, nearby, rewards) stay the old episode's
       observeScalars(e);
     } else {
       done.put(e, (byte) 0);
@@ -506,9 +509,10 @@ public final class JavaBackend implements Backend {
    * Egocentric windows: window cell (r, c) shows world cell pos + (ahead - r) fwd + (c - left) right;
    * codes 0 EMPTY, 1 WALL or outside, 2 APPLE, 3 another player (hiding what is under it). The
    * observer's own cell shows the grid under it. A removed player sees all 1 (nothing).
-   * Also sums, for each player, a_j over the other players j in its window (NEARBY).
+   * With {@code countNearby}, also sums for each player a_j over the other players j in its
+   * window (NEARBY, which the rewards use).
    */
-  void observeWindows(int e) {
+  void observeWindows(int e, boolean countNearby) {
     int pb = e * n;
     int g = e * cells;
     int rows = spec.obsRows();
@@ -518,7 +522,7 @@ public final class JavaBackend implements Backend {
       int p = pos.get(pb + i);
       if (p < 0) {
         for (int k = 0; k < view; k++) obs.put(ob + k, GameMap.WALL);
-        nearby.put(pb + i, 0);
+        if (countNearby) nearby.put(pb + i, 0);
         continue;
       }
       int o = dir.get(pb + i);
@@ -542,7 +546,7 @@ public final class JavaBackend implements Backend {
           q += rs;
         }
       }
-      nearby.put(pb + i, sum);
+      if (countNearby) nearby.put(pb + i, sum);
     }
   }
 
