@@ -1,0 +1,170 @@
+package org.harvestsed.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import org.harvestsed.engine.config.Config;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The command line of DESIGN.md: simulate --json, trace's schema, render, clear errors. */
+class CliTest {
+  static final Path QUICKSTART = Path.of("../configs/quickstart.yaml");
+  static final ObjectMapper JSON = new ObjectMapper();
+
+  record Run(int code, String out, String err) {}
+
+  static Run cli(String... args) {
+    StringWriter out = new StringWriter();
+    StringWriter err = new StringWriter();
+    java.io.PrintStream oldOut = System.out;
+    java.io.ByteArrayOutputStream captured = new java.io.ByteArrayOutputStream();
+    System.setOut(new java.io.PrintStream(captured, true));
+    int code;
+    try {
+      code = Main.run(args, new PrintWriter(out, true), new PrintWriter(err, true));
+    } finally {
+      System.setOut(oldOut);
+    }
+    return new Run(code, captured + out.toString(), err.toString());
+  }
+
+  @Test
+  void simulateJsonHasThroughputAndRoundMetrics() throws Exception {
+    Run r = cli("simulate", "--config", QUICKSTART.toString(), "--envs", "4", "--steps", "2000", "--seed", "1", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode o = JSON.readTree(r.out());
+    assertThat(o.get("backend").asText()).isEqualTo("java");
+    assertThat(o.get("envs").asInt()).isEqualTo(4);
+    assertThat(o.get("players").asInt()).isEqualTo(7);
+    assertThat(o.get("player_steps_per_s").asDouble()).isPositive();
+    assertThat(o.get("env_steps_per_s").asDouble() * 7).isCloseTo(o.get("player_steps_per_s").asDouble(), org.assertj.core.api.Assertions.within(1.0));
+    assertThat(o.get("rounds")).hasSize(2);
+    for (JsonNode round : o.get("rounds")) {
+      for (String k : List.of("productivity", "equality", "eq_x_prod", "objective", "eta", "rates", "revenue", "apples_left", "lost_patches")) {
+        assertThat(round.has(k)).as(k).isTrue();
+      }
+      assertThat(round.get("rates")).hasSize(3);
+      assertThat(round.get("productivity").asDouble()).isPositive();
+      assertThat(round.get("equality").asDouble()).isBetween(0.0, 1.0);
+    }
+  }
+
+  @Test
+  void simulateUnderAFixedPrincipalCollectsRevenue() throws Exception {
+    Run r = cli("simulate", "--config", QUICKSTART.toString(), "--envs", "2", "--steps", "1000", "--principal", "fixed:0,0.6,1", "--json");
+    assertThat(r.code()).as(r.err()).isZero();
+    JsonNode round = JSON.readTree(r.out()).get("rounds").get(0);
+    assertThat(round.get("rates").get(1).asDouble()).isCloseTo(0.6, org.assertj.core.api.Assertions.within(1e-6));
+    assertThat(round.get("revenue").asDouble()).isPositive();
+  }
+
+  @Test
+  void traceWritesTheDesignSchemaOneLinePerEnvPerStep(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("t.jsonl");
+    Run r = cli("trace", "--config", QUICKSTART.toString(), "--envs", "2", "--steps", "60", "--seed", "3", "--principal", "flat:0.3", "--out", out.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    List<String> lines = Files.readAllLines(out);
+    assertThat(lines).hasSize(120);
+    Set<String> expected = new TreeSet<>(List.of("env", "t", "period", "round", "grid", "pos", "dir", "actions", "eaten", "visible",
+        "rates", "tax", "lump", "r_ext", "r_int", "reward", "sigma", "beta", "eta", "done"));
+    for (int k = 0; k < lines.size(); k++) {
+      JsonNode o = JSON.readTree(lines.get(k));
+      Set<String> keys = new TreeSet<>();
+      o.fieldNames().forEachRemaining(keys::add);
+      assertThat(keys).isEqualTo(expected);
+      assertThat(o.get("env").asInt()).isEqualTo(k % 2);
+      assertThat(o.get("t").asInt()).isEqualTo(k / 2);
+      assertThat(o.get("period").asInt()).isEqualTo(k / 2 / 50);
+      assertThat(o.get("grid")).hasSize(18);
+      assertThat(o.get("grid").get(0).asText()).isEqualTo("WWWWWWWWWWWWWWWWWWWWWWWW");
+      assertThat(o.get("pos")).hasSize(7);
+      assertThat(o.get("rates").get(0).floatValue()).isEqualTo(0.3f);
+      boolean periodEnd = (k / 2 + 1) % 50 == 0;
+      double lumps = 0;
+      for (JsonNode x : o.get("lump")) lumps += x.asDouble();
+      assertThat(lumps).isCloseTo(0, org.assertj.core.api.Assertions.within(1e-4));
+      if (!periodEnd) for (JsonNode x : o.get("tax")) assertThat(x.asDouble()).isZero();
+    }
+  }
+
+  @Test
+  void traceIsIdenticalForTheSameSeed(@TempDir Path dir) throws Exception {
+    Path a = dir.resolve("a.jsonl");
+    Path b = dir.resolve("b.jsonl");
+    assertThat(cli("trace", "--config", QUICKSTART.toString(), "--envs", "2", "--steps", "30", "--seed", "9", "--out", a.toString()).code()).isZero();
+    assertThat(cli("trace", "--config", QUICKSTART.toString(), "--envs", "2", "--steps", "30", "--seed", "9", "--out", b.toString()).code()).isZero();
+    assertThat(Files.readString(a)).isEqualTo(Files.readString(b));
+  }
+
+  @Test
+  void renderWritesPngAndGifAndPrintsAscii(@TempDir Path dir) throws Exception {
+    Path png = dir.resolve("f.png");
+    Run r = cli("render", "--config", QUICKSTART.toString(), "--seed", "2", "--steps", "5", "--out", png.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    assertThat(r.out()).startsWith("WWWWWWWWWWWWWWWWWWWWWWWW\n");
+    java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
+    assertThat(img.getWidth()).isEqualTo(24 * 12);
+    assertThat(img.getHeight()).isEqualTo(18 * 12);
+    Path gif = dir.resolve("f.gif");
+    assertThat(cli("render", "--config", QUICKSTART.toString(), "--seed", "2", "--steps", "5", "--out", gif.toString()).code()).isZero();
+    try (var in = javax.imageio.ImageIO.createImageInputStream(gif.toFile())) {
+      var reader = javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
+      reader.setInput(in);
+      assertThat(reader.getNumImages(true)).as("one frame per state").isEqualTo(6);
+    }
+  }
+
+  @Test
+  void badInputGetsOneClearMessageAndExitCode2(@TempDir Path dir) throws Exception {
+    Run r = cli("simulate", "--config", "nope.yaml");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("config file nope.yaml does not exist");
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "env:\n  tax:\n    levels: 1\n");
+    r = cli("simulate", "--config", bad.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("env.tax.levels: 1 is not allowed; need 2 to 1001 rate levels");
+    r = cli("simulate", "--config", QUICKSTART.toString(), "--principal", "flat:0.33");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("rate 0.33 is not one of the 11 levels");
+    r = cli("simulate", "--config", QUICKSTART.toString(), "--backend", "cuda");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("run.backend: 'cuda' is unknown; allowed: [java, opencl]");
+    Path out = dir.resolve("x.png");
+    r = cli("render", "--config", QUICKSTART.toString(), "--out", dir.resolve("x.bmp").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("must end in .png or .gif");
+    assertThat(Files.exists(out)).isFalse();
+  }
+
+  @Test
+  void failedTraceLeavesNoFileBehind(@TempDir Path dir) throws Exception {
+    Path out = dir.resolve("t.jsonl");
+    Run r = cli("trace", "--config", QUICKSTART.toString(), "--envs", "1", "--steps", "0", "--out", out.toString());
+    assertThat(r.code()).isEqualTo(2);
+    try (var files = Files.list(dir)) {
+      assertThat(files.toList()).isEmpty();
+    }
+  }
+
+  @Test
+  void devicesSaysWhatExists() {
+    Run r = cli("devices");
+    assertThat(r.code()).isZero();
+    assertThat(r.out()).contains("java backend: available");
+  }
+
+  @Test
+  void quickstartConfigLoads() {
+    assertThat(Config.load(QUICKSTART).run().envs()).isEqualTo(16);
+  }
+}
