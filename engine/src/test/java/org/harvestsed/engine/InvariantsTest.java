@@ -86,4 +86,25 @@ class InvariantsTest {
       }
     }
   }
+
+  /** A generated map with 7,000 players steps, and keeps one player per cell. */
+  @net.jqwik.api.Example
+  void sevenThousandPlayersOnOneMap() {
+    String yaml = "env:\n  map: generated\n  players: 7000\n  generated: {seed: 1}\n";
+    try (TestWorld w = new TestWorld(Config.parse(yaml, "p").env(), 1, 1)) {
+      assertThat(w.l.rows).isGreaterThan(500);
+      int total = 0;
+      for (int k = 0; k < 5; k++) {
+        w.env.stepRandom();
+        Set<Integer> cells = new HashSet<>();
+        for (int i = 0; i < 7000; i++) {
+          int p = w.pos(0, i);
+          assertThat(cells.add(p)).isTrue();
+          assertThat(w.s.ints(Buf.OCC).get(p)).isEqualTo(i);
+          total += w.eaten(0, i);
+        }
+      }
+      assertThat(total).as("players standing next to patches eat").isPositive();
+    }
+  }
 }
