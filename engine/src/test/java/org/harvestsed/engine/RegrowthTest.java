@@ -124,18 +124,7 @@ class RegrowthTest {
     for (int m = 0; m < maps.length; m++) {
       int k = m + 1;
       try (TestWorld w = new TestWorld(TestWorld.yaml(1, maps[m]), envs, 100 + m)) {
-        long regrown = 0;
-        for (int s = 0; s < steps; s++) {
-          for (int e = 0; e < envs; e++) w.setCell(e, 2, 4, GameMap.EMPTY);
-          w.step(0);
-          for (int e = 0; e < envs; e++) if (w.cell(e, 2, 4) == GameMap.APPLE) regrown++;
-        }
-        double trials = (double) envs * steps;
-        double q = p[Math.min(k, 3)];
-        double mean = trials * q;
-        double sd = Math.sqrt(trials * q * (1 - q));
-        assertThat((double) regrown).as("k = %d: %d regrown in %.0f trials, P = %s", k, regrown, trials, q)
-            .isBetween(mean - 5 * sd, mean + 5 * sd);
+        assertRegrowthRate(w, envs, steps, p[Math.min(k, 3)], "k = " + k);
       }
     }
   }
@@ -146,16 +135,25 @@ class RegrowthTest {
     int envs = 256;
     int steps = 200;
     try (TestWorld w = new TestWorld(TestWorld.yaml(1, rows, "regrowth: {probabilities: [0, 0.005, 0.02, 0.05], radius_sq: 2, under_players: false}"), envs, 9)) {
-      long regrown = 0;
-      for (int s = 0; s < steps; s++) {
-        for (int e = 0; e < envs; e++) w.setCell(e, 2, 4, GameMap.EMPTY);
-        w.step(0);
-        for (int e = 0; e < envs; e++) if (w.cell(e, 2, 4) == GameMap.APPLE) regrown++;
-      }
-      double trials = (double) envs * steps;
-      double mean = trials * 0.005;
-      double sd = Math.sqrt(trials * 0.005 * 0.995);
-      assertThat((double) regrown).isBetween(mean - 5 * sd, mean + 5 * sd);
+      assertRegrowthRate(w, envs, steps, 0.005, "SSD k = 1");
     }
+  }
+
+  /**
+   * Empties site (2,4) before each step and counts how often it regrows: the count must lie
+   * within 5 standard deviations of the binomial mean for probability q.
+   */
+  static void assertRegrowthRate(TestWorld w, int envs, int steps, double q, String what) {
+    long regrown = 0;
+    for (int s = 0; s < steps; s++) {
+      for (int e = 0; e < envs; e++) w.setCell(e, 2, 4, GameMap.EMPTY);
+      w.step(0);
+      for (int e = 0; e < envs; e++) if (w.cell(e, 2, 4) == GameMap.APPLE) regrown++;
+    }
+    double trials = (double) envs * steps;
+    double mean = trials * q;
+    double sd = Math.sqrt(trials * q * (1 - q));
+    assertThat((double) regrown).as("%s: %d regrown in %.0f trials, P = %s", what, regrown, trials, q)
+        .isBetween(mean - 5 * sd, mean + 5 * sd);
   }
 }
