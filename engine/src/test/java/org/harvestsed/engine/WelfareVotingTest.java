@@ -119,7 +119,7 @@ class WelfareVotingTest {
         for (int a : apples[e]) total += a;
         assertThat(m[e].productivity()).isEqualTo(total);
         assertThat(m[e].equality()).isCloseTo(Welfare.equalityInPlace(apples[e].clone(), 7), within(1e-12));
-        assertThat(m[e].rates()).containsExactly(new double[] {0.1f, 0.2f, 0.3f}, within(1e-9));
+        assertThat(m[e].rates()).containsExactly(new double[] {0.1, 0.2, 0.3}, within(1e-6));
         assertThat(m[e].round()).isZero();
         assertThat(m[e].lostPatches() + m[e].applesLeft()).isLessThanOrEqualTo(64);
       }

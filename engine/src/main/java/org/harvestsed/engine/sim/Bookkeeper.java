@@ -1,39 +1,27 @@
 package org.harvestsed.engine.sim;
 
-import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import org.harvestsed.engine.config.EnvSpec;
-import org.harvestsed.engine.config.SocialChoice;
-import org.harvestsed.engine.map.GameMap;
-import org.harvestsed.engine.rng.Philox;
-import org.harvestsed.engine.rng.Purpose;
-import org.harvestsed.engine.rng.Rng;
 import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
 
 /**
- * Host-side bookkeeping of periods and rounds (GAME.md section 7) shared by every backend: it
- * reads the exact integer round totals and the state buffers, and writes eta, the principal's
- * reward and the round metrics. Per env, so backends may call it from env-parallel workers, each
- * with its own {@link Scratch}. Allocation-free.
+ * Host-side welfare bookkeeping shared by every backend (GAME.md section 7). The step itself
+ * (Java or kernel) keeps the exact integer round totals, votes eta, and at a round's last step
+ * snapshots everything the round metrics need into the ROUND_END_* buffers. After a step that
+ * ended a period, this class computes, per env and in double: the principal's reward (the
+ * increase of the objective O over the period) and, at a round end, the round metrics.
+ * Allocation-free per step; per env, so callers may run it from env-parallel workers.
  */
 public final class Bookkeeper {
-  /** Per-worker scratch arrays. */
+  /** Per-worker scratch. */
   public static final class Scratch {
     final int[] ints;
-    final float[] floatsA;
-    final float[] floatsB;
-    final float[] floatsC;
-    final boolean[] componentAlive;
 
     public Scratch(Layout l) {
       ints = new int[l.players];
-      floatsA = new float[l.players];
-      floatsB = new float[l.players];
-      floatsC = new float[l.players];
-      componentAlive = new boolean[Math.max(1, l.components)];
     }
   }
 
@@ -42,107 +30,81 @@ public final class Bookkeeper {
       APPLES_LEFT = 6, LOST = 7, RATES = 8;
 
   private final EnvSpec spec;
-  private final Layout layout;
   private final int n, brackets, stride;
-  private final IntBuffer roundApples;
-  private final FloatBuffer sigma, eta, rates, revenue, principalReward;
-  private final ByteBuffer grid;
+  private final IntBuffer roundApples, endApples, endLeft, endLost, tick;
+  private final FloatBuffer eta, endEta, endRevenue, endRateSum, principalReward;
   private final double[] objectivePrev;
-  private final double[] rateSum;
   private final double[] metrics;
-  private long seed;
   private volatile int completedRounds;
 
   public Bookkeeper(EnvState s) {
-    this.layout = s.layout;
-    this.spec = layout.spec;
-    this.n = layout.players;
+    this.spec = s.layout.spec;
+    this.n = s.layout.players;
     this.brackets = spec.brackets();
     this.stride = RATES + brackets;
     roundApples = s.ints(Buf.ROUND_APPLES);
-    sigma = s.floats(Buf.SIGMA);
+    endApples = s.ints(Buf.ROUND_END_APPLES);
+    endLeft = s.ints(Buf.ROUND_END_LEFT);
+    endLost = s.ints(Buf.ROUND_END_LOST);
+    tick = s.ints(Buf.TICK);
     eta = s.floats(Buf.ETA);
-    rates = s.floats(Buf.RATES);
-    revenue = s.floats(Buf.REVENUE);
+    endEta = s.floats(Buf.ROUND_END_ETA);
+    endRevenue = s.floats(Buf.ROUND_END_REVENUE);
+    endRateSum = s.floats(Buf.ROUND_END_RATE_SUM);
     principalReward = s.floats(Buf.PRINCIPAL_REWARD);
-    grid = s.bytes(Buf.GRID);
     objectivePrev = new double[s.envs];
-    rateSum = new double[s.envs * brackets];
     metrics = new double[s.envs * stride];
   }
 
-  public void setSeed(long seed) {
-    this.seed = seed;
-    this.completedRounds = 0;
-  }
-
-  /** Rounds completed since reset(seed) (the same for every env: envs run in lockstep). */
+  /** Rounds completed since reset (the same for every env: envs run in lockstep). */
   public int completedRounds() {
     return completedRounds;
   }
 
-  /** At a round start ({@code round} since reset): votes eta, clears the round's accumulators. */
-  public void startRound(int e, int round, Scratch sc) {
-    for (int i = 0; i < n; i++) {
-      sc.floatsA[i] = sigma.get(e * n + i);
-      sc.floatsB[i] = spec.socialChoice() == SocialChoice.MAJORITY
-          ? Philox.uniform(Rng.bits(seed, e, round, Purpose.VOTE, 0, i, 0)) : 0f;
-      roundApples.put(e * n + i, 0);
-      sc.ints[i] = 0;
+  /** After reset(seed) of env e: O of a round in which nothing was collected yet. */
+  public void reset(int e, Scratch sc) {
+    if (e == 0) completedRounds = 0;
+    principalReward.put(e, 0f);
+    objectivePrev[e] = emptyObjective(eta.get(e), sc);
+  }
+
+  private double emptyObjective(float et, Scratch sc) {
+    java.util.Arrays.fill(sc.ints, 0);
+    return Welfare.objective(spec.objective(), et, sc.ints, n);
+  }
+
+  /** After every step of env e: the principal's reward at a period end (else 0), metrics at a round end. */
+  public void afterStep(int e, Scratch sc) {
+    int tk = tick.get(e); // already advanced: the step just taken was tk - 1
+    if (tk % spec.taxPeriod() != 0) {
+      principalReward.put(e, 0f);
+      return;
     }
-    float et = Welfare.eta(spec.socialChoice(), sc.floatsA, sc.floatsB, n, sc.floatsC);
-    eta.put(e, et);
-    revenue.put(e, 0f);
-    for (int b = 0; b < brackets; b++) rateSum[e * brackets + b] = 0;
-    objectivePrev[e] = Welfare.objective(spec.objective(), et, sc.ints, n);
-  }
-
-  /** At a period start, after the new rates took effect. */
-  public void periodStart(int e) {
-    for (int b = 0; b < brackets; b++) rateSum[e * brackets + b] += rates.get(e * brackets + b);
-  }
-
-  /** At a period's last step, after the incomes were added: the principal's reward. */
-  public void periodEnd(int e, Scratch sc) {
-    double now = objectiveNow(e, sc);
+    boolean roundEnd = tk % spec.roundSteps() == 0;
+    IntBuffer a = roundEnd ? endApples : roundApples;
+    float et = roundEnd ? endEta.get(e) : eta.get(e);
+    for (int i = 0; i < n; i++) sc.ints[i] = a.get(e * n + i);
+    double now = Welfare.objective(spec.objective(), et, sc.ints, n);
     principalReward.put(e, (float) (now - objectivePrev[e]));
-    objectivePrev[e] = now;
-  }
-
-  private double objectiveNow(int e, Scratch sc) {
-    for (int i = 0; i < n; i++) sc.ints[i] = roundApples.get(e * n + i);
-    return Welfare.objective(spec.objective(), eta.get(e), sc.ints, n);
-  }
-
-  /** At a round's last step (after periodEnd): records the metrics, then starts the next round. */
-  public void roundEnd(int e, int nextRound, Scratch sc) {
+    if (!roundEnd) {
+      objectivePrev[e] = now;
+      return;
+    }
     int m = e * stride;
-    for (int i = 0; i < n; i++) sc.ints[i] = roundApples.get(e * n + i);
+    metrics[m + OBJECTIVE] = now;
+    for (int i = 0; i < n; i++) sc.ints[i] = a.get(e * n + i);
     long prod = Welfare.sum(sc.ints, n);
-    metrics[m + OBJECTIVE] = Welfare.objective(spec.objective(), eta.get(e), sc.ints, n);
-    for (int i = 0; i < n; i++) sc.ints[i] = roundApples.get(e * n + i);
     double equality = Welfare.equalityInPlace(sc.ints, n);
     metrics[m + PRODUCTIVITY] = prod;
     metrics[m + EQUALITY] = equality;
     metrics[m + EQ_X_PROD] = equality * prod;
-    metrics[m + ETA] = eta.get(e);
-    metrics[m + REVENUE] = revenue.get(e);
-    int left = 0;
-    java.util.Arrays.fill(sc.componentAlive, false);
-    int g = e * layout.cells;
-    for (int s = 0; s < layout.sites.length; s++) {
-      if (grid.get(g + layout.sites[s]) == GameMap.APPLE) {
-        left++;
-        sc.componentAlive[layout.siteComponent[s]] = true;
-      }
-    }
-    int lost = 0;
-    for (int s = 0; s < layout.sites.length; s++) if (!sc.componentAlive[layout.siteComponent[s]]) lost++;
-    metrics[m + APPLES_LEFT] = left;
-    metrics[m + LOST] = lost;
-    for (int b = 0; b < brackets; b++) metrics[m + RATES + b] = rateSum[e * brackets + b] / spec.roundPeriods();
-    startRound(e, nextRound, sc);
-    if (e == 0) completedRounds = nextRound;
+    metrics[m + ETA] = et;
+    metrics[m + REVENUE] = endRevenue.get(e);
+    metrics[m + APPLES_LEFT] = endLeft.get(e);
+    metrics[m + LOST] = endLost.get(e);
+    for (int b = 0; b < brackets; b++) metrics[m + RATES + b] = (double) endRateSum.get(e * brackets + b) / spec.roundPeriods();
+    objectivePrev[e] = emptyObjective(eta.get(e), sc);
+    if (e == 0) completedRounds = tk / spec.roundSteps();
   }
 
   /** The metrics of env e's last completed round (allocates; call at round ends, not per step). */

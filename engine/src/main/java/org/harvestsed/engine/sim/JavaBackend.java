@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.config.SocialChoice;
 import org.harvestsed.engine.map.GameMap;
 import org.harvestsed.engine.rng.Philox;
 import org.harvestsed.engine.rng.Purpose;
@@ -24,9 +25,11 @@ import org.harvestsed.engine.state.Layout;
  *   <li>{@code observeWindows}: the egocentric windows of the new state, and for each player the
  *       apples eaten by the others it sees (V_i), which the rewards need;</li>
  *   <li>{@code rewards} with the period-end {@code taxes};</li>
- *   <li>bookkeeping (incomes, principal reward, round end and vote), {@code observeScalars};</li>
- *   <li>episode end: keep the final observation, {@code resetEpisode}, observe again.</li>
+ *   <li>bookkeeping: incomes; at a round end the {@code roundEnd} snapshot and vote; {@code observeScalars};</li>
+ *   <li>episode end: keep the final observation, {@code resetEpisode}, observe again;</li>
+ *   <li>host bookkeeping ({@link Bookkeeper#afterStep}): principal reward, round metrics.</li>
  * </ol>
+ * Everything before the last item is what an accelerator kernel computes; the last is shared.
  * Rendering the windows before the rewards is equivalent to GAME.md's order: the windows depend
  * only on the grid and positions, which nothing after regrowth changes.
  */
@@ -46,7 +49,8 @@ public final class JavaBackend implements Backend {
   private final IntBuffer occ, pos, dir, cooldown, removed, zapFlags, eaten, nearby, income, roundApples, order,
       pending, t, tick, actions, finalPos, finalDir;
   private final FloatBuffer sigma, beta, rates, tax, lump, rExt, rInt, eta, revenue, obsScalars, reward,
-      finalScalars, principalReward;
+      finalScalars, principalReward, rateSum, endEta, endRevenue, endRateSum;
+  private final IntBuffer endApples, endLeft, endLost;
   private long seed;
   private int k0, k1;
   private boolean randomActions;
@@ -58,16 +62,27 @@ public final class JavaBackend implements Backend {
   private static final class Worker {
     final int[] block = new int[4];
     final Bookkeeper.Scratch book;
+    final float[] sigma, votes, sorted;
 
     Worker(Layout l) {
       book = new Bookkeeper.Scratch(l);
+      sigma = new float[l.players];
+      votes = new float[l.players];
+      sorted = new float[l.players];
     }
   }
 
   public JavaBackend(Layout layout, int envs, int threads) {
+    this(new EnvState(layout, envs), threads);
+  }
+
+  /** A java backend over existing buffers (accelerator backends use it to reset on the host). */
+  public JavaBackend(EnvState state, int threads) {
+    Layout layout = state.layout;
+    int envs = state.envs;
     this.l = layout;
     this.spec = layout.spec;
-    this.state = new EnvState(layout, envs);
+    this.state = state;
     this.book = new Bookkeeper(state);
     int th = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
     this.par = new EnvParallel(Math.min(th, envs));
@@ -115,6 +130,13 @@ public final class JavaBackend implements Backend {
     reward = state.floats(Buf.REWARD);
     finalScalars = state.floats(Buf.FINAL_SCALARS);
     principalReward = state.floats(Buf.PRINCIPAL_REWARD);
+    rateSum = state.floats(Buf.RATE_SUM);
+    endEta = state.floats(Buf.ROUND_END_ETA);
+    endRevenue = state.floats(Buf.ROUND_END_REVENUE);
+    endRateSum = state.floats(Buf.ROUND_END_RATE_SUM);
+    endApples = state.ints(Buf.ROUND_END_APPLES);
+    endLeft = state.ints(Buf.ROUND_END_LEFT);
+    endLost = state.ints(Buf.ROUND_END_LOST);
   }
 
   @Override
@@ -137,7 +159,6 @@ public final class JavaBackend implements Backend {
     this.seed = seed;
     this.k0 = Rng.k0(seed);
     this.k1 = Rng.k1(seed);
-    book.setSeed(seed);
     par.run(state.envs, resetTask);
   }
 
@@ -178,9 +199,14 @@ public final class JavaBackend implements Backend {
       rates.put(e * brackets + b, 0f);
     }
     tick.put(e, 0);
-    principalReward.put(e, 0f);
     done.put(e, (byte) 0);
-    book.startRound(e, 0, w.book);
+    for (int i = 0; i < n; i++) {
+      w.sigma[i] = sigma.get(pb + i);
+      w.votes[i] = spec.socialChoice() == SocialChoice.MAJORITY ? vote(e, 0, i, w) : 0f;
+    }
+    eta.put(e, Welfare.eta(spec.socialChoice(), w.sigma, w.votes, n, w.sorted));
+    startRound(e);
+    book.reset(e, w.book);
     resetEpisode(e, 0, w);
     for (int i = 0; i < n; i++) {
       zapFlags.put(pb + i, 0);
@@ -250,10 +276,7 @@ public final class JavaBackend implements Backend {
     final int tk = tick.get(e);
     final int pb = e * n;
     if (randomActions) drawRandomActions(e, tk, w);
-    if (t0 % spec.taxPeriod() == 0) {
-      periodStart(e);
-      book.periodStart(e);
-    }
+    if (t0 % spec.taxPeriod() == 0) periodStart(e);
     if (spec.zap()) respawn(e, tk, w);
     turns(e);
     moves(e, tk, w);
@@ -276,13 +299,8 @@ public final class JavaBackend implements Backend {
     // bookkeeping
     t.put(e, t0 + 1);
     tick.put(e, tk + 1);
-    if (periodEnd) {
-      book.periodEnd(e, w.book);
-      for (int i = 0; i < n; i++) income.put(pb + i, 0);
-    } else {
-      principalReward.put(e, 0f);
-    }
-    if ((tk + 1) % spec.roundSteps() == 0) book.roundEnd(e, (tk + 1) / spec.roundSteps(), w.book);
+    if (periodEnd) for (int i = 0; i < n; i++) income.put(pb + i, 0);
+    if ((tk + 1) % spec.roundSteps() == 0) roundEnd(e, (tk + 1) / spec.roundSteps(), w);
     observeScalars(e);
     if (t0 + 1 == spec.episodeLength()) {
       done.put(e, (byte) 1);
@@ -301,6 +319,54 @@ public final class JavaBackend implements Backend {
     } else {
       done.put(e, (byte) 0);
     }
+    book.afterStep(e, w.book);
+  }
+
+  /** Player i's vote for round {@code round}: uniform of block (i, round, e, VOTE), word 0. */
+  float vote(int e, int round, int i, Worker w) {
+    Philox.block(i, round, e, Purpose.VOTE.code, k0, k1, w.block);
+    return Philox.uniform(w.block[0]);
+  }
+
+  /** A round starts: its accumulators restart (eta was set by the caller). */
+  void startRound(int e) {
+    int pb = e * n;
+    for (int i = 0; i < n; i++) roundApples.put(pb + i, 0);
+    revenue.put(e, 0f);
+    for (int b = 0; b < brackets; b++) rateSum.put(e * brackets + b, 0f);
+  }
+
+  /**
+   * A round's last step: snapshot what the round metrics need (ROUND_END_*: A_i, eta, revenue,
+   * rate sums, apples left, lost patches = sites of patches without any apple), then start round
+   * {@code next}; with the majority rule the players vote anew: eta = 0 if the mean vote (sum in
+   * player order / n) is > 0.5, else 1. Mean and median of the fixed types do not change.
+   */
+  void roundEnd(int e, int next, Worker w) {
+    int pb = e * n;
+    for (int i = 0; i < n; i++) endApples.put(pb + i, roundApples.get(pb + i));
+    endEta.put(e, eta.get(e));
+    endRevenue.put(e, revenue.get(e));
+    for (int b = 0; b < brackets; b++) endRateSum.put(e * brackets + b, rateSum.get(e * brackets + b));
+    int g = e * cells;
+    int left = 0;
+    int lost = 0;
+    for (int c = 0; c < l.components; c++) {
+      int alive = 0;
+      for (int k = l.compStart[c]; k < l.compStart[c + 1]; k++) {
+        if (grid.get(g + l.sites[l.compMembers[k]]) == GameMap.APPLE) alive++;
+      }
+      left += alive;
+      if (alive == 0) lost += l.compStart[c + 1] - l.compStart[c];
+    }
+    endLeft.put(e, left);
+    endLost.put(e, lost);
+    if (spec.socialChoice() == SocialChoice.MAJORITY) {
+      float sum = 0f;
+      for (int i = 0; i < n; i++) sum += vote(e, next, i, w);
+      eta.put(e, sum / (float) n > 0.5f ? 0f : 1f);
+    }
+    startRound(e);
   }
 
   void drawRandomActions(int e, int tk, Worker w) {
@@ -329,6 +395,7 @@ public final class JavaBackend implements Backend {
       }
       if (r > cap) r = cap;
       rates.put(k, r);
+      rateSum.put(k, rateSum.get(k) + r);
     }
   }
 

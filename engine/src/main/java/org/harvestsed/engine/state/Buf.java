@@ -56,6 +56,21 @@ public enum Buf {
   ETA(Type.FLOAT, Dim.ONE),
   /** [env] float: tax revenue collected so far this round. */
   REVENUE(Type.FLOAT, Dim.ONE),
+  /** [env, B] float: sum of the rates in force at this round's period starts. */
+  RATE_SUM(Type.FLOAT, Dim.BRACKETS),
+  // ---- snapshots taken at a round's last step, before the next round starts (for host metrics) ----
+  /** [env, N] int: A_i of the round that just ended. */
+  ROUND_END_APPLES(Type.INT, Dim.PLAYERS),
+  /** [env] float: eta of the round that just ended. */
+  ROUND_END_ETA(Type.FLOAT, Dim.ONE),
+  /** [env] float: tax revenue of the round that just ended. */
+  ROUND_END_REVENUE(Type.FLOAT, Dim.ONE),
+  /** [env, B] float: RATE_SUM of the round that just ended. */
+  ROUND_END_RATE_SUM(Type.FLOAT, Dim.BRACKETS),
+  /** [env] int: apples on the map at the round's end. */
+  ROUND_END_LEFT(Type.INT, Dim.ONE),
+  /** [env] int: apple sites whose patch holds no apple at the round's end (lost patches). */
+  ROUND_END_LOST(Type.INT, Dim.ONE),
   // ---- IO (the trainer reads or writes these) ----
   /** [env, N] int: actions in. */
   ACTIONS(Type.INT, Dim.PLAYERS),

@@ -31,6 +31,9 @@ public final class Layout {
   /** Connected component of each site (sites within the neighbourhood of each other are linked). */
   public final int[] siteComponent;
   public final int components;
+  /** Sites grouped by component: members of component c are compMembers[compStart[c] .. compStart[c+1]). */
+  public final int[] compStart;
+  public final int[] compMembers;
   public final int[] fwdStep = new int[4];
   public final int[] rightStep = new int[4];
 
@@ -76,6 +79,12 @@ public final class Layout {
     }
     siteComponent = new int[sites.length];
     components = labelComponents();
+    compStart = new int[components + 1];
+    for (int c : siteComponent) compStart[c + 1]++;
+    for (int c = 0; c < components; c++) compStart[c + 1] += compStart[c];
+    compMembers = new int[sites.length];
+    int[] fill = compStart.clone();
+    for (int s = 0; s < sites.length; s++) compMembers[fill[siteComponent[s]]++] = s;
   }
 
   private static int max(int... v) {
