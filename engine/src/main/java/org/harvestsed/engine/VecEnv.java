@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import org.harvestsed.engine.config.ConfigException;
 import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.opencl.OpenClBackend;
 import org.harvestsed.engine.sim.Backend;
 import org.harvestsed.engine.sim.JavaBackend;
 import org.harvestsed.engine.sim.RoundMetrics;
@@ -48,11 +49,19 @@ public final class VecEnv implements AutoCloseable {
 
   /** @param threads java backend worker threads, 0 = one per core */
   public static VecEnv create(EnvSpec spec, int envs, String backend, int threads) {
+    return create(spec, envs, backend, threads, "");
+  }
+
+  /**
+   * @param threads java backend worker threads (the opencl backend's host-side reset), 0 = one per core
+   * @param device  opencl device: index or part of its name (see ./harvest devices); empty = first GPU, else first device
+   */
+  public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device) {
     if (envs < 1) throw new ConfigException("envs: " + envs + " must be at least 1");
     Layout layout = new Layout(spec);
     return switch (backend) {
       case "java" -> new VecEnv(spec, new JavaBackend(layout, envs, threads));
-      case "opencl" -> throw new ConfigException("backend 'opencl' is not available in this build yet; use --backend java");
+      case "opencl" -> new VecEnv(spec, new OpenClBackend(layout, envs, device, threads));
       default -> throw new ConfigException("backend '" + backend + "' is unknown; allowed: java, opencl");
     };
   }
@@ -151,6 +160,23 @@ public final class VecEnv implements AutoCloseable {
     requireReset();
     backend.step(true, cap);
     afterStep();
+  }
+
+  /**
+   * {@code steps} steps with uniformly random players, as few launches as possible: each call to
+   * the backend runs up to the next period end (where the principal may act and the bookkeeping
+   * runs), so a backend with a multi-step launch uses it.
+   */
+  public void stepRandom(int steps) {
+    requireReset();
+    int period = spec.taxPeriod();
+    while (steps > 0) {
+      int t = state.ints(Buf.T).get(0);
+      int k = Math.min(steps, period - t % period);
+      backend.stepMany(k, true, cap);
+      steps -= k;
+      afterStep();
+    }
   }
 
   private void requireReset() {

@@ -1,15 +1,22 @@
 package org.harvestsed.cli;
 
 import java.util.concurrent.Callable;
+import org.harvestsed.engine.opencl.Devices;
 import picocli.CommandLine.Command;
 
 @Command(name = "devices", description = "List the backends and OpenCL platforms/devices found, or why none.")
 final class DevicesCommand implements Callable<Integer> {
   @Override
   public Integer call() {
-    System.out.println("java backend: available (" + Runtime.getRuntime().availableProcessors() + " cores, "
+    System.out.println("java backend: available (" + Runtime.getRuntime().availableProcessors() + " cores, JDK "
         + Runtime.version() + ")");
-    System.out.println("opencl backend: not available in this build yet; every command runs with --backend java");
+    try {
+      var all = Devices.list();
+      System.out.println("opencl backend: " + all.size() + " device(s); choose one with --device N or a part of its name");
+      for (Devices.Device d : all) System.out.println("  " + d.describe());
+    } catch (Devices.NoOpenClException e) {
+      System.out.println("opencl backend: unavailable: " + e.getMessage());
+    }
     return 0;
   }
 }

@@ -28,7 +28,9 @@ public final class Main implements Runnable {
     cl.setOut(out);
     cl.setErr(err);
     cl.setExecutionExceptionHandler((ex, line, parsed) -> {
-      if (ex instanceof ConfigException || ex instanceof IllegalArgumentException || ex instanceof UsageError) {
+      if (ex instanceof ConfigException || ex instanceof IllegalArgumentException || ex instanceof UsageError
+          || ex instanceof org.harvestsed.engine.opencl.Devices.NoOpenClException
+          || ex instanceof org.harvestsed.engine.opencl.KernelBuildException) {
         err.println("harvest: error: " + ex.getMessage());
         return 2;
       }

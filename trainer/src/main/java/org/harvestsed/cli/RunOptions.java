@@ -25,6 +25,9 @@ final class RunOptions {
   @Option(names = "--threads", description = "java backend worker threads (0 = one per core)")
   Integer threads;
 
+  @Option(names = "--device", description = "opencl device: index or part of its name (see ./harvest devices); default: first GPU, else first device")
+  String device;
+
   Config load() {
     Config c = Config.load(config);
     RunSettings r = c.run();
@@ -32,7 +35,8 @@ final class RunOptions {
     if (seed != null) r = r.withSeed(seed);
     if (backend != null) r = r.withBackend(backend);
     if (principal != null) r = r.withPrincipal(principal);
-    if (threads != null) r = new RunSettings(r.envs(), r.seed(), r.backend(), threads, r.principal());
+    if (threads != null) r = r.withThreads(threads);
+    if (device != null) r = r.withDevice(device);
     return new Config(c.env(), r);
   }
 }

@@ -39,17 +39,21 @@ final class SimulateCommand implements Callable<Integer> {
   static Result simulate(Config c, int steps) {
     if (steps < 1) throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
     Principal principal = Principal.parse(c.run().principal(), c.env());
-    try (VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads())) {
+    try (VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device())) {
       env.reset(c.run().seed());
       List<RoundMetrics> rounds = new ArrayList<>();
       int period = 0;
       long t0 = System.nanoTime();
-      for (int s = 0; s < steps; s++) {
+      int taxPeriod = c.env().taxPeriod();
+      for (int s = 0; s < steps; ) {
         if (env.periodStartsNext()) {
           for (int e = 0; e < env.envs(); e++) env.setRates(e, principal.levels(e, period));
           period++;
         }
-        env.stepRandom();
+        // up to the period's end in one call: one multi-step launch on accelerators
+        int k = Math.min(steps - s, taxPeriod - env.state().ints(org.harvestsed.engine.state.Buf.T).get(0) % taxPeriod);
+        env.stepRandom(k);
+        s += k;
         if (env.roundEnded()) rounds.add(RoundMetrics.mean(env.lastRoundMetrics()));
       }
       double secs = (System.nanoTime() - t0) / 1e9;

@@ -38,7 +38,7 @@ final class TraceCommand implements Callable<Integer> {
     Path dir = out.toAbsolutePath().getParent();
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
-    try (VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads());
+    try (VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device());
          BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
       env.reset(c.run().seed());
       Trace trace = new Trace(env);

@@ -124,9 +124,11 @@ public record Config(EnvSpec env, RunSettings run) {
   }
 
   private static RunSettings parseRun(Section s) {
-    s.allow("envs", "seed", "backend", "threads", "principal");
+    s.allow("envs", "seed", "backend", "threads", "principal", "device");
+    JsonNode dev = s.get("device");
+    String device = dev == null ? "" : dev.isIntegralNumber() ? dev.asText() : s.string("device", "");
     return new RunSettings(s.integer("envs", 16), s.longValue("seed", 1), s.string("backend", "java"),
-        s.integer("threads", 0), s.string("principal", "free_market"));
+        s.integer("threads", 0), s.string("principal", "free_market"), device);
   }
 
   /** A mapping in the YAML with its key path, for messages. */

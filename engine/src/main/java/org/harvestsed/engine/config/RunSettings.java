@@ -8,8 +8,9 @@ package org.harvestsed.engine.config;
  * @param backend   {@code java} (reference) or {@code opencl}
  * @param threads   worker threads of the java backend; 0 = one per available core
  * @param principal principal spec for simulate/trace: free_market, flat:x, fixed:a,b,c
+ * @param device    opencl device: its index or part of its name; empty = first GPU, else first device
  */
-public record RunSettings(int envs, long seed, String backend, int threads, String principal) {
+public record RunSettings(int envs, long seed, String backend, int threads, String principal, String device) {
   public static final java.util.List<String> BACKENDS = java.util.List.of("java", "opencl");
 
   public RunSettings {
@@ -19,18 +20,26 @@ public record RunSettings(int envs, long seed, String backend, int threads, Stri
   }
 
   public RunSettings withEnvs(int e) {
-    return new RunSettings(e, seed, backend, threads, principal);
+    return new RunSettings(e, seed, backend, threads, principal, device);
   }
 
   public RunSettings withSeed(long s) {
-    return new RunSettings(envs, s, backend, threads, principal);
+    return new RunSettings(envs, s, backend, threads, principal, device);
   }
 
   public RunSettings withBackend(String b) {
-    return new RunSettings(envs, seed, b, threads, principal);
+    return new RunSettings(envs, seed, b, threads, principal, device);
   }
 
   public RunSettings withPrincipal(String p) {
-    return new RunSettings(envs, seed, backend, threads, p);
+    return new RunSettings(envs, seed, backend, threads, p, device);
+  }
+
+  public RunSettings withThreads(int t) {
+    return new RunSettings(envs, seed, backend, t, principal, device);
+  }
+
+  public RunSettings withDevice(String d) {
+    return new RunSettings(envs, seed, backend, threads, principal, d);
   }
 }

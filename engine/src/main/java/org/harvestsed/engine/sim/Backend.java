@@ -24,6 +24,13 @@ public interface Backend extends AutoCloseable {
    */
   void step(boolean randomActions, float cap);
 
+  /**
+   * {@code n} steps in one go (one launch on accelerators), for scripted players. The caller
+   * ends a call at a period end at the latest, so the bookkeeping after the last step sees every
+   * period end.
+   */
+  void stepMany(int n, boolean randomActions, float cap);
+
   @Override
   void close();
 }

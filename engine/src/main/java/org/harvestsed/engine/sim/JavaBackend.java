@@ -34,7 +34,7 @@ import org.harvestsed.engine.state.Layout;
  * only on the grid and positions, which nothing after regrowth changes.
  */
 public final class JavaBackend implements Backend {
-  static final byte NEW_APPLE = 4; // regrowth's mark between its decide and apply passes
+  public static final byte NEW_APPLE = 4; // regrowth's mark between its decide and apply passes
 
   private final EnvSpec spec;
   private final Layout l;
@@ -167,6 +167,11 @@ public final class JavaBackend implements Backend {
     this.randomActions = randomActions;
     this.cap = cap;
     par.run(state.envs, stepTask);
+  }
+
+  @Override
+  public void stepMany(int steps, boolean randomActions, float cap) {
+    for (int k = 0; k < steps; k++) step(randomActions, cap);
   }
 
   @Override

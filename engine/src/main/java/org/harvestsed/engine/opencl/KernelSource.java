@@ -1,0 +1,127 @@
+package org.harvestsed.engine.opencl;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.config.SocialChoice;
+import org.harvestsed.engine.map.GameMap;
+import org.harvestsed.engine.rng.Purpose;
+import org.harvestsed.engine.sim.JavaBackend;
+import org.harvestsed.engine.state.Buf;
+import org.harvestsed.engine.state.Layout;
+
+/**
+ * The program the OpenCL backend builds: a header generated from the spec (every constant, the
+ * State struct with one pointer per {@link Buf} and per {@link Table}, the kernel argument lists),
+ * then the files of {@code kernels/} in the step's phase order. No rule constant is written twice:
+ * the kernels only use names defined here.
+ */
+public final class KernelSource {
+  private KernelSource() {}
+
+  /** The files of kernels/, in the order they are concatenated. */
+  static final List<String> FILES = List.of("common.h", "period_start.cl", "spawn.cl", "respawn.cl", "turns.cl",
+      "moves.cl", "zaps.cl", "consumption.cl", "regrowth.cl", "observe.cl", "taxes.cl", "rewards.cl",
+      "round_end.cl", "step.cl");
+
+  public static String build(Layout l) {
+    StringBuilder sb = new StringBuilder(header(l));
+    for (String f : FILES) {
+      sb.append("\n/* ---- ").append(f).append(" ---- */\n");
+      sb.append(resource(f));
+    }
+    return sb.toString();
+  }
+
+  static String resource(String name) {
+    try (InputStream in = KernelSource.class.getResourceAsStream("/kernels/" + name)) {
+      if (in == null) throw new IllegalStateException("kernel source kernels/" + name + " is missing from the engine jar");
+      return new String(in.readAllBytes(), StandardCharsets.UTF_8);
+    } catch (IOException e) {
+      throw new IllegalStateException("cannot read kernels/" + name + ": " + e.getMessage(), e);
+    }
+  }
+
+  /** The generated header (spec.h). */
+  static String header(Layout l) {
+    EnvSpec s = l.spec;
+    StringBuilder h = new StringBuilder("/* spec.h: generated from the EnvSpec by KernelSource.java */\n");
+    def(h, "N", l.players);
+    def(h, "CELLS", l.cells);
+    def(h, "BRACKETS", s.brackets());
+    def(h, "VIEW_AHEAD", s.viewAhead());
+    def(h, "VIEW_LEFT", s.viewLeft());
+    def(h, "OBS_ROWS", s.obsRows());
+    def(h, "OBS_COLS", s.obsCols());
+    def(h, "VIEW", s.obsCells());
+    def(h, "SCALARS", s.scalars());
+    def(h, "NUM_ACTIONS", s.actions());
+    def(h, "TAX_PERIOD", s.taxPeriod());
+    def(h, "EPISODE_LENGTH", s.episodeLength());
+    def(h, "ROUND_STEPS", s.roundSteps());
+    def(h, "RATE_LEVELS", s.rateLevels());
+    boolean limit = s.divergenceLimit() != Float.POSITIVE_INFINITY;
+    def(h, "HAS_DIVERGENCE_LIMIT", limit ? 1 : 0);
+    h.append("#define DIVERGENCE_LIMIT ").append(limit ? hex(s.divergenceLimit()) : "0.0f").append('\n');
+    def(h, "ZAP", s.zap() ? 1 : 0);
+    def(h, "ZAP_LENGTH", s.zapLength());
+    def(h, "ZAP_HALF_WIDTH", s.zapHalfWidth());
+    def(h, "ZAP_REMOVAL", s.zapRemoval());
+    def(h, "ZAP_COOLDOWN", s.zapCooldown());
+    h.append("#define ZAP_FIRE_COST ").append(hex(s.zapFireCost())).append('\n');
+    h.append("#define ZAP_HIT_PENALTY ").append(hex(s.zapHitPenalty())).append('\n');
+    def(h, "REGROW_UNDER_PLAYERS", s.regrowUnderPlayers() ? 1 : 0);
+    def(h, "NUM_PROB", s.regrowthProb().length);
+    def(h, "NUM_SITES", l.sites.length);
+    def(h, "NUM_SPAWNS", l.spawns.length);
+    def(h, "NUM_NEIGHBOURS", l.neighbourhood.length);
+    def(h, "NUM_COMPONENTS", l.components);
+    def(h, "MAJORITY", s.socialChoice() == SocialChoice.MAJORITY ? 1 : 0);
+    def(h, "CELL_EMPTY", GameMap.EMPTY);
+    def(h, "CELL_WALL", GameMap.WALL);
+    def(h, "CELL_APPLE", GameMap.APPLE);
+    def(h, "CELL_NEW_APPLE", JavaBackend.NEW_APPLE);
+    def(h, "ACTION_FORWARD", EnvSpec.FORWARD);
+    def(h, "ACTION_BACKWARD", EnvSpec.BACKWARD);
+    def(h, "ACTION_STEP_LEFT", EnvSpec.STEP_LEFT);
+    def(h, "ACTION_STEP_RIGHT", EnvSpec.STEP_RIGHT);
+    def(h, "ACTION_TURN_LEFT", EnvSpec.TURN_LEFT);
+    def(h, "ACTION_TURN_RIGHT", EnvSpec.TURN_RIGHT);
+    def(h, "ACTION_ZAP", EnvSpec.ZAP);
+    for (Purpose p : Purpose.values()) h.append("#define PURPOSE_").append(p.name()).append(' ').append(p.code).append("u\n");
+    // State: one pointer per engine buffer and per table
+    h.append("typedef struct {\n");
+    for (Buf b : Buf.values()) h.append("  __global ").append(ctype(b)).append("* ").append(b.name()).append(";\n");
+    for (Table t : Table.values()) h.append("  __global const ").append(t.ctype).append("* ").append(t.name()).append(";\n");
+    h.append("} State;\n");
+    h.append("#define STATE_ARGS ");
+    for (Buf b : Buf.values()) h.append(b.ordinal() == 0 ? "" : ", ").append("__global ").append(ctype(b)).append("* ").append(b.name()).append('_');
+    h.append('\n').append("#define TABLE_ARGS ");
+    for (Table t : Table.values()) h.append(t.ordinal() == 0 ? "" : ", ").append("__global const ").append(t.ctype).append("* ").append(t.name()).append('_');
+    h.append('\n').append("#define STATE_INIT(st) ");
+    for (Buf b : Buf.values()) h.append("st.").append(b.name()).append(" = ").append(b.name()).append("_; ");
+    for (Table t : Table.values()) h.append("st.").append(t.name()).append(" = ").append(t.name()).append("_; ");
+    h.append('\n');
+    return h.toString();
+  }
+
+  static String ctype(Buf b) {
+    return switch (b.type) {
+      case BYTE -> "uchar";
+      case INT -> "int";
+      case FLOAT -> "float";
+    };
+  }
+
+  private static void def(StringBuilder h, String name, int value) {
+    h.append("#define ").append(name).append(' ').append(value).append('\n');
+  }
+
+  /** An exact float literal: C99 hex float. */
+  static String hex(float f) {
+    if (!Float.isFinite(f)) throw new IllegalArgumentException("not finite: " + f);
+    return "(" + Float.toHexString(f) + "f)";
+  }
+}

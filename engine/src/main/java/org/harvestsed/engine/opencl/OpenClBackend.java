@@ -1,0 +1,264 @@
+package org.harvestsed.engine.opencl;
+
+import static org.jocl.CL.*;
+
+import java.lang.foreign.MemorySegment;
+import java.nio.ByteBuffer;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import org.harvestsed.engine.config.ConfigException;
+import org.harvestsed.engine.sim.Backend;
+import org.harvestsed.engine.sim.Bookkeeper;
+import org.harvestsed.engine.sim.JavaBackend;
+import org.harvestsed.engine.state.Buf;
+import org.harvestsed.engine.state.EnvState;
+import org.harvestsed.engine.state.Layout;
+import org.jocl.CLException;
+import org.jocl.Pointer;
+import org.jocl.Sizeof;
+import org.jocl.cl_command_queue;
+import org.jocl.cl_context;
+import org.jocl.cl_context_properties;
+import org.jocl.cl_device_id;
+import org.jocl.cl_kernel;
+import org.jocl.cl_mem;
+import org.jocl.cl_program;
+
+/**
+ * The step as OpenCL kernels (kernels/*.cl), one work-item per env, bit-identical to
+ * {@link JavaBackend}. The host keeps the same {@link EnvState} buffers as the java backend.
+ * <ul>
+ *   <li>Host-unified devices (PoCL, integrated GPUs): device buffers are created over the host
+ *       buffers ({@code CL_MEM_USE_HOST_PTR}); the host unmaps them before a launch and maps them
+ *       after, so nothing is copied (checked: the mapped address is the host buffer's).</li>
+ *   <li>Other devices: the host writes its inputs (actions, pending levels) before a launch and
+ *       reads every buffer back after it.</li>
+ * </ul>
+ * reset(seed) runs the java reference on the host buffers and uploads them; the welfare
+ * bookkeeping runs on the host after each launch ({@link Bookkeeper}).
+ */
+public final class OpenClBackend implements Backend {
+  private final Layout layout;
+  private final EnvState state;
+  private final Bookkeeper book;
+  private final JavaBackend host;
+  private final Devices.Device device;
+  private final cl_context context;
+  private final cl_command_queue queue;
+  private final cl_program program;
+  private final cl_kernel stepKernel, stepManyKernel;
+  private final Map<Buf, cl_mem> mems = new EnumMap<>(Buf.class);
+  private final Map<Table, cl_mem> tables = new EnumMap<>(Table.class);
+  private final Map<Buf, ByteBuffer> mapped = new EnumMap<>(Buf.class);
+  private final boolean zeroCopy;
+  private final Bookkeeper.Scratch scratch;
+  private final long[] global = new long[1];
+  private final int[] k0 = new int[1], k1 = new int[1], random = new int[1], steps = new int[1];
+  private final float[] cap = new float[1];
+  private final Pointer k0p = Pointer.to(k0), k1p = Pointer.to(k1), randomp = Pointer.to(random), stepsp = Pointer.to(steps),
+      capp = Pointer.to(cap);
+  private final int scalarArgs;
+  private boolean closed;
+
+  public OpenClBackend(Layout layout, int envs, String deviceSelector, int hostThreads) {
+    this.layout = layout;
+    this.device = Devices.choose(deviceSelector);
+    checkMemory(layout, envs, device);
+    this.state = new EnvState(layout, envs);
+    this.host = new JavaBackend(state, hostThreads);
+    this.book = host.bookkeeper();
+    this.scratch = new Bookkeeper.Scratch(layout);
+    cl_context_properties props = new cl_context_properties();
+    props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
+    context = clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
+    queue = createQueue(context, device.id());
+    program = build(context, device, KernelSource.build(layout));
+    stepKernel = clCreateKernel(program, "harvest_step", null);
+    stepManyKernel = clCreateKernel(program, "harvest_step_many", null);
+    boolean unified = device.hostUnified();
+    for (Buf b : Buf.values()) {
+      ByteBuffer hb = state.raw(b);
+      long flags = CL_MEM_READ_WRITE | (unified ? CL_MEM_USE_HOST_PTR : 0);
+      mems.put(b, clCreateBuffer(context, flags, hb.capacity(), unified ? Pointer.to(hb) : null, null));
+    }
+    for (Table t : Table.values()) {
+      ByteBuffer c = t.contents(layout);
+      tables.put(t, clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, c.capacity(), Pointer.to(c), null));
+    }
+    zeroCopy = unified && mapAllAndCheck();
+    if (!zeroCopy && unified) unmapAll();
+    int arg = 0;
+    for (cl_kernel k : new cl_kernel[] {stepKernel, stepManyKernel}) {
+      arg = 0;
+      for (Buf b : Buf.values()) clSetKernelArg(k, arg++, Sizeof.cl_mem, Pointer.to(mems.get(b)));
+      for (Table t : Table.values()) clSetKernelArg(k, arg++, Sizeof.cl_mem, Pointer.to(tables.get(t)));
+      clSetKernelArg(k, arg, Sizeof.cl_int, Pointer.to(new int[] {envs}));
+    }
+    scalarArgs = arg + 1;
+    global[0] = envs;
+  }
+
+  /** Whether the host reads the device's buffers in place (no copies). */
+  public boolean zeroCopy() {
+    return zeroCopy;
+  }
+
+  public Devices.Device device() {
+    return device;
+  }
+
+  /**
+   * Refuses, before allocating anything, a size the device cannot hold, naming the most envs
+   * that fit.
+   */
+  static void checkMemory(Layout layout, int envs, Devices.Device d) {
+    long perEnv = EnvState.bytesPerEnv(layout);
+    long largestPerEnv = 0;
+    for (Buf b : Buf.values()) largestPerEnv = Math.max(largestPerEnv, b.bytesPerEnv(layout));
+    long fitGlobal = (long) (d.globalMem() * 0.9) / perEnv;
+    long fitAlloc = d.maxAlloc() / largestPerEnv;
+    long fit = Math.min(fitGlobal, fitAlloc);
+    if (envs > fit) {
+      throw new ConfigException(String.format(Locale.ROOT,
+          "%d envs need %.2f GiB on %s, which has %.2f GiB of global memory (largest buffer %.2f GiB); at most %d envs fit with this map",
+          envs, (double) perEnv * envs / 1073741824.0, d.name(), d.globalMem() / 1073741824.0, d.maxAlloc() / 1073741824.0, fit));
+    }
+  }
+
+  @SuppressWarnings("deprecation")
+  private static cl_command_queue createQueue(cl_context ctx, cl_device_id d) {
+    return clCreateCommandQueue(ctx, d, 0, null);
+  }
+
+  /** Builds the program; a compile error surfaces with the compiler's build log. */
+  static cl_program build(cl_context ctx, Devices.Device d, String source) {
+    cl_program p = clCreateProgramWithSource(ctx, 1, new String[] {source}, null, null);
+    String options = d.correctlyRoundedDivide() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
+    try {
+      clBuildProgram(p, 1, new cl_device_id[] {d.id()}, options, null, null);
+    } catch (CLException e) {
+      String log = buildLog(p, d.id());
+      clReleaseProgram(p);
+      throw new KernelBuildException(d.name(), log.isBlank() ? e.getMessage() : log);
+    }
+    return p;
+  }
+
+  static String buildLog(cl_program p, cl_device_id d) {
+    long[] size = new long[1];
+    clGetProgramBuildInfo(p, d, CL_PROGRAM_BUILD_LOG, 0, null, size);
+    byte[] buf = new byte[(int) size[0]];
+    clGetProgramBuildInfo(p, d, CL_PROGRAM_BUILD_LOG, buf.length, Pointer.to(buf), null);
+    return new String(buf, 0, Math.max(0, buf.length - 1));
+  }
+
+  private boolean mapAllAndCheck() {
+    boolean same = true;
+    for (Buf b : Buf.values()) {
+      ByteBuffer hb = state.raw(b);
+      ByteBuffer m = clEnqueueMapBuffer(queue, mems.get(b), CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0, hb.capacity(), 0, null, null, null);
+      mapped.put(b, m);
+      same &= MemorySegment.ofBuffer(m).address() == MemorySegment.ofBuffer(hb).address();
+    }
+    return same;
+  }
+
+  private void mapAll() {
+    for (Buf b : Buf.values()) {
+      mapped.put(b, clEnqueueMapBuffer(queue, mems.get(b), CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0,
+          state.raw(b).capacity(), 0, null, null, null));
+    }
+  }
+
+  private void unmapAll() {
+    for (Buf b : Buf.values()) {
+      ByteBuffer m = mapped.remove(b);
+      if (m != null) clEnqueueUnmapMemObject(queue, mems.get(b), m, 0, null, null);
+    }
+  }
+
+  private void upload(Buf b) {
+    ByteBuffer hb = state.raw(b);
+    clEnqueueWriteBuffer(queue, mems.get(b), CL_FALSE, 0, hb.capacity(), Pointer.to(hb), 0, null, null);
+  }
+
+  private void downloadAll() {
+    for (Buf b : Buf.values()) {
+      ByteBuffer hb = state.raw(b);
+      clEnqueueReadBuffer(queue, mems.get(b), CL_FALSE, 0, hb.capacity(), Pointer.to(hb), 0, null, null);
+    }
+    clFinish(queue);
+  }
+
+  @Override
+  public String name() {
+    return "opencl";
+  }
+
+  @Override
+  public EnvState state() {
+    return state;
+  }
+
+  @Override
+  public Bookkeeper bookkeeper() {
+    return book;
+  }
+
+  @Override
+  public void reset(long seed) {
+    host.reset(seed); // the reference reset, on the host buffers
+    k0[0] = (int) seed;
+    k1[0] = (int) (seed >>> 32);
+    if (!zeroCopy) for (Buf b : Buf.values()) upload(b);
+  }
+
+  @Override
+  public void step(boolean randomActions, float capValue) {
+    launch(stepKernel, randomActions, capValue, 1);
+  }
+
+  @Override
+  public void stepMany(int n, boolean randomActions, float capValue) {
+    launch(stepManyKernel, randomActions, capValue, n);
+  }
+
+  private void launch(cl_kernel k, boolean randomActions, float capValue, int n) {
+    random[0] = randomActions ? 1 : 0;
+    cap[0] = capValue;
+    steps[0] = n;
+    int a = scalarArgs;
+    clSetKernelArg(k, a, Sizeof.cl_uint, k0p);
+    clSetKernelArg(k, a + 1, Sizeof.cl_uint, k1p);
+    clSetKernelArg(k, a + 2, Sizeof.cl_float, capp);
+    clSetKernelArg(k, a + 3, Sizeof.cl_int, randomp);
+    if (k == stepManyKernel) clSetKernelArg(k, a + 4, Sizeof.cl_int, stepsp);
+    if (zeroCopy) {
+      unmapAll();
+    } else {
+      upload(Buf.ACTIONS);
+      upload(Buf.PENDING_LEVELS);
+    }
+    clEnqueueNDRangeKernel(queue, k, 1, null, global, null, 0, null, null);
+    if (zeroCopy) mapAll();
+    else downloadAll();
+    for (int e = 0; e < state.envs; e++) book.afterStep(e, scratch);
+  }
+
+  @Override
+  public void close() {
+    if (closed) return;
+    closed = true;
+    host.close();
+    if (zeroCopy) unmapAll();
+    clFinish(queue);
+    for (cl_mem m : mems.values()) clReleaseMemObject(m);
+    for (cl_mem m : tables.values()) clReleaseMemObject(m);
+    clReleaseKernel(stepKernel);
+    clReleaseKernel(stepManyKernel);
+    clReleaseProgram(program);
+    clReleaseCommandQueue(queue);
+    clReleaseContext(context);
+  }
+}

@@ -1,0 +1,56 @@
+/*
+ * Egocentric windows: cell (r, c) shows pos + (VIEW_AHEAD - r) fwd + (c - VIEW_LEFT) right; codes
+ * 0 EMPTY, 1 WALL/outside, 2 APPLE, 3 another player; a removed player sees all 1. With
+ * count_nearby, NEARBY = sum of a_j over the other players j in the window.
+ */
+void observe_windows(State* s, int e, int count_nearby) {
+  int pb = e * N;
+  int g = e * CELLS;
+  for (int i = 0; i < N; i++) {
+    int ob = (pb + i) * VIEW;
+    int pos = s->POS[pb + i];
+    if (pos < 0) {
+      for (int k = 0; k < VIEW; k++) s->OBS[ob + k] = CELL_WALL;
+      if (count_nearby) s->NEARBY[pb + i] = 0;
+      continue;
+    }
+    int o = s->DIR[pb + i];
+    int fs = s->FWD_STEP[o];
+    int rs = s->RIGHT_STEP[o];
+    int row_start = g + pos + VIEW_AHEAD * fs - VIEW_LEFT * rs;
+    int sum = 0;
+    int k = ob;
+    for (int r = 0; r < OBS_ROWS; r++) {
+      int q = row_start - r * fs;
+      for (int c = 0; c < OBS_COLS; c++) {
+        int j = s->OCC[q];
+        uchar code;
+        if (j >= 0 && j != i) {
+          code = 3;
+          sum += s->EATEN[pb + j];
+        } else {
+          code = s->GRID[q];
+        }
+        s->OBS[k++] = code;
+        q += rs;
+      }
+    }
+    if (count_nearby) s->NEARBY[pb + i] = sum;
+  }
+}
+
+/* Float features: sigma, beta, rates[B], (t mod period) / period, period income, eta. */
+void observe_scalars(State* s, int e) {
+  int pb = e * N;
+  float frac = (float) (s->T[e] % TAX_PERIOD) / (float) TAX_PERIOD;
+  float eta = s->ETA[e];
+  for (int i = 0; i < N; i++) {
+    int k = (pb + i) * SCALARS;
+    s->OBS_SCALARS[k] = s->SIGMA[pb + i];
+    s->OBS_SCALARS[k + 1] = s->BETA[pb + i];
+    for (int b = 0; b < BRACKETS; b++) s->OBS_SCALARS[k + 2 + b] = s->RATES[e * BRACKETS + b];
+    s->OBS_SCALARS[k + 2 + BRACKETS] = frac;
+    s->OBS_SCALARS[k + 3 + BRACKETS] = (float) s->PERIOD_INCOME[pb + i];
+    s->OBS_SCALARS[k + 4 + BRACKETS] = eta;
+  }
+}

@@ -1,0 +1,45 @@
+/*
+ * Puts player i on a uniformly random free spawn point by rejection: attempt a draws block
+ * (i, tick, e, purpose | a << 8); word 0 picks the spawn point, word 1 >> 30 the orientation.
+ * Returns 0 (player stays off the map) if no spawn point is free.
+ */
+int place_on_free_spawn(State* s, int e, int i, uint tick, uint purpose, const Params* p) {
+  int g = e * CELLS;
+  int any_free = 0;
+  for (int k = 0; k < NUM_SPAWNS; k++) {
+    if (s->OCC[g + s->SPAWNS[k]] < 0) {
+      any_free = 1;
+      break;
+    }
+  }
+  if (!any_free) return 0;
+  uint w[4];
+  for (uint a = 0;; a++) {
+    philox((uint) i, tick, (uint) e, purpose | (a << 8), p->k0, p->k1, w);
+    int cell = s->SPAWNS[below(w[0], NUM_SPAWNS)];
+    if (s->OCC[g + cell] < 0) {
+      s->OCC[g + cell] = i;
+      s->POS[e * N + i] = cell;
+      s->DIR[e * N + i] = (int) (w[1] >> 30);
+      return 1;
+    }
+  }
+}
+
+/* A new episode: full apple map, every player on a random free spawn point, t = 0. */
+void reset_episode(State* s, int e, uint tick, const Params* p) {
+  int g = e * CELLS;
+  for (int c = 0; c < CELLS; c++) {
+    s->GRID[g + c] = s->INITIAL_GRID[c];
+    s->OCC[g + c] = -1;
+  }
+  int pb = e * N;
+  for (int i = 0; i < N; i++) {
+    s->POS[pb + i] = -1;
+    s->COOLDOWN[pb + i] = 0;
+    s->REMOVED[pb + i] = 0;
+    s->PERIOD_INCOME[pb + i] = 0;
+  }
+  for (int i = 0; i < N; i++) place_on_free_spawn(s, e, i, tick, PURPOSE_SPAWN, p);
+  s->T[e] = 0;
+}
