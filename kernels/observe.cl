@@ -5,33 +5,36 @@
  */
 void observe_windows(State* s, int e, int count_nearby) {
   int pb = e * N;
-  int g = e * CELLS;
+  /* env-local views, read once: the stores to obs (uchar) may alias any global memory */
+  __global const int* restrict occ = s->OCC + e * CELLS;
+  __global const uchar* restrict grid = s->GRID + e * CELLS;
+  __global const int* restrict eaten = s->EATEN + pb;
+  __global uchar* restrict obs = s->OBS + pb * VIEW;
   for (int i = 0; i < N; i++) {
-    int ob = (pb + i) * VIEW;
+    __global uchar* restrict out = obs + i * VIEW;
     int pos = s->POS[pb + i];
     if (pos < 0) {
-      for (int k = 0; k < VIEW; k++) s->OBS[ob + k] = CELL_WALL;
+      for (int k = 0; k < VIEW; k++) out[k] = CELL_WALL;
       if (count_nearby) s->NEARBY[pb + i] = 0;
       continue;
     }
     int o = s->DIR[pb + i];
     int fs = s->FWD_STEP[o];
     int rs = s->RIGHT_STEP[o];
-    int row_start = g + pos + VIEW_AHEAD * fs - VIEW_LEFT * rs;
+    int row_start = pos + VIEW_AHEAD * fs - VIEW_LEFT * rs;
     int sum = 0;
-    int k = ob;
     for (int r = 0; r < OBS_ROWS; r++) {
       int q = row_start - r * fs;
       for (int c = 0; c < OBS_COLS; c++) {
-        int j = s->OCC[q];
+        int j = occ[q];
         uchar code;
         if (j >= 0 && j != i) {
           code = 3;
-          sum += s->EATEN[pb + j];
+          sum += eaten[j];
         } else {
-          code = s->GRID[q];
+          code = grid[q];
         }
-        s->OBS[k++] = code;
+        out[r * OBS_COLS + c] = code;
         q += rs;
       }
     }

@@ -19,12 +19,13 @@ import org.openjdk.jmh.annotations.TearDown;
 import org.openjdk.jmh.annotations.Warmup;
 
 /**
- * Env-only stepping: every env of a VecEnv one step, players acting uniformly at random (drawn
- * in-engine from the POLICY stream), observations rendered. Default map (commons_harvest_open,
- * 7 players). One op = one step of all envs; the aux counter {@code playerSteps} gives
- * player-steps per second directly.
+ * Env-only stepping: every env of a VecEnv, players acting uniformly at random (drawn in-engine
+ * from the POLICY stream), observations rendered, taxes and rewards computed. Default map
+ * (commons_harvest_open, 7 players). One op = {@code stepsPerOp} steps of all envs (one launch on
+ * the opencl backend); the aux counter {@code playerSteps} gives player-steps per second.
  * <pre>
  *   java -jar bench/target/benchmarks.jar EnvStepBench -prof gc
+ *   java -jar bench/target/benchmarks.jar EnvStepBench -p backend=java -p stepsPerOp=1 -p envs=1,64,1024,4096
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)
@@ -34,11 +35,18 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED"})
 @State(Scope.Benchmark)
 public class EnvStepBench {
-  @Param({"1", "64", "1024", "4096"})
+  @Param({"1", "64", "1024", "4096", "16384"})
   public int envs;
 
-  @Param({"java"})
+  @Param({"java", "opencl"})
   public String backend;
+
+  /**
+   * Steps per call: 1 = a one-step launch per op; 50 = one multi-step launch of a whole tax
+   * period per op (the scripted-player path of simulate).
+   */
+  @Param({"1", "50"})
+  public int stepsPerOp;
 
   /** Worker threads of the java backend; 0 = one per core. */
   @Param({"0"})
@@ -62,9 +70,9 @@ public class EnvStepBench {
   @Setup(Level.Trial)
   public void setup() {
     Config c = Config.defaults();
-    env = VecEnv.create(c.env(), envs, backend, threads);
+    env = VecEnv.create(c.env(), envs, backend, threads, "");
     env.reset(1);
-    playersPerStep = envs * c.env().players();
+    playersPerStep = envs * c.env().players() * stepsPerOp;
   }
 
   @TearDown(Level.Trial)
@@ -74,7 +82,8 @@ public class EnvStepBench {
 
   @Benchmark
   public void step(Counters counters) {
-    env.stepRandom();
+    if (stepsPerOp == 1) env.stepRandom();
+    else env.stepRandom(stepsPerOp);
     counters.playerSteps += playersPerStep;
   }
 }

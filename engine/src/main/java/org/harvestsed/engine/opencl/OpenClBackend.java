@@ -52,6 +52,9 @@ public final class OpenClBackend implements Backend {
   private final Map<Table, cl_mem> tables = new EnumMap<>(Table.class);
   private final Map<Buf, ByteBuffer> mapped = new EnumMap<>(Buf.class);
   private final boolean zeroCopy;
+  /** Whether the host maps/unmaps the shared buffers around each launch (see {@link #mapPolicy}). */
+  private final boolean mapEachLaunch;
+  private final long[] local;
   private final Bookkeeper.Scratch scratch;
   private final long[] global = new long[1];
   private final int[] k0 = new int[1], k1 = new int[1], random = new int[1], steps = new int[1];
@@ -88,6 +91,10 @@ public final class OpenClBackend implements Backend {
     }
     zeroCopy = unified && mapAllAndCheck();
     if (!zeroCopy && unified) unmapAll();
+    mapEachLaunch = zeroCopy && mapPolicy(device);
+    if (zeroCopy && !mapEachLaunch) unmapAll();
+    long ls = Long.getLong("harvest.opencl.local", 0L);
+    local = ls > 0 ? new long[] {ls} : null;
     int arg = 0;
     for (cl_kernel k : new cl_kernel[] {stepKernel, stepManyKernel}) {
       arg = 0;
@@ -96,7 +103,24 @@ public final class OpenClBackend implements Backend {
       clSetKernelArg(k, arg, Sizeof.cl_int, Pointer.to(new int[] {envs}));
     }
     scalarArgs = arg + 1;
-    global[0] = envs;
+    global[0] = local == null ? envs : (envs + local[0] - 1) / local[0] * local[0];
+  }
+
+  /**
+   * Map/unmap around every launch is what the OpenCL spec asks for host access to a
+   * CL_MEM_USE_HOST_PTR buffer. On a CPU device whose mapped address is the host buffer itself
+   * (checked at start) the device computes in that very memory, and clFinish orders the accesses,
+   * so the engine skips the per-launch map calls there (about 3 ms per launch on PoCL with 2
+   * cores); the parity suite checks the result bit for bit. Property
+   * {@code harvest.opencl.map=always|never|auto} overrides (auto: skip on CPU devices).
+   */
+  static boolean mapPolicy(Devices.Device d) {
+    String p = System.getProperty("harvest.opencl.map", "auto");
+    return switch (p) {
+      case "always" -> true;
+      case "never" -> false;
+      default -> (d.type() & CL_DEVICE_TYPE_CPU) == 0;
+    };
   }
 
   /** Whether the host reads the device's buffers in place (no copies). */
@@ -234,14 +258,15 @@ public final class OpenClBackend implements Backend {
     clSetKernelArg(k, a + 2, Sizeof.cl_float, capp);
     clSetKernelArg(k, a + 3, Sizeof.cl_int, randomp);
     if (k == stepManyKernel) clSetKernelArg(k, a + 4, Sizeof.cl_int, stepsp);
-    if (zeroCopy) {
+    if (mapEachLaunch) {
       unmapAll();
-    } else {
+    } else if (!zeroCopy) {
       upload(Buf.ACTIONS);
       upload(Buf.PENDING_LEVELS);
     }
-    clEnqueueNDRangeKernel(queue, k, 1, null, global, null, 0, null, null);
-    if (zeroCopy) mapAll();
+    clEnqueueNDRangeKernel(queue, k, 1, null, global, local, 0, null, null);
+    if (mapEachLaunch) mapAll();
+    else if (zeroCopy) clFinish(queue);
     else downloadAll();
     for (int e = 0; e < state.envs; e++) book.afterStep(e, scratch);
   }
@@ -251,7 +276,7 @@ public final class OpenClBackend implements Backend {
     if (closed) return;
     closed = true;
     host.close();
-    if (zeroCopy) unmapAll();
+    if (mapEachLaunch) unmapAll();
     clFinish(queue);
     for (cl_mem m : mems.values()) clReleaseMemObject(m);
     for (cl_mem m : tables.values()) clReleaseMemObject(m);
