@@ -16,28 +16,9 @@ public final class Philox {
   static final int W0 = 0x9E3779B9;
   static final int W1 = 0xBB67AE85;
 
-  /** Returns output word {@code word} (0..3) of Philox4x32-10 for counter (c0..c3) and key (k0, k1). */
+  /** Returns output word {@code word} (0..3) of Philox4x32-10 for counter (c0..c3) and key (k0, k1); allocates, for tools and map building. */
   public static int word(int c0, int c1, int c2, int c3, int k0, int k1, int word) {
-    for (int round = 0; round < 10; round++) {
-      long p0 = (M0 & 0xFFFFFFFFL) * (c0 & 0xFFFFFFFFL);
-      long p1 = (M1 & 0xFFFFFFFFL) * (c2 & 0xFFFFFFFFL);
-      int n0 = (int) (p1 >>> 32) ^ c1 ^ k0;
-      int n1 = (int) p1;
-      int n2 = (int) (p0 >>> 32) ^ c3 ^ k1;
-      int n3 = (int) p0;
-      c0 = n0;
-      c1 = n1;
-      c2 = n2;
-      c3 = n3;
-      k0 += W0;
-      k1 += W1;
-    }
-    return switch (word) {
-      case 0 -> c0;
-      case 1 -> c1;
-      case 2 -> c2;
-      default -> c3;
-    };
+    return block(c0, c1, c2, c3, k0, k1)[word];
   }
 
   /** All four output words of the block into {@code out[0..3]} (no allocation). */

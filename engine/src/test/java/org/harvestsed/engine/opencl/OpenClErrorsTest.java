@@ -75,15 +75,10 @@ class OpenClErrorsTest {
   void zeroCopyOnHostUnifiedDevices() {
     OpenClAvailable.assume();
     Devices.Device d = Devices.choose("");
-    try (VecEnv env = VecEnv.create(Config.defaults().env(), 4, "opencl", 1, "")) {
-      env.reset(1);
-      env.stepRandom();
-      assertThat(d.hostUnified()).isEqualTo(d.hostUnified());
-    }
-    Layout l = new Layout(Config.defaults().env());
-    OpenClBackend b = new OpenClBackend(l, 4, "", 1);
+    org.junit.jupiter.api.Assumptions.assumeTrue(d.hostUnified(), "skipped: device " + d.name() + " has no host-unified memory");
+    OpenClBackend b = new OpenClBackend(new Layout(Config.defaults().env()), 4, "", 1);
     try {
-      if (d.hostUnified()) assertThat(b.zeroCopy()).as("PoCL maps the host buffers in place").isTrue();
+      assertThat(b.zeroCopy()).as("the device maps the host buffers in place").isTrue();
     } finally {
       b.close();
     }
