@@ -37,6 +37,6 @@ final class RunOptions {
     if (principal != null) r = r.withPrincipal(principal);
     if (threads != null) r = r.withThreads(threads);
     if (device != null) r = r.withDevice(device);
-    return new Config(c.env(), r);
+    return new Config(c.env(), r, c.train());
   }
 }

@@ -22,7 +22,11 @@ import org.harvestsed.engine.map.Presets;
  * allowed. Every key is optional; the defaults are GAME.md's (and the preset's, for the map's
  * regrowth rule).
  */
-public record Config(EnvSpec env, RunSettings run) {
+public record Config(EnvSpec env, RunSettings run, Section train) {
+
+  public Config(EnvSpec env, RunSettings run) {
+    this(env, run, new Section("train", null));
+  }
 
   public static Config load(Path file) {
     String text;
@@ -49,8 +53,8 @@ public record Config(EnvSpec env, RunSettings run) {
     }
     if (root == null || root.isMissingNode() || root.isNull()) root = new ObjectMapper().createObjectNode();
     Section top = new Section("", root);
-    top.allow("env", "run");
-    return new Config(parseEnv(top.section("env")), parseRun(top.section("run")));
+    top.allow("env", "run", "train");
+    return new Config(parseEnv(top.section("env")), parseRun(top.section("run")), top.section("train"));
   }
 
   /** The defaults of GAME.md on the default map. */
@@ -131,23 +135,23 @@ public record Config(EnvSpec env, RunSettings run) {
         s.integer("threads", 0), s.string("principal", "free_market"), device);
   }
 
-  /** A mapping in the YAML with its key path, for messages. */
-  private record Section(String path, JsonNode node) {
-    Section {
+  /** A mapping in the YAML with its key path, for messages; typed getters with defaults. */
+  public record Section(String path, JsonNode node) {
+    public Section {
       if (node != null && !node.isMissingNode() && !node.isNull() && !node.isObject()) {
         throw ConfigException.at(path.isEmpty() ? "(top level)" : path, "expected a mapping of keys, got " + describe(node));
       }
     }
 
-    boolean isEmpty() {
+    public boolean isEmpty() {
       return node == null || node.isMissingNode() || node.isNull() || node.isEmpty();
     }
 
-    String key(String k) {
+    public String key(String k) {
       return path.isEmpty() ? k : path + "." + k;
     }
 
-    void allow(String... keys) {
+    public void allow(String... keys) {
       if (isEmpty()) return;
       Set<String> allowed = new TreeSet<>(Arrays.asList(keys));
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
@@ -158,31 +162,31 @@ public record Config(EnvSpec env, RunSettings run) {
       }
     }
 
-    JsonNode get(String k) {
+    public JsonNode get(String k) {
       if (isEmpty()) return null;
       JsonNode v = node.get(k);
       return v == null || v.isNull() ? null : v;
     }
 
-    Section section(String k) {
+    public Section section(String k) {
       return new Section(key(k), get(k));
     }
 
-    int integer(String k, int def) {
+    public int integer(String k, int def) {
       JsonNode v = get(k);
       if (v == null) return def;
       if (!v.isIntegralNumber() || !v.canConvertToInt()) throw ConfigException.at(key(k), "expected an integer, got " + describe(v));
       return v.intValue();
     }
 
-    long longValue(String k, long def) {
+    public long longValue(String k, long def) {
       JsonNode v = get(k);
       if (v == null) return def;
       if (!v.isIntegralNumber() || !v.canConvertToLong()) throw ConfigException.at(key(k), "expected an integer, got " + describe(v));
       return v.longValue();
     }
 
-    double number(String k, double def) {
+    public double number(String k, double def) {
       JsonNode v = get(k);
       if (v == null) return def;
       if (v.isNumber()) return v.doubleValue();
@@ -193,21 +197,21 @@ public record Config(EnvSpec env, RunSettings run) {
       throw ConfigException.at(key(k), "expected a number, got " + describe(v));
     }
 
-    boolean bool(String k, boolean def) {
+    public boolean bool(String k, boolean def) {
       JsonNode v = get(k);
       if (v == null) return def;
       if (!v.isBoolean()) throw ConfigException.at(key(k), "expected true or false, got " + describe(v));
       return v.booleanValue();
     }
 
-    String string(String k, String def) {
+    public String string(String k, String def) {
       JsonNode v = get(k);
       if (v == null) return def;
       if (!v.isTextual()) throw ConfigException.at(key(k), "expected a string, got " + describe(v));
       return v.textValue();
     }
 
-    float[] floats(String k, float[] def) {
+    public float[] floats(String k, float[] def) {
       JsonNode v = get(k);
       if (v == null) return def;
       if (!v.isArray()) throw ConfigException.at(key(k), "expected a list of numbers, got " + describe(v));
@@ -220,7 +224,7 @@ public record Config(EnvSpec env, RunSettings run) {
       return out;
     }
 
-    <E extends Enum<E>> E choice(String k, Class<E> type, E def) {
+    public <E extends Enum<E>> E choice(String k, Class<E> type, E def) {
       String v = string(k, null);
       if (v == null) return def;
       for (E e : type.getEnumConstants()) {

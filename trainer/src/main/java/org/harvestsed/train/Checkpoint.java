@@ -1,0 +1,62 @@
+package org.harvestsed.train;
+
+import java.io.BufferedInputStream;
+import java.io.BufferedOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+
+/**
+ * A training checkpoint: counters, both networks and both optimizers' states, in one binary
+ * file written to a temp file and moved into place (a crash never leaves half a checkpoint).
+ */
+public final class Checkpoint {
+  private Checkpoint() {}
+
+  static final String FILE = "checkpoint.bin";
+  static final int MAGIC = 0x48534544; // "HSED"
+  static final int VERSION = 1;
+
+  public record Counters(long iteration, long globalStep) {}
+
+  public static void save(Path dir, Counters c, Net players, Adam playersOpt, Net principal, Adam principalOpt) throws IOException {
+    Files.createDirectories(dir);
+    Path tmp = Files.createTempFile(dir, ".checkpoint", ".tmp");
+    try {
+      try (DataOutputStream out = new DataOutputStream(new BufferedOutputStream(Files.newOutputStream(tmp)))) {
+        out.writeInt(MAGIC);
+        out.writeInt(VERSION);
+        out.writeLong(c.iteration());
+        out.writeLong(c.globalStep());
+        players.save(out);
+        playersOpt.save(out);
+        principal.save(out);
+        principalOpt.save(out);
+      }
+      Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
+  }
+
+  public static Counters load(Path dir, Net players, Adam playersOpt, Net principal, Adam principalOpt) throws IOException {
+    Path f = dir.resolve(FILE);
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
+      if (in.readInt() != MAGIC) throw new IOException(f + " is not a harvest-sed checkpoint");
+      int v = in.readInt();
+      if (v != VERSION) throw new IOException(f + " has format version " + v + "; this build reads version " + VERSION);
+      Counters c = new Counters(in.readLong(), in.readLong());
+      players.load(in);
+      playersOpt.load(in);
+      principal.load(in);
+      principalOpt.load(in);
+      return c;
+    } catch (NoSuchFileException e) {
+      throw new IOException("no checkpoint in " + dir + " (expected " + f + "); pass the run directory of an earlier train");
+    }
+  }
+}

@@ -1,0 +1,88 @@
+package org.harvestsed.train;
+
+import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.ConfigException;
+
+/**
+ * The {@code train:} section: PPO and curriculum settings. Defaults are the paper's code
+ * (CleanRL's PPO): GAME.md section 8.
+ *
+ * @param totalSteps     env steps summed over envs (CleanRL's total_timesteps); player-steps = x players
+ * @param numSteps       rollout length per env per iteration
+ * @param lr             players' Adam learning rate (linearly annealed to 0 when annealLr)
+ * @param annealLr       anneal both learning rates linearly over the run
+ * @param gamma          discount
+ * @param gaeLambda      GAE lambda
+ * @param numMinibatches minibatches per epoch
+ * @param updateEpochs   epochs per update
+ * @param clipCoef       PPO clip
+ * @param clipVloss      value clipping
+ * @param entCoef        entropy coefficient
+ * @param vfCoef         value coefficient
+ * @param maxGradNorm    global gradient-norm clip
+ * @param normAdv        advantage normalisation per minibatch
+ * @param phase1Steps    curriculum phase 1 (players only, no tax), in env steps summed over envs
+ * @param capAnnealSteps phase 2: steps over which the rate cap goes from 0.1 to 1
+ * @param principalLr    the principal's Adam learning rate
+ * @param principalBatch principal transitions (env-periods) per principal update
+ * @param checkpointEvery iterations between checkpoints (and at the end)
+ * @param torchThreads   PyTorch intra-op threads (0 = one per core)
+ */
+public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annealLr, float gamma, float gaeLambda,
+    int numMinibatches, int updateEpochs, float clipCoef, boolean clipVloss, float entCoef, float vfCoef,
+    float maxGradNorm, boolean normAdv, long phase1Steps, long capAnnealSteps, float principalLr, int principalBatch,
+    int checkpointEvery, int torchThreads) {
+
+  public static TrainConfig parse(Config.Section s) {
+    s.allow("total_steps", "num_steps", "lr", "anneal_lr", "gamma", "gae_lambda", "num_minibatches", "update_epochs",
+        "clip_coef", "clip_vloss", "ent_coef", "vf_coef", "max_grad_norm", "norm_adv", "phase1_steps", "cap_anneal_steps",
+        "principal_lr", "principal_batch", "checkpoint_every", "torch_threads");
+    TrainConfig t = new TrainConfig(s.longValue("total_steps", 200_000), s.integer("num_steps", 128),
+        (float) s.number("lr", 2.5e-4), s.bool("anneal_lr", true), (float) s.number("gamma", 0.99),
+        (float) s.number("gae_lambda", 0.95), s.integer("num_minibatches", 4), s.integer("update_epochs", 4),
+        (float) s.number("clip_coef", 0.2), s.bool("clip_vloss", true), (float) s.number("ent_coef", 0.01),
+        (float) s.number("vf_coef", 0.5), (float) s.number("max_grad_norm", 0.5), s.bool("norm_adv", true),
+        s.longValue("phase1_steps", 50_000), s.longValue("cap_anneal_steps", 100_000),
+        (float) s.number("principal_lr", 2.5e-4), s.integer("principal_batch", 320), s.integer("checkpoint_every", 10),
+        s.integer("torch_threads", 0));
+    t.validate();
+    return t;
+  }
+
+  void validate() {
+    positive("train.total_steps", totalSteps);
+    positive("train.num_steps", numSteps);
+    if (!(lr > 0) || !Float.isFinite(lr)) throw ConfigException.at("train.lr", lr + " must be a positive number");
+    if (!(principalLr > 0) || !Float.isFinite(principalLr)) throw ConfigException.at("train.principal_lr", principalLr + " must be a positive number");
+    unit("train.gamma", gamma);
+    unit("train.gae_lambda", gaeLambda);
+    positive("train.num_minibatches", numMinibatches);
+    positive("train.update_epochs", updateEpochs);
+    if (!(clipCoef > 0)) throw ConfigException.at("train.clip_coef", clipCoef + " must be > 0");
+    if (!(entCoef >= 0)) throw ConfigException.at("train.ent_coef", entCoef + " must be >= 0");
+    if (!(vfCoef >= 0)) throw ConfigException.at("train.vf_coef", vfCoef + " must be >= 0");
+    if (!(maxGradNorm > 0)) throw ConfigException.at("train.max_grad_norm", maxGradNorm + " must be > 0");
+    if (phase1Steps < 0) throw ConfigException.at("train.phase1_steps", phase1Steps + " must be >= 0");
+    positive("train.cap_anneal_steps", capAnnealSteps);
+    positive("train.principal_batch", principalBatch);
+    positive("train.checkpoint_every", checkpointEvery);
+    if (torchThreads < 0) throw ConfigException.at("train.torch_threads", torchThreads + " must be >= 0 (0 = one per core)");
+  }
+
+  /** Checks that depend on the env count and players: the minibatch must fit in the batch. */
+  void validateSizes(int envs, int players) {
+    long batch = (long) numSteps * envs * players;
+    if (numMinibatches > batch) {
+      throw ConfigException.at("train.num_minibatches", numMinibatches + " minibatches do not fit in a batch of " + batch
+          + " samples (num_steps x envs x players); use at most " + batch);
+    }
+  }
+
+  private static void positive(String key, long v) {
+    if (v < 1) throw ConfigException.at(key, v + " must be at least 1");
+  }
+
+  private static void unit(String key, float v) {
+    if (!(v >= 0 && v <= 1)) throw ConfigException.at(key, v + " is outside [0, 1]");
+  }
+}
