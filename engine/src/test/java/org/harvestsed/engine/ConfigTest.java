@@ -35,7 +35,7 @@ class ConfigTest {
 
   @Test
   void unknownTopLevelKeyIsRejected() {
-    rejects("envs: 3\n", "envs: unknown key", "[env, run]");
+    rejects("envs: 3\n", "envs: unknown key", "[env, run, train]");
   }
 
   @Test

@@ -274,6 +274,26 @@ public final class Trainer implements AutoCloseable {
     return row;
   }
 
+  /**
+   * Apples per player-step of the current policy (sampled, no learning) over {@code steps} steps
+   * from a fresh reset under {@code seed}, per env: [envs].
+   */
+  public double[] evaluate(int steps, long seed) {
+    env.reset(seed);
+    float[] probs = new float[m * actions];
+    int[] a = new int[m];
+    double[] apples = new double[envs];
+    IntBuffer eaten = env.state().ints(Buf.EATEN);
+    for (int t = 0; t < steps; t++) {
+      forwardPolicy(0, probs);
+      for (int k = 0; k < m; k++) a[k] = sample(probs, k * actions, actions);
+      env.step(a);
+      for (int k = 0; k < m; k++) apples[k / n] += eaten.get(k);
+    }
+    for (int e = 0; e < envs; e++) apples[e] /= (double) steps * n;
+    return apples;
+  }
+
   // ---------------------------------------------------------------- players
 
   /** The policy on the env's current observation: the obs buffers are wrapped, not copied. */

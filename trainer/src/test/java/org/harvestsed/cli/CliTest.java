@@ -157,6 +157,16 @@ class CliTest {
   }
 
   @Test
+  void trainWithABadConfigFailsClearly(@TempDir Path dir) throws Exception {
+    Path bad = dir.resolve("bad.yaml");
+    Files.writeString(bad, "train:\n  lr: -1\n");
+    Run r = cli("train", "--config", bad.toString(), "--out", dir.resolve("run").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("train.lr: -1.0 must be a positive number");
+    assertThat(Files.exists(dir.resolve("run/checkpoint.bin"))).isFalse();
+  }
+
+  @Test
   void devicesSaysWhatExists() {
     Run r = cli("devices");
     assertThat(r.code()).isZero();

@@ -1,0 +1,91 @@
+package org.harvestsed.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Checkpoints round-trip exactly; resume continues the counters; bad train configs are refused. */
+class CheckpointResumeTest {
+  static final String TINY = "env: {episode_length: 100, tax: {period: 10}, voting: {round_periods: 5}}\n"
+      + "run: {envs: 4, seed: 3}\n"
+      + "train: {total_steps: %d, num_steps: 16, num_minibatches: 2, update_epochs: 1, phase1_steps: 64, cap_anneal_steps: 64, principal_batch: 8, checkpoint_every: 1}\n";
+
+  static {
+    System.setProperty("ai.djl.offline", "true");
+  }
+
+  @Test
+  void checkpointRoundTripsNetworksAndOptimizersExactly(@TempDir Path dir) throws Exception {
+    Config c = Config.parse(String.format(TINY, 128), "t");
+    TrainConfig tc = TrainConfig.parse(c.train());
+    try (Trainer a = new Trainer(c, tc, dir.resolve("a"))) {
+      a.run(); // 2 iterations: the optimizers have state
+      try (NDManager nd = NDManager.newBaseManager();
+           PlayerNet p = new PlayerNet(nd, 11, 11, 8, 7, 99);
+           PrincipalNet q = new PrincipalNet(nd, 7 + 3 + 3, 3, 11, 98);
+           Adam po = new Adam(p);
+           Adam qo = new Adam(q)) {
+        Checkpoint.Counters counters = Checkpoint.load(dir.resolve("a"), p, po, q, qo);
+        assertThat(counters.iteration()).isEqualTo(2);
+        assertThat(counters.globalStep()).isEqualTo(128);
+        List<NDArray> mine = a.players().parameters();
+        for (int i = 0; i < mine.size(); i++) assertThat(p.parameters().get(i).toFloatArray()).isEqualTo(mine.get(i).toFloatArray());
+        assertThat(po.steps()).isEqualTo(2 * 2); // 2 iterations x 1 epoch x 2 minibatches
+        // saving what was loaded gives the same bytes
+        Checkpoint.save(dir.resolve("b"), counters, p, po, q, qo);
+        assertThat(Files.readAllBytes(dir.resolve("b/checkpoint.bin"))).isEqualTo(Files.readAllBytes(dir.resolve("a/checkpoint.bin")));
+      }
+    }
+  }
+
+  @Test
+  void resumeContinuesTheCounters(@TempDir Path dir) throws Exception {
+    Config first = Config.parse(String.format(TINY, 128), "t");
+    try (Trainer a = new Trainer(first, TrainConfig.parse(first.train()), dir)) {
+      a.run();
+    }
+    Config more = Config.parse(String.format(TINY, 256), "t");
+    try (Trainer b = new Trainer(more, TrainConfig.parse(more.train()), dir)) {
+      b.resume(dir);
+      assertThat(b.iteration()).isEqualTo(2);
+      assertThat(b.globalStep()).isEqualTo(128);
+      b.run();
+      assertThat(b.iteration()).isEqualTo(4);
+      assertThat(b.globalStep()).isEqualTo(256);
+    }
+    List<String> csv = Files.readAllLines(dir.resolve("metrics.csv"));
+    assertThat(csv).hasSize(5); // one header, 4 iterations
+    assertThat(csv.get(3)).startsWith("3,192,");
+    assertThat(csv.get(0)).contains("losses/approx_kl", "losses/clipfrac", "losses/entropy", "losses/explained_variance", "charts/SPS");
+  }
+
+  @Test
+  void resumeWithoutACheckpointIsAClearError(@TempDir Path dir) {
+    Config c = Config.parse(String.format(TINY, 128), "t");
+    try (Trainer t = new Trainer(c, TrainConfig.parse(c.train()), dir)) {
+      assertThatThrownBy(() -> t.resume(dir)).hasMessageContaining("no checkpoint in " + dir);
+    }
+  }
+
+  @Test
+  void badTrainConfigsAreRefusedWithTheirKey() {
+    assertThatThrownBy(() -> TrainConfig.parse(Config.parse("train: {lerning_rate: 0.1}", "t").train()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("train.lerning_rate: unknown key");
+    assertThatThrownBy(() -> TrainConfig.parse(Config.parse("train: {lr: -0.001}", "t").train()))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("train.lr: -0.001 must be a positive number");
+    Config c = Config.parse("run: {envs: 1}\ntrain: {num_steps: 2, num_minibatches: 100}", "t");
+    TrainConfig tc = TrainConfig.parse(c.train());
+    assertThatThrownBy(() -> tc.validateSizes(1, 7)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("train.num_minibatches: 100 minibatches do not fit in a batch of 14 samples");
+    assertThatThrownBy(() -> TrainConfig.parse(Config.parse("train: {gamma: 1.5}", "t").train())).hasMessageContaining("train.gamma: 1.5 is outside [0, 1]");
+  }
+}

@@ -1,0 +1,120 @@
+package org.harvestsed.train;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.Shape;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/** GAE against a plain loop, and the PPO loss pieces on hand-computed tensors. */
+class PpoTest {
+  static NDManager nd;
+
+  @BeforeAll
+  static void open() {
+    System.setProperty("ai.djl.offline", "true");
+    nd = NDManager.newBaseManager();
+  }
+
+  @AfterAll
+  static void close() {
+    nd.close();
+  }
+
+  /** The textbook recursion, one actor at a time, written independently of Ppo.computeGae. */
+  static float[] plainGae(float[] r, float[] v, float[] next, boolean[] done, int T, int M, float g, float l) {
+    float[] adv = new float[T * M];
+    for (int m = 0; m < M; m++) {
+      for (int t = 0; t < T; t++) {
+        // A_t = sum_k (g l)^k delta_{t+k}, stopping after an episode end
+        double a = 0, w = 1;
+        for (int k = t; k < T; k++) {
+          int i = k * M + m;
+          a += w * (r[i] + g * next[i] - v[i]);
+          if (done[i]) break;
+          w *= g * l;
+        }
+        adv[t * M + m] = (float) a;
+      }
+    }
+    return adv;
+  }
+
+  @Test
+  void gaeMatchesAPlainLoopOnRandomRollouts() {
+    SplittableRandom rnd = new SplittableRandom(3);
+    int T = 37, M = 5;
+    float[] r = new float[T * M], v = new float[T * M], next = new float[T * M];
+    boolean[] d = new boolean[T * M];
+    for (int i = 0; i < T * M; i++) {
+      r[i] = (float) rnd.nextDouble(-1, 1);
+      v[i] = (float) rnd.nextDouble(-2, 2);
+      next[i] = (float) rnd.nextDouble(-2, 2);
+      d[i] = rnd.nextInt(9) == 0;
+    }
+    float[] adv = new float[T * M], ret = new float[T * M];
+    Ppo.computeGae(r, v, next, d, T, M, 0.99f, 0.95f, adv, ret);
+    float[] expected = plainGae(r, v, next, d, T, M, 0.99f, 0.95f);
+    for (int i = 0; i < T * M; i++) {
+      assertThat(adv[i]).isCloseTo(expected[i], within(1e-4f));
+      assertThat(ret[i]).isCloseTo(adv[i] + v[i], within(1e-6f));
+    }
+  }
+
+  @Test
+  void gaeHandComputed() {
+    // one actor, gamma = lambda = 0.5; deltas: 1 + 0.5*2 - 1 = 1, 0 + 0.5*4 - 2 = 0, 2 + 0.5*8 - 4 = 2 (step 2 ends an episode)
+    float[] adv = new float[3], ret = new float[3];
+    Ppo.computeGae(new float[] {1, 0, 2}, new float[] {1, 2, 4}, new float[] {2, 4, 8}, new boolean[] {false, false, true},
+        3, 1, 0.5f, 0.5f, adv, ret);
+    assertThat(adv).containsExactly(1f + 0.25f * (0f + 0.25f * 2f), 0f + 0.25f * 2f, 2f);
+    assertThat(ret).containsExactly(adv[0] + 1, adv[1] + 2, adv[2] + 4);
+  }
+
+  @Test
+  void clippedPolicyLoss() {
+    NDArray ratio = nd.create(new float[] {0.5f, 1.5f, 1.0f});
+    NDArray adv = nd.create(new float[] {1f, 1f, -2f});
+    // -A r = [-0.5, -1.5, 2]; -A clip(r) = [-0.8, -1.2, 2]; max = [-0.5, -1.2, 2]; mean = 0.1
+    assertThat(Ppo.policyLoss(ratio, adv, 0.2f).getFloat()).isCloseTo(0.1f, within(1e-6f));
+  }
+
+  @Test
+  void clippedValueLoss() {
+    NDArray v = nd.create(new float[] {1f, 2f});
+    NDArray old = nd.create(new float[] {0f, 2f});
+    NDArray ret = nd.create(new float[] {3f, 2f});
+    // unclipped (v - R)^2 = [4, 0]; clipped (old + clip(v - old, 0.5) - R)^2 = [6.25, 0]; 0.5 mean max = 1.5625
+    assertThat(Ppo.valueLoss(v, old, ret, 0.5f, true).getFloat()).isCloseTo(1.5625f, within(1e-6f));
+    assertThat(Ppo.valueLoss(v, old, ret, 0.5f, false).getFloat()).isCloseTo(1f, within(1e-6f));
+  }
+
+  @Test
+  void logProbEntropyKlAndClipFraction() {
+    NDArray logits = nd.create(new float[] {0f, 0f, 0f, 0f, 2f, 0f, 0f, 0f}, new Shape(2, 4));
+    NDArray oneHot = nd.create(new float[] {1f, 0f, 0f, 0f, 1f, 0f, 0f, 0f}, new Shape(2, 4));
+    float[] lp = Ppo.logProb(logits, oneHot).toFloatArray();
+    assertThat(lp[0]).isCloseTo((float) Math.log(0.25), within(1e-6f));
+    double z = Math.exp(2) + 3;
+    assertThat(lp[1]).isCloseTo((float) (2 - Math.log(z)), within(1e-6f));
+    float[] h = Ppo.entropy(logits).toFloatArray();
+    assertThat(h[0]).isCloseTo((float) Math.log(4), within(1e-6f));
+    double p = Math.exp(2) / z, q = 1 / z;
+    assertThat(h[1]).isCloseTo((float) (-(p * Math.log(p) + 3 * q * Math.log(q))), within(1e-5f));
+    NDArray logRatio = nd.create(new float[] {0f, (float) Math.log(2)});
+    // ((1 - 1) - 0 + (2 - 1) - ln 2) / 2
+    assertThat(Ppo.approxKl(logRatio)).isCloseTo((float) ((1 - Math.log(2)) / 2), within(1e-6f));
+    assertThat(Ppo.clipFraction(nd.create(new float[] {1f, 1.1f, 1.3f, 0.7f}), 0.2f)).isCloseTo(0.5f, within(1e-6f));
+  }
+
+  @Test
+  void explainedVariance() {
+    assertThat(Ppo.explainedVariance(new float[] {1, 2, 3}, new float[] {1, 2, 3})).isEqualTo(1f);
+    assertThat(Ppo.explainedVariance(new float[] {0, 0, 0}, new float[] {1, 2, 3})).isCloseTo(0f, within(1e-6f));
+  }
+}
