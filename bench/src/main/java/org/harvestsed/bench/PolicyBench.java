@@ -1,0 +1,133 @@
+package org.harvestsed.bench;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
+import java.util.SplittableRandom;
+import java.util.concurrent.TimeUnit;
+import org.harvestsed.engine.config.Config;
+import org.harvestsed.train.Adam;
+import org.harvestsed.train.PlayerNet;
+import org.harvestsed.train.PpoUpdate;
+import org.harvestsed.train.TrainConfig;
+import org.openjdk.jmh.annotations.Benchmark;
+import org.openjdk.jmh.annotations.BenchmarkMode;
+import org.openjdk.jmh.annotations.Fork;
+import org.openjdk.jmh.annotations.Level;
+import org.openjdk.jmh.annotations.Measurement;
+import org.openjdk.jmh.annotations.Mode;
+import org.openjdk.jmh.annotations.OutputTimeUnit;
+import org.openjdk.jmh.annotations.Param;
+import org.openjdk.jmh.annotations.Scope;
+import org.openjdk.jmh.annotations.Setup;
+import org.openjdk.jmh.annotations.State;
+import org.openjdk.jmh.annotations.TearDown;
+import org.openjdk.jmh.annotations.Warmup;
+
+/**
+ * The players' network on DJL/PyTorch (CPU): the observation hand-off (a direct buffer of
+ * [samples, 121] codes wrapped as an NDArray, against copying it into a heap array and creating
+ * from that), one policy forward, and one PPO minibatch update (forward, backward, Adam), at
+ * 1024 and 4096 samples. Time per op.
+ * <pre>  java -jar bench/target/benchmarks.jar PolicyBench</pre>
+ */
+@BenchmarkMode(Mode.AverageTime)
+@OutputTimeUnit(TimeUnit.MICROSECONDS)
+@Warmup(iterations = 3, time = 2)
+@Measurement(iterations = 5, time = 2)
+@Fork(value = 1, jvmArgsAppend = {"--enable-native-access=ALL-UNNAMED", "-Dai.djl.offline=true"})
+@State(Scope.Benchmark)
+public class PolicyBench {
+  @Param({"1024", "4096"})
+  public int samples;
+
+  static final int VIEW = 121, FEATS = 8, ACTIONS = 7;
+  private NDManager nd;
+  private PlayerNet net;
+  private Adam adam;
+  private ByteBuffer codes;
+  private ByteBuffer feats;
+  private byte[] heap;
+  private PpoUpdate.Batch batch;
+  private TrainConfig tc;
+  private SplittableRandom rnd;
+
+  @Setup(Level.Trial)
+  public void setup() {
+    System.setProperty("ai.djl.offline", "true");
+    nd = NDManager.newBaseManager();
+    net = new PlayerNet(nd, 11, 11, FEATS, ACTIONS, 1);
+    adam = new Adam(net);
+    rnd = new SplittableRandom(1);
+    codes = ByteBuffer.allocateDirect(samples * VIEW).order(ByteOrder.nativeOrder());
+    for (int i = 0; i < samples * VIEW; i++) codes.put(i, (byte) rnd.nextInt(4));
+    feats = ByteBuffer.allocateDirect(samples * FEATS * 4).order(ByteOrder.nativeOrder());
+    heap = new byte[samples * VIEW];
+    tc = TrainConfig.parse(Config.parse("train: {update_epochs: 1}", "bench").train());
+    float[] logp = new float[samples], val = new float[samples], adv = new float[samples], ret = new float[samples];
+    int[] act = new int[samples];
+    for (int i = 0; i < samples; i++) {
+      logp[i] = (float) Math.log(1.0 / ACTIONS);
+      adv[i] = (float) rnd.nextDouble(-1, 1);
+      ret[i] = (float) rnd.nextDouble(-1, 1);
+      act[i] = rnd.nextInt(ACTIONS);
+    }
+    batch = new PpoUpdate.Batch() {
+      public int size() { return samples; }
+      public NDList inputs(NDManager m, int[] idx) { return new NDList(m.create(codes, new Shape(samples, VIEW), DataType.UINT8), m.create(feats, new Shape(samples, FEATS), DataType.FLOAT32)); }
+      public NDArray actions(NDManager m, int[] idx) {
+        float[] oh = new float[samples * ACTIONS];
+        for (int i = 0; i < samples; i++) oh[i * ACTIONS + act[i]] = 1f;
+        return m.create(oh, new Shape(samples, ACTIONS));
+      }
+      public float[] logProbs() { return logp; }
+      public float[] values() { return val; }
+      public float[] advantages() { return adv; }
+      public float[] returns() { return ret; }
+    };
+  }
+
+  @TearDown(Level.Trial)
+  public void tearDown() {
+    adam.close();
+    net.close();
+    nd.close();
+  }
+
+  /** Wrap the engine's direct obs buffer (what the trainer does). */
+  @Benchmark
+  public long handOffWrap() {
+    try (NDScope s = new NDScope()) {
+      return nd.create(codes, new Shape(samples, VIEW), DataType.UINT8).getShape().size();
+    }
+  }
+
+  /** For comparison: copy the obs to a heap array, then create from it (a copy on each side). */
+  @Benchmark
+  public long handOffCopy() {
+    codes.get(0, heap);
+    try (NDScope s = new NDScope()) {
+      return nd.create(ByteBuffer.wrap(heap), new Shape(samples, VIEW), DataType.UINT8).getShape().size();
+    }
+  }
+
+  @Benchmark
+  public float forward() {
+    try (NDScope s = new NDScope()) {
+      NDList out = net.forward(new NDList(nd.create(codes, new Shape(samples, VIEW), DataType.UINT8),
+          nd.create(feats, new Shape(samples, FEATS), DataType.FLOAT32)));
+      return out.get(0).softmax(-1).toFloatArray()[0];
+    }
+  }
+
+  /** One PPO minibatch update on all samples (1 epoch, 1 minibatch). */
+  @Benchmark
+  public float update() {
+    return PpoUpdate.update(net, adam, batch, tc, 1e-4f, 1, rnd, nd).policyLoss();
+  }
+}
