@@ -31,6 +31,45 @@ public final class PpoUpdate {
     float[] returns();
   }
 
+  /** A batch whose rollout numbers are arrays; subclasses give the inputs and actions. */
+  public abstract static class ArrayBatch implements Batch {
+    private final int size;
+    private final float[] logProbs, values, advantages, returns;
+
+    protected ArrayBatch(int size, float[] logProbs, float[] values, float[] advantages, float[] returns) {
+      this.size = size;
+      this.logProbs = logProbs;
+      this.values = values;
+      this.advantages = advantages;
+      this.returns = returns;
+    }
+
+    @Override
+    public int size() {
+      return size;
+    }
+
+    @Override
+    public float[] logProbs() {
+      return logProbs;
+    }
+
+    @Override
+    public float[] values() {
+      return values;
+    }
+
+    @Override
+    public float[] advantages() {
+      return advantages;
+    }
+
+    @Override
+    public float[] returns() {
+      return returns;
+    }
+  }
+
   /** Losses and diagnostics of the last epoch, averaged over its minibatches. */
   public record Stats(float policyLoss, float valueLoss, float entropy, float approxKl, float clipFraction, float gradNorm) {}
 

@@ -332,13 +332,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   private PpoUpdate.Batch playerBatch() {
-    int size = tc.numSteps() * m;
-    return new PpoUpdate.Batch() {
-      @Override
-      public int size() {
-        return size;
-      }
-
+    return new PpoUpdate.ArrayBatch(tc.numSteps() * m, logps, values, advantages, returns) {
       @Override
       public NDList inputs(NDManager mgr, int[] idx) {
         byte[] c = new byte[idx.length * view];
@@ -356,26 +350,6 @@ public final class Trainer implements AutoCloseable {
         float[] oh = new float[idx.length * actions];
         for (int i = 0; i < idx.length; i++) oh[i * actions + acts[idx[i]]] = 1f;
         return mgr.create(oh, new Shape(idx.length, actions));
-      }
-
-      @Override
-      public float[] logProbs() {
-        return logps;
-      }
-
-      @Override
-      public float[] values() {
-        return values;
-      }
-
-      @Override
-      public float[] advantages() {
-        return advantages;
-      }
-
-      @Override
-      public float[] returns() {
-        return returns;
       }
     };
   }
@@ -452,12 +426,7 @@ public final class Trainer implements AutoCloseable {
     float[] val = Arrays.copyOf(pValue, size);
     float[] adv = Arrays.copyOf(pAdv, size);
     float[] ret = Arrays.copyOf(pRet, size);
-    PpoUpdate.Batch batch = new PpoUpdate.Batch() {
-      @Override
-      public int size() {
-        return size;
-      }
-
+    PpoUpdate.Batch batch = new PpoUpdate.ArrayBatch(size, logp, val, adv, ret) {
       @Override
       public NDList inputs(NDManager mgr, int[] idx) {
         float[] x = new float[idx.length * principalInputs];
@@ -472,26 +441,6 @@ public final class Trainer implements AutoCloseable {
           for (int b = 0; b < brackets; b++) oh[(i * brackets + b) * levels + pAct[idx[i] * brackets + b]] = 1f;
         }
         return mgr.create(oh, new Shape(idx.length, brackets, levels));
-      }
-
-      @Override
-      public float[] logProbs() {
-        return logp;
-      }
-
-      @Override
-      public float[] values() {
-        return val;
-      }
-
-      @Override
-      public float[] advantages() {
-        return adv;
-      }
-
-      @Override
-      public float[] returns() {
-        return ret;
       }
     };
     PpoUpdate.Stats s = PpoUpdate.update(principal, principalOpt, batch, tc, lr, Math.min(4, size), rnd, manager);

@@ -113,6 +113,29 @@ class PpoTest {
   }
 
   @Test
+  void aNonFiniteLossStopsTheUpdateWithAClearMessage() {
+    TrainConfig tc = TrainConfig.parse(org.harvestsed.engine.config.Config.parse("train: {update_epochs: 1}", "t").train());
+    try (PrincipalNet net = new PrincipalNet(nd, 2, 1, 3, 1); Adam opt = new Adam(net)) {
+      float[] nan = {Float.NaN, Float.NaN};
+      PpoUpdate.Batch b = new PpoUpdate.ArrayBatch(2, new float[2], new float[2], nan, new float[2]) {
+        @Override
+        public ai.djl.ndarray.NDList inputs(NDManager m, int[] idx) {
+          return new ai.djl.ndarray.NDList(m.zeros(new Shape(idx.length, 2)));
+        }
+
+        @Override
+        public NDArray actions(NDManager m, int[] idx) {
+          return m.ones(new Shape(idx.length, 1, 3)).div(3);
+        }
+      };
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> PpoUpdate.update(net, opt, b, tc, 1e-3f, 1, new SplittableRandom(1), nd))
+          .isInstanceOf(PpoUpdate.DivergedException.class)
+          .hasMessageContaining("PrincipalNet loss became NaN");
+      assertThat(opt.steps()).as("no optimizer step was taken").isZero();
+    }
+  }
+
+  @Test
   void explainedVariance() {
     assertThat(Ppo.explainedVariance(new float[] {1, 2, 3}, new float[] {1, 2, 3})).isEqualTo(1f);
     assertThat(Ppo.explainedVariance(new float[] {0, 0, 0}, new float[] {1, 2, 3})).isCloseTo(0f, within(1e-6f));
