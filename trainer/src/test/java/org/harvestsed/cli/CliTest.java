@@ -167,6 +167,22 @@ class CliTest {
   }
 
   @Test
+  void scaleWritesTheCsvAndPlots(@TempDir Path dir) throws Exception {
+    Run r = cli("scale", "--config", QUICKSTART.toString(), "--players", "7,70", "--envs", "1,4", "--backend", "java",
+        "--seconds", "0.2", "--max-player-envs", "100", "--out", dir.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    List<String> csv = Files.readAllLines(dir.resolve("scale.csv"));
+    assertThat(csv.get(0)).isEqualTo("backend,players,envs,player_steps_per_s,env_steps_per_s,bytes_per_env,status");
+    assertThat(csv).hasSize(5);
+    String[] first = csv.get(1).split(",");
+    assertThat(first[0]).isEqualTo("java");
+    assertThat(Double.parseDouble(first[3])).isPositive();
+    assertThat(csv.get(4)).startsWith("java,70,4,,,").contains("skipped: players x envs over --max-player-envs");
+    assertThat(Files.size(dir.resolve("throughput_vs_players.png"))).isPositive();
+    assertThat(Files.size(dir.resolve("throughput_vs_envs.png"))).isPositive();
+  }
+
+  @Test
   void devicesSaysWhatExists() {
     Run r = cli("devices");
     assertThat(r.code()).isZero();

@@ -1,0 +1,148 @@
+package org.harvestsed.cli;
+
+import java.io.BufferedWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import me.tongfei.progressbar.ProgressBar;
+import me.tongfei.progressbar.ProgressBarBuilder;
+import me.tongfei.progressbar.ProgressBarStyle;
+import org.harvestsed.engine.VecEnv;
+import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.ConfigException;
+import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.map.Generated;
+import org.harvestsed.engine.opencl.Devices;
+import org.harvestsed.engine.state.EnvState;
+import org.harvestsed.engine.state.Layout;
+import org.knowm.xchart.BitmapEncoder;
+import org.knowm.xchart.XYChart;
+import org.knowm.xchart.XYChartBuilder;
+import org.knowm.xchart.style.Styler;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * Scaling study: env-only throughput (random players, observations included) and memory per env
+ * for every (backend, players, envs) that fits. Maps are {@code generated} with the default map's
+ * floor area and apple density per player, so only the scale changes. Writes scale.csv and plots.
+ */
+@Command(name = "scale", description = "Throughput and memory over players, envs and backends: CSV and plots.")
+final class ScaleCommand implements Callable<Integer> {
+  @Option(names = "--config", required = true, description = "YAML config: its env rules (not its map) are used") Path config;
+  @Option(names = "--players", split = ",", defaultValue = "7,70,700,7000") List<Integer> players;
+  @Option(names = "--envs", split = ",", defaultValue = "1,64,1024") List<Integer> envs;
+  @Option(names = "--backend", split = ",", defaultValue = "java") List<String> backends;
+  @Option(names = "--seconds", defaultValue = "2", description = "measuring time per configuration (default ${DEFAULT-VALUE} s)") double seconds;
+  @Option(names = "--max-player-envs", defaultValue = "4000000",
+      description = "skip configurations with more players x envs than this (default ${DEFAULT-VALUE}; memory and time bound)") long maxPlayerEnvs;
+  @Option(names = "--out", defaultValue = "scale", description = "output directory (default ${DEFAULT-VALUE})") Path out;
+  @Option(names = "--device", description = "opencl device") String device;
+
+  record Row(String backend, int players, int envs, double playerStepsPerS, double envStepsPerS, long bytesPerEnv, String status) {}
+
+  @Override
+  public Integer call() throws Exception {
+    Config c = Config.load(config);
+    for (String b : backends) {
+      if (!b.equals("java") && !b.equals("opencl")) throw new ConfigException("--backend " + b + " is unknown; allowed: java, opencl");
+    }
+    if (!(seconds > 0)) throw new Main.UsageError("--seconds must be > 0");
+    Files.createDirectories(out);
+    List<Row> rows = new ArrayList<>();
+    int total = backends.size() * players.size() * envs.size();
+    try (ProgressBar pb = new ProgressBarBuilder().setTaskName("scale").setInitialMax(total).setStyle(ProgressBarStyle.ASCII).build()) {
+      for (String b : backends) {
+        for (int p : players) {
+          for (int e : envs) {
+            pb.setExtraMessage(b + " " + p + " players x " + e + " envs");
+            rows.add(measure(c, b, p, e));
+            pb.step();
+          }
+        }
+      }
+    }
+    Path csv = out.resolve("scale.csv");
+    Path tmp = Files.createTempFile(out, ".scale", ".tmp");
+    try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
+      w.write("backend,players,envs,player_steps_per_s,env_steps_per_s,bytes_per_env,status\n");
+      for (Row r : rows) {
+        boolean ok = r.status().equals("ok");
+        w.write(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%d,%s%n", r.backend(), r.players(), r.envs(),
+            ok ? String.format(Locale.ROOT, "%.0f", r.playerStepsPerS()) : "", ok ? String.format(Locale.ROOT, "%.1f", r.envStepsPerS()) : "",
+            r.bytesPerEnv(), r.status()));
+      }
+    }
+    Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    plot(rows, true, out.resolve("throughput_vs_players.png"));
+    plot(rows, false, out.resolve("throughput_vs_envs.png"));
+    for (Row r : rows) {
+      System.out.printf(Locale.ROOT, "%-6s %6d players %6d envs  %12.0f player-steps/s  %10.1f env-steps/s  %10d B/env  %s%n",
+          r.backend(), r.players(), r.envs(), r.playerStepsPerS(), r.envStepsPerS(), r.bytesPerEnv(), r.status());
+    }
+    System.out.println("scale: wrote " + csv + ", " + out.resolve("throughput_vs_players.png") + ", " + out.resolve("throughput_vs_envs.png"));
+    return 0;
+  }
+
+  /** The config's rules on a generated map sized for {@code players}. */
+  static EnvSpec specFor(EnvSpec base, int players) {
+    return new EnvSpec(Generated.build(0, 0, players, Generated.DEFAULT_DENSITY, 1), players,
+        base.viewAhead(), base.viewBehind(), base.viewLeft(), base.viewRight(), base.regrowthProb(), base.regrowthRadiusSq(),
+        base.regrowUnderPlayers(), base.zap(), base.zapLength(), base.zapHalfWidth(), base.zapRemoval(), base.zapCooldown(),
+        base.zapFireCost(), base.zapHitPenalty(), base.episodeLength(), base.taxPeriod(), base.bracketCutoffs(), base.rateLevels(),
+        base.divergenceLimit(), base.roundPeriods(), base.socialChoice(), base.objective());
+  }
+
+  Row measure(Config c, String backend, int p, int e) {
+    EnvSpec spec = specFor(c.env(), p);
+    long perEnv = EnvState.bytesPerEnv(new Layout(spec));
+    if ((long) p * e > maxPlayerEnvs) return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: players x envs over --max-player-envs");
+    long direct = Runtime.getRuntime().maxMemory(); // the default direct-memory limit equals the heap limit
+    if (perEnv * e > direct * 0.8) return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: needs more host memory than -Xmx allows");
+    try (VecEnv env = VecEnv.create(spec, e, backend, c.run().threads(), device != null ? device : c.run().device())) {
+      env.reset(1);
+      env.stepRandom(Math.min(spec.taxPeriod(), 5)); // warm-up (JIT, kernel build)
+      long steps = 0;
+      long t0 = System.nanoTime();
+      double elapsed;
+      do {
+        int k = spec.taxPeriod() - env.state().ints(org.harvestsed.engine.state.Buf.T).get(0) % spec.taxPeriod();
+        env.stepRandom(k);
+        steps += k;
+        elapsed = (System.nanoTime() - t0) / 1e9;
+      } while (elapsed < seconds);
+      double envSteps = (double) steps * e / elapsed;
+      return new Row(backend, p, e, envSteps * p, envSteps, perEnv, "ok");
+    } catch (ConfigException | Devices.NoOpenClException | OutOfMemoryError ex) {
+      return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: " + ex.getMessage().replace(',', ';'));
+    }
+  }
+
+  private void plot(List<Row> rows, boolean overPlayers, Path png) throws Exception {
+    XYChart ch = new XYChartBuilder().width(800).height(500)
+        .title(overPlayers ? "Throughput per player vs players per map" : "Throughput vs envs")
+        .xAxisTitle(overPlayers ? "players per map" : "envs")
+        .yAxisTitle(overPlayers ? "player-steps/s per player" : "player-steps/s").build();
+    ch.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.OutsideE);
+    for (String b : backends) {
+      for (int key : overPlayers ? envs : players) {
+        List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+        for (Row r : rows) {
+          if (!r.backend().equals(b) || !r.status().equals("ok")) continue;
+          if ((overPlayers ? r.envs() : r.players()) != key) continue;
+          x.add((double) (overPlayers ? r.players() : r.envs()));
+          y.add(overPlayers ? r.playerStepsPerS() / r.players() : r.playerStepsPerS());
+        }
+        if (!x.isEmpty()) ch.addSeries(b + (overPlayers ? ", " + key + " envs" : ", " + key + " players"), x, y);
+      }
+    }
+    if (ch.getSeriesMap().isEmpty()) return;
+    Path tmp = Files.createTempFile(png.getParent(), ".plot", ".png");
+    BitmapEncoder.saveBitmap(ch, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+    Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+  }
+}
