@@ -81,8 +81,11 @@ final class ScaleCommand implements Callable<Integer> {
     plot(rows, true, out.resolve("throughput_vs_players.png"));
     plot(rows, false, out.resolve("throughput_vs_envs.png"));
     for (Row r : rows) {
-      System.out.printf(Locale.ROOT, "%-6s %6d players %6d envs  %12.0f player-steps/s  %10.1f env-steps/s  %10d B/env  %s%n",
-          r.backend(), r.players(), r.envs(), r.playerStepsPerS(), r.envStepsPerS(), r.bytesPerEnv(), r.status());
+      String speed = r.status().equals("ok")
+          ? String.format(Locale.ROOT, "%12.0f player-steps/s  %10.1f env-steps/s", r.playerStepsPerS(), r.envStepsPerS())
+          : String.format(Locale.ROOT, "%12s player-steps/s  %10s env-steps/s", "-", "-");
+      System.out.printf(Locale.ROOT, "%-6s %6d players %6d envs  %s  %10d B/env  %s%n", r.backend(), r.players(), r.envs(), speed,
+          r.bytesPerEnv(), r.status());
     }
     System.out.println("scale: wrote " + csv + ", " + out.resolve("throughput_vs_players.png") + ", " + out.resolve("throughput_vs_envs.png"));
     return 0;
@@ -124,9 +127,9 @@ final class ScaleCommand implements Callable<Integer> {
 
   private void plot(List<Row> rows, boolean overPlayers, Path png) throws Exception {
     XYChart ch = new XYChartBuilder().width(800).height(500)
-        .title(overPlayers ? "Throughput per player vs players per map" : "Throughput vs envs")
+        .title(overPlayers ? "Player-steps per second vs players per map (flat = constant cost per player)" : "Player-steps per second vs envs")
         .xAxisTitle(overPlayers ? "players per map" : "envs")
-        .yAxisTitle(overPlayers ? "player-steps/s per player" : "player-steps/s").build();
+        .yAxisTitle("player-steps/s").build();
     ch.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.OutsideE);
     for (String b : backends) {
       for (int key : overPlayers ? envs : players) {
@@ -135,7 +138,7 @@ final class ScaleCommand implements Callable<Integer> {
           if (!r.backend().equals(b) || !r.status().equals("ok")) continue;
           if ((overPlayers ? r.envs() : r.players()) != key) continue;
           x.add((double) (overPlayers ? r.players() : r.envs()));
-          y.add(overPlayers ? r.playerStepsPerS() / r.players() : r.playerStepsPerS());
+          y.add(r.playerStepsPerS());
         }
         if (!x.isEmpty()) ch.addSeries(b + (overPlayers ? ", " + key + " envs" : ", " + key + " players"), x, y);
       }
