@@ -16,7 +16,9 @@ import org.harvestsed.engine.config.Config;
 import org.harvestsed.engine.config.ConfigException;
 import org.harvestsed.engine.config.EnvSpec;
 import org.harvestsed.engine.map.Generated;
+import org.harvestsed.engine.opencl.Bandwidth;
 import org.harvestsed.engine.opencl.Devices;
+import org.harvestsed.engine.sim.StepTraffic;
 import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
 import org.knowm.xchart.BitmapEncoder;
@@ -43,7 +45,26 @@ final class ScaleCommand implements Callable<Integer> {
   @Option(names = "--out", defaultValue = "scale", description = "output directory (default ${DEFAULT-VALUE})") Path out;
   @Option(names = "--device", description = "opencl device") String device;
 
-  record Row(String backend, int players, int envs, double playerStepsPerS, double envStepsPerS, long bytesPerEnv, String status) {}
+  record Row(String backend, int players, int envs, double playerStepsPerS, double envStepsPerS, long bytesPerEnv, String status,
+      double bytesPerPlayerStep, double bandwidth) {
+    /** Fraction of the measured copy bandwidth the step's counted traffic reaches. */
+    double rooflineFraction() {
+      return playerStepsPerS * bytesPerPlayerStep / bandwidth;
+    }
+  }
+
+  /** Copy bandwidth per backend (bytes/s), measured once: 2 x 128 MiB. */
+  private final java.util.Map<String, Double> bandwidth = new java.util.HashMap<>();
+
+  double bandwidth(String backend) {
+    return bandwidth.computeIfAbsent(backend, b -> {
+      try {
+        return b.equals("opencl") ? Bandwidth.device(device == null ? "" : device, 128 << 20, 9) : Bandwidth.host(128 << 20, 9);
+      } catch (Devices.NoOpenClException e) {
+        return Double.NaN;
+      }
+    });
+  }
 
   @Override
   public Integer call() throws Exception {
@@ -69,12 +90,14 @@ final class ScaleCommand implements Callable<Integer> {
     Path csv = out.resolve("scale.csv");
     Path tmp = Files.createTempFile(out, ".scale", ".tmp");
     try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
-      w.write("backend,players,envs,player_steps_per_s,env_steps_per_s,bytes_per_env,status\n");
+      w.write("backend,players,envs,player_steps_per_s,env_steps_per_s,bytes_per_env,status,bytes_per_player_step,bandwidth_gb_s,roofline_fraction\n");
       for (Row r : rows) {
         boolean ok = r.status().equals("ok");
-        w.write(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%d,%s%n", r.backend(), r.players(), r.envs(),
+        w.write(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%d,%s,%.1f,%s,%s%n", r.backend(), r.players(), r.envs(),
             ok ? String.format(Locale.ROOT, "%.0f", r.playerStepsPerS()) : "", ok ? String.format(Locale.ROOT, "%.1f", r.envStepsPerS()) : "",
-            r.bytesPerEnv(), r.status()));
+            r.bytesPerEnv(), r.status(), r.bytesPerPlayerStep(),
+            Double.isNaN(r.bandwidth()) ? "" : String.format(Locale.ROOT, "%.2f", r.bandwidth() / 1e9),
+            ok && !Double.isNaN(r.bandwidth()) ? String.format(Locale.ROOT, "%.3f", r.rooflineFraction()) : ""));
       }
     }
     Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -84,8 +107,11 @@ final class ScaleCommand implements Callable<Integer> {
       String speed = r.status().equals("ok")
           ? String.format(Locale.ROOT, "%12.0f player-steps/s  %10.1f env-steps/s", r.playerStepsPerS(), r.envStepsPerS())
           : String.format(Locale.ROOT, "%12s player-steps/s  %10s env-steps/s", "-", "-");
-      System.out.printf(Locale.ROOT, "%-6s %6d players %6d envs  %s  %10d B/env  %s%n", r.backend(), r.players(), r.envs(), speed,
-          r.bytesPerEnv(), r.status());
+      String roof = r.status().equals("ok") && !Double.isNaN(r.bandwidth())
+          ? String.format(Locale.ROOT, "  %5.0f B/player-step, %.1f%% of %.1f GB/s", r.bytesPerPlayerStep(), 100 * r.rooflineFraction(), r.bandwidth() / 1e9)
+          : "";
+      System.out.printf(Locale.ROOT, "%-6s %6d players %6d envs  %s  %10d B/env  %s%s%n", r.backend(), r.players(), r.envs(), speed,
+          r.bytesPerEnv(), r.status(), roof);
     }
     System.out.println("scale: wrote " + csv + ", " + out.resolve("throughput_vs_players.png") + ", " + out.resolve("throughput_vs_envs.png"));
     return 0;
@@ -102,10 +128,13 @@ final class ScaleCommand implements Callable<Integer> {
 
   Row measure(Config c, String backend, int p, int e) {
     EnvSpec spec = specFor(c.env(), p);
-    long perEnv = EnvState.bytesPerEnv(new Layout(spec));
-    if ((long) p * e > maxPlayerEnvs) return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: players x envs over --max-player-envs");
+    Layout layout = new Layout(spec);
+    long perEnv = EnvState.bytesPerEnv(layout);
+    double traffic = StepTraffic.bytesPerPlayerStep(layout);
+    double bw = bandwidth(backend);
+    if ((long) p * e > maxPlayerEnvs) return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: players x envs over --max-player-envs", traffic, bw);
     long direct = Runtime.getRuntime().maxMemory(); // the default direct-memory limit equals the heap limit
-    if (perEnv * e > direct * 0.8) return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: needs more host memory than -Xmx allows");
+    if (perEnv * e > direct * 0.8) return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: needs more host memory than -Xmx allows", traffic, bw);
     try (VecEnv env = VecEnv.create(spec, e, backend, c.run().threads(), device != null ? device : c.run().device())) {
       env.reset(1);
       env.stepRandom(Math.min(spec.taxPeriod(), 5)); // warm-up (JIT, kernel build)
@@ -119,9 +148,9 @@ final class ScaleCommand implements Callable<Integer> {
         elapsed = (System.nanoTime() - t0) / 1e9;
       } while (elapsed < seconds);
       double envSteps = (double) steps * e / elapsed;
-      return new Row(backend, p, e, envSteps * p, envSteps, perEnv, "ok");
+      return new Row(backend, p, e, envSteps * p, envSteps, perEnv, "ok", traffic, bw);
     } catch (ConfigException | Devices.NoOpenClException | OutOfMemoryError ex) {
-      return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: " + ex.getMessage().replace(',', ';'));
+      return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: " + ex.getMessage().replace(',', ';'), traffic, bw);
     }
   }
 

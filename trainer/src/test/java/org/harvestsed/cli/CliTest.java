@@ -172,11 +172,16 @@ class CliTest {
         "--seconds", "0.2", "--max-player-envs", "100", "--out", dir.toString());
     assertThat(r.code()).as(r.err()).isZero();
     List<String> csv = Files.readAllLines(dir.resolve("scale.csv"));
-    assertThat(csv.get(0)).isEqualTo("backend,players,envs,player_steps_per_s,env_steps_per_s,bytes_per_env,status");
+    assertThat(csv.get(0)).isEqualTo("backend,players,envs,player_steps_per_s,env_steps_per_s,bytes_per_env,status,"
+        + "bytes_per_player_step,bandwidth_gb_s,roofline_fraction");
     assertThat(csv).hasSize(5);
     String[] first = csv.get(1).split(",");
     assertThat(first[0]).isEqualTo("java");
     assertThat(Double.parseDouble(first[3])).isPositive();
+    assertThat(Double.parseDouble(first[7])).as("counted bytes per player-step").isGreaterThan(700);
+    assertThat(Double.parseDouble(first[8])).as("measured copy bandwidth, GB/s").isPositive();
+    assertThat(Double.parseDouble(first[9])).isEqualTo(Double.parseDouble(first[3]) * Double.parseDouble(first[7]) / (Double.parseDouble(first[8]) * 1e9),
+        org.assertj.core.api.Assertions.within(0.01));
     assertThat(csv.get(4)).startsWith("java,70,4,,,").contains("skipped: players x envs over --max-player-envs");
     assertThat(Files.size(dir.resolve("throughput_vs_players.png"))).isPositive();
     assertThat(Files.size(dir.resolve("throughput_vs_envs.png"))).isPositive();
