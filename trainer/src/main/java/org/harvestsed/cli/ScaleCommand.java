@@ -44,9 +44,16 @@ final class ScaleCommand implements Callable<Integer> {
       description = "skip configurations with more players x envs than this (default ${DEFAULT-VALUE}; memory and time bound)") long maxPlayerEnvs;
   @Option(names = "--out", defaultValue = "scale", description = "output directory (default ${DEFAULT-VALUE})") Path out;
   @Option(names = "--device", description = "opencl device") String device;
+  @Option(names = "--train", description = "also measure end-to-end training throughput (3 PPO iterations of 32 steps)") boolean train;
+  @Option(names = "--max-train-player-envs", defaultValue = "8192",
+      description = "with --train, only configurations with at most this many players x envs (default ${DEFAULT-VALUE})") long maxTrainPlayerEnvs;
 
   record Row(String backend, int players, int envs, double playerStepsPerS, double envStepsPerS, long bytesPerEnv, String status,
-      double bytesPerPlayerStep, double bandwidth) {
+      double bytesPerPlayerStep, double bandwidth, double trainPlayerStepsPerS) {
+    Row withTrain(double sps) {
+      return new Row(backend, players, envs, playerStepsPerS, envStepsPerS, bytesPerEnv, status, bytesPerPlayerStep, bandwidth, sps);
+    }
+
     /** Fraction of the measured copy bandwidth the step's counted traffic reaches. */
     double rooflineFraction() {
       return playerStepsPerS * bytesPerPlayerStep / bandwidth;
@@ -81,7 +88,9 @@ final class ScaleCommand implements Callable<Integer> {
         for (int p : players) {
           for (int e : envs) {
             pb.setExtraMessage(b + " " + p + " players x " + e + " envs");
-            rows.add(measure(c, b, p, e));
+            Row row = measure(c, b, p, e);
+            if (train && row.status().equals("ok") && (long) p * e <= maxTrainPlayerEnvs) row = row.withTrain(measureTrain(c, b, p, e));
+            rows.add(row);
             pb.step();
           }
         }
@@ -90,14 +99,15 @@ final class ScaleCommand implements Callable<Integer> {
     Path csv = out.resolve("scale.csv");
     Path tmp = Files.createTempFile(out, ".scale", ".tmp");
     try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
-      w.write("backend,players,envs,player_steps_per_s,env_steps_per_s,bytes_per_env,status,bytes_per_player_step,bandwidth_gb_s,roofline_fraction\n");
+      w.write("backend,players,envs,player_steps_per_s,env_steps_per_s,bytes_per_env,status,bytes_per_player_step,bandwidth_gb_s,roofline_fraction,train_player_steps_per_s\n");
       for (Row r : rows) {
         boolean ok = r.status().equals("ok");
-        w.write(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%d,%s,%.1f,%s,%s%n", r.backend(), r.players(), r.envs(),
+        w.write(String.format(Locale.ROOT, "%s,%d,%d,%s,%s,%d,%s,%.1f,%s,%s,%s%n", r.backend(), r.players(), r.envs(),
             ok ? String.format(Locale.ROOT, "%.0f", r.playerStepsPerS()) : "", ok ? String.format(Locale.ROOT, "%.1f", r.envStepsPerS()) : "",
             r.bytesPerEnv(), r.status(), r.bytesPerPlayerStep(),
             Double.isNaN(r.bandwidth()) ? "" : String.format(Locale.ROOT, "%.2f", r.bandwidth() / 1e9),
-            ok && !Double.isNaN(r.bandwidth()) ? String.format(Locale.ROOT, "%.3f", r.rooflineFraction()) : ""));
+            ok && !Double.isNaN(r.bandwidth()) ? String.format(Locale.ROOT, "%.3f", r.rooflineFraction()) : "",
+            Double.isNaN(r.trainPlayerStepsPerS()) ? "" : String.format(Locale.ROOT, "%.0f", r.trainPlayerStepsPerS())));
       }
     }
     Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
@@ -111,7 +121,8 @@ final class ScaleCommand implements Callable<Integer> {
           ? String.format(Locale.ROOT, "  %5.0f B/player-step, %.1f%% of %.1f GB/s", r.bytesPerPlayerStep(), 100 * r.rooflineFraction(), r.bandwidth() / 1e9)
           : "";
       System.out.printf(Locale.ROOT, "%-6s %6d players %6d envs  %s  %10d B/env  %s%s%n", r.backend(), r.players(), r.envs(), speed,
-          r.bytesPerEnv(), r.status(), roof);
+          r.bytesPerEnv(), r.status(), roof + (Double.isNaN(r.trainPlayerStepsPerS()) ? ""
+              : String.format(Locale.ROOT, "  train %.0f player-steps/s", r.trainPlayerStepsPerS())));
     }
     System.out.println("scale: wrote " + csv + ", " + out.resolve("throughput_vs_players.png") + ", " + out.resolve("throughput_vs_envs.png"));
     return 0;
@@ -132,9 +143,9 @@ final class ScaleCommand implements Callable<Integer> {
     long perEnv = EnvState.bytesPerEnv(layout);
     double traffic = StepTraffic.bytesPerPlayerStep(layout);
     double bw = bandwidth(backend);
-    if ((long) p * e > maxPlayerEnvs) return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: players x envs over --max-player-envs", traffic, bw);
+    if ((long) p * e > maxPlayerEnvs) return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: players x envs over --max-player-envs", traffic, bw, Double.NaN);
     long direct = Runtime.getRuntime().maxMemory(); // the default direct-memory limit equals the heap limit
-    if (perEnv * e > direct * 0.8) return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: needs more host memory than -Xmx allows", traffic, bw);
+    if (perEnv * e > direct * 0.8) return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: needs more host memory than -Xmx allows", traffic, bw, Double.NaN);
     try (VecEnv env = VecEnv.create(spec, e, backend, c.run().threads(), device != null ? device : c.run().device())) {
       env.reset(1);
       env.stepRandom(Math.min(spec.taxPeriod(), 5)); // warm-up (JIT, kernel build)
@@ -148,10 +159,37 @@ final class ScaleCommand implements Callable<Integer> {
         elapsed = (System.nanoTime() - t0) / 1e9;
       } while (elapsed < seconds);
       double envSteps = (double) steps * e / elapsed;
-      return new Row(backend, p, e, envSteps * p, envSteps, perEnv, "ok", traffic, bw);
+      return new Row(backend, p, e, envSteps * p, envSteps, perEnv, "ok", traffic, bw, Double.NaN);
     } catch (ConfigException | Devices.NoOpenClException | OutOfMemoryError ex) {
-      return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: " + ex.getMessage().replace(',', ';'), traffic, bw);
+      return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: " + ex.getMessage().replace(',', ';'), traffic, bw, Double.NaN);
     }
+  }
+
+  /**
+   * End-to-end training throughput: 3 PPO iterations of 32 steps (phase 2 from the start, so the
+   * principal acts and learns too); the median over the last two iterations of env-steps per
+   * second, times players.
+   */
+  double measureTrain(Config c, String backend, int p, int e) throws java.io.IOException {
+    EnvSpec spec = specFor(c.env(), p);
+    org.harvestsed.engine.config.RunSettings run = new org.harvestsed.engine.config.RunSettings(e, 1, backend, c.run().threads(),
+        "free_market", device != null ? device : c.run().device());
+    int numSteps = 32;
+    org.harvestsed.train.TrainConfig tc = new org.harvestsed.train.TrainConfig(3L * numSteps * e, numSteps, 2.5e-4f, true, 0.99f, 0.95f,
+        4, 4, 0.2f, true, 0.01f, 0.5f, 0.5f, true, 0, 1000, 2.5e-4f, Math.max(e, 16), 1000, 0);
+    Path dir = Files.createTempDirectory("harvest-scale-train");
+    try (org.harvestsed.train.Trainer t = new org.harvestsed.train.Trainer(new Config(spec, run), tc, dir)) {
+      t.run();
+    }
+    List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
+    int col = List.of(lines.get(0).split(",", -1)).indexOf("charts/SPS");
+    double a = Double.parseDouble(lines.get(2).split(",", -1)[col]);
+    double b = Double.parseDouble(lines.get(3).split(",", -1)[col]);
+    try (var files = Files.list(dir)) {
+      for (Path f : files.toList()) Files.delete(f);
+    }
+    Files.delete(dir);
+    return (a + b) / 2 * p;
   }
 
   private void plot(List<Row> rows, boolean overPlayers, Path png) throws Exception {

@@ -134,6 +134,11 @@ public final class Trainer implements AutoCloseable {
     return players;
   }
 
+  /** Resets the envs for {@link #iterate()} called on its own (benchmarks); {@link #run()} does this itself. */
+  public void start() {
+    env.reset(config.run().seed() + iteration);
+  }
+
   /** Restores counters, networks and optimizers from {@code from}. */
   public void resume(Path from) throws IOException {
     Checkpoint.Counters c = Checkpoint.load(from, players, playersOpt, principal, principalOpt);
@@ -178,7 +183,7 @@ public final class Trainer implements AutoCloseable {
   }
 
   /** One iteration: rollout, GAE, players' update, and the principal's update when its batch is full. */
-  String[] iterate() {
+  public String[] iterate() {
     long tStart = System.nanoTime();
     int T = tc.numSteps();
     float frac = 1f - (float) iteration / Math.max(1, (tc.totalSteps() + (long) T * envs - 1) / ((long) T * envs));
