@@ -14,19 +14,27 @@ void step_env(State* s, int e, const Params* p) {
   int t0 = s->T[e];
   uint tk = (uint) s->TICK[e];
   int pb = e * N;
+#if !SKIP_ACTIONS
   if (p->random_actions) draw_random_actions(s, e, tk, p);
+#endif
   if (t0 % TAX_PERIOD == 0) period_start(s, e, p);
 #if ZAP
   respawn(s, e, tk, p);
 #endif
   turns(s, e);
+#if !SKIP_MOVES
   moves(s, e, tk, p);
+#endif
 #if ZAP
   zaps(s, e);
 #endif
   consumption(s, e);
+#if !SKIP_REGROWTH
   regrowth(s, e, tk, p);
+#endif
+#if !SKIP_OBSERVE
   observe_windows(s, e, 1);
+#endif
   int period_end = (t0 + 1) % TAX_PERIOD == 0;
   for (int i = 0; i < N; i++) {
     int a = s->EATEN[pb + i];
@@ -41,7 +49,9 @@ void step_env(State* s, int e, const Params* p) {
       s->LUMP[pb + i] = 0.0f;
     }
   }
+#if !SKIP_REWARDS
   rewards(s, e);
+#endif
   s->T[e] = t0 + 1;
   s->TICK[e] = (int) (tk + 1);
   if (period_end) for (int i = 0; i < N; i++) s->PERIOD_INCOME[pb + i] = 0;

@@ -26,6 +26,9 @@ public final class KernelSource {
       "moves.cl", "zaps.cl", "consumption.cl", "regrowth.cl", "observe.cl", "taxes.cl", "rewards.cl",
       "round_end.cl", "step.cl");
 
+  /** Phases the diagnostic property harvest.opencl.skip may compile out. */
+  static final List<String> SKIPPABLE = List.of("moves", "regrowth", "observe", "rewards", "actions");
+
   public static String build(Layout l) {
     StringBuilder sb = new StringBuilder(header(l));
     for (String f : FILES) {
@@ -91,6 +94,12 @@ public final class KernelSource {
     def(h, "ACTION_TURN_RIGHT", EnvSpec.TURN_RIGHT);
     def(h, "ACTION_ZAP", EnvSpec.ZAP);
     for (Purpose p : Purpose.values()) h.append("#define PURPOSE_").append(p.name()).append(' ').append(p.code).append("u\n");
+    // Diagnosis only (the roofline study): -Dharvest.opencl.skip=regrowth,observe,... compiles those
+    // phases out, so their cost can be measured. The results then differ from the reference.
+    for (String phase : SKIPPABLE) {
+      boolean skip = java.util.Arrays.asList(System.getProperty("harvest.opencl.skip", "").split(",")).contains(phase);
+      def(h, "SKIP_" + phase.toUpperCase(java.util.Locale.ROOT), skip ? 1 : 0);
+    }
     // State: one pointer per engine buffer and per table
     h.append("typedef struct {\n");
     for (Buf b : Buf.values()) h.append("  __global ").append(ctype(b)).append("* ").append(b.name()).append(";\n");
