@@ -68,7 +68,8 @@ class OpenClErrorsTest {
     String h = KernelSource.header(new Layout(Config.parse("env: {tax: {divergence_limit: 0.1}}", "t").env()));
     for (org.harvestsed.engine.state.Buf b : org.harvestsed.engine.state.Buf.values()) assertThat(h).contains("* " + b.name() + ";");
     assertThat(h).contains("#define N 7\n").contains("#define TAX_PERIOD 50\n").contains("#define HAS_DIVERGENCE_LIMIT 1\n")
-        .contains("#define DIVERGENCE_LIMIT (" + Float.toHexString(0.1f) + "f)");
+        .contains("#define DIVERGENCE_LIMIT (" + Float.toHexString(0.1f) + "f)")
+        .as("no phase is skipped unless the diagnostic property asks").contains("#define SKIP_REGROWTH 0\n", "#define SKIP_OBSERVE 0\n");
   }
 
   @Test
