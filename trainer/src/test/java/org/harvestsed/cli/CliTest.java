@@ -173,7 +173,7 @@ class CliTest {
     assertThat(r.code()).as(r.err()).isZero();
     List<String> csv = Files.readAllLines(dir.resolve("scale.csv"));
     assertThat(csv.get(0)).isEqualTo("backend,players,envs,player_steps_per_s,env_steps_per_s,bytes_per_env,status,"
-        + "bytes_per_player_step,bandwidth_gb_s,roofline_fraction");
+        + "bytes_per_player_step,bandwidth_gb_s,roofline_fraction,train_player_steps_per_s");
     assertThat(csv).hasSize(5);
     String[] first = csv.get(1).split(",");
     assertThat(first[0]).isEqualTo("java");
@@ -185,6 +185,16 @@ class CliTest {
     assertThat(csv.get(4)).startsWith("java,70,4,,,").contains("skipped: players x envs over --max-player-envs");
     assertThat(Files.size(dir.resolve("throughput_vs_players.png"))).isPositive();
     assertThat(Files.size(dir.resolve("throughput_vs_envs.png"))).isPositive();
+    assertThat(first).as("no --train: no training column").hasSize(10);
+  }
+
+  @Test
+  void scaleWithTrainMeasuresEndToEndTraining(@TempDir Path dir) throws Exception {
+    Run r = cli("scale", "--config", QUICKSTART.toString(), "--players", "7", "--envs", "2", "--backend", "java",
+        "--seconds", "0.2", "--train", "--out", dir.toString());
+    assertThat(r.code()).as(r.err()).isZero();
+    String[] row = Files.readAllLines(dir.resolve("scale.csv")).get(1).split(",", -1);
+    assertThat(Double.parseDouble(row[10])).as("training player-steps/s").isPositive();
   }
 
   @Test
