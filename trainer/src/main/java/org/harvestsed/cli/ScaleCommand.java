@@ -130,11 +130,7 @@ final class ScaleCommand implements Callable<Integer> {
 
   /** The config's rules on a generated map sized for {@code players}. */
   static EnvSpec specFor(EnvSpec base, int players) {
-    return new EnvSpec(Generated.build(0, 0, players, Generated.DEFAULT_DENSITY, 1), players,
-        base.viewAhead(), base.viewBehind(), base.viewLeft(), base.viewRight(), base.regrowthProb(), base.regrowthRadiusSq(),
-        base.regrowUnderPlayers(), base.zap(), base.zapLength(), base.zapHalfWidth(), base.zapRemoval(), base.zapCooldown(),
-        base.zapFireCost(), base.zapHitPenalty(), base.episodeLength(), base.taxPeriod(), base.bracketCutoffs(), base.rateLevels(),
-        base.divergenceLimit(), base.roundPeriods(), base.socialChoice(), base.objective());
+    return base.withMap(Generated.build(0, 0, players, Generated.DEFAULT_DENSITY, 1), players);
   }
 
   Row measure(Config c, String backend, int p, int e) {

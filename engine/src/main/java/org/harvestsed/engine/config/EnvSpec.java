@@ -116,6 +116,13 @@ public record EnvSpec(
     if (round > Integer.MAX_VALUE / 2) throw ConfigException.at("env.voting.round_periods", "round of " + round + " steps is too long");
   }
 
+  /** The same rules on another map with another player count (validated like any spec). */
+  public EnvSpec withMap(GameMap newMap, int newPlayers) {
+    return new EnvSpec(newMap, newPlayers, viewAhead, viewBehind, viewLeft, viewRight, regrowthProb, regrowthRadiusSq,
+        regrowUnderPlayers, zap, zapLength, zapHalfWidth, zapRemoval, zapCooldown, zapFireCost, zapHitPenalty,
+        episodeLength, taxPeriod, bracketCutoffs, rateLevels, divergenceLimit, roundPeriods, socialChoice, objective);
+  }
+
   // ---- derived sizes (computed from the fields; cheap) ----
 
   public int actions() {
