@@ -29,6 +29,9 @@ final class TrainCommand implements Callable<Integer> {
     Path dir = resume != null ? resume : out != null ? out
         : Path.of("runs", config.getFileName().toString().replaceAll("\\.ya?ml$", "") + "-"
             + LocalDateTime.now().format(DateTimeFormatter.ofPattern("yyyyMMdd-HHmmss")));
+    if (resume != null && !Files.isRegularFile(resume.resolve("checkpoint.bin"))) {
+      throw new Main.UsageError("--resume " + resume + ": no checkpoint.bin there; pass the run directory of an earlier train");
+    }
     if (resume == null && Files.exists(dir.resolve("checkpoint.bin"))) {
       throw new Main.UsageError("run directory " + dir + " already holds a run; use --resume " + dir + " to continue it, or another --out");
     }

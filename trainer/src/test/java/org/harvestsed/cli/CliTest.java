@@ -164,6 +164,10 @@ class CliTest {
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("train.lr: -1.0 must be a positive number");
     assertThat(Files.exists(dir.resolve("run/checkpoint.bin"))).isFalse();
+    r = cli("train", "--config", QUICKSTART.toString(), "--resume", dir.resolve("nothing").toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("no checkpoint.bin there");
+    assertThat(Files.exists(dir.resolve("nothing"))).as("nothing is created").isFalse();
   }
 
   @Test
