@@ -35,9 +35,9 @@ final class TrainCommand implements Callable<Integer> {
     if (resume == null && Files.exists(dir.resolve("checkpoint.bin"))) {
       throw new Main.UsageError("run directory " + dir + " already holds a run; use --resume " + dir + " to continue it, or another --out");
     }
-    Files.createDirectories(dir);
-    if (resume == null) Files.copy(config, dir.resolve("config.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
-    try (Trainer t = new Trainer(c, tc, dir)) {
+    try (Trainer t = new Trainer(c, tc, dir)) { // builds the envs and networks first: bad input fails before any file is written
+      Files.createDirectories(dir);
+      if (resume == null) Files.copy(config, dir.resolve("config.yaml"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
       if (resume != null) t.resume(resume);
       try (ProgressBar pb = new ProgressBarBuilder().setTaskName("train").setInitialMax(tc.totalSteps())
           .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().build()) {
