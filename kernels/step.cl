@@ -54,7 +54,12 @@ void step_env(State* s, int e, const Params* p) {
 #endif
   s->T[e] = t0 + 1;
   s->TICK[e] = (int) (tk + 1);
-  if (period_end) for (int i = 0; i < N; i++) s->PERIOD_INCOME[pb + i] = 0;
+  if (period_end) {
+    for (int i = 0; i < N; i++) {
+      s->PERIOD_END_INCOME[pb + i] = s->PERIOD_INCOME[pb + i];
+      s->PERIOD_INCOME[pb + i] = 0;
+    }
+  }
   if ((tk + 1) % ROUND_STEPS == 0) round_end(s, e, (tk + 1) / ROUND_STEPS, p);
   observe_scalars(s, e);
   if (t0 + 1 == EPISODE_LENGTH) {

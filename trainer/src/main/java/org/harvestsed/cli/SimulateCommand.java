@@ -53,6 +53,7 @@ final class SimulateCommand implements Callable<Integer> {
         // up to the period's end in one call: one multi-step launch on accelerators
         int k = Math.min(steps - s, taxPeriod - env.state().ints(org.harvestsed.engine.state.Buf.T).get(0) % taxPeriod);
         env.stepRandom(k);
+        Principal.afterStep(principal, env);
         s += k;
         if (env.roundEnded()) rounds.add(RoundMetrics.mean(env.lastRoundMetrics()));
       }

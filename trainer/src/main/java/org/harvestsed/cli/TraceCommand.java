@@ -51,6 +51,7 @@ final class TraceCommand implements Callable<Integer> {
         }
         for (int e = 0; e < env.envs(); e++) before[e] = trace.before(e);
         env.stepRandom();
+        Principal.afterStep(principal, env);
         for (int e = 0; e < env.envs(); e++) {
           w.write(trace.line(e, before[e]));
           w.write('\n');

@@ -16,6 +16,23 @@ public interface Principal {
 
   String name();
 
+  /**
+   * Called after every period end with each env's pre-tax period incomes [env * n + i] and the
+   * rates that were in force [env * B + b]; adaptive principals (saez) learn from it.
+   */
+  default void observePeriod(int[] incomes, float[] rates, int envs) {}
+
+  /** After a step: if it ended a tax period, show the principal that period's incomes and rates. */
+  static void afterStep(Principal p, org.harvestsed.engine.VecEnv env) {
+    org.harvestsed.engine.state.EnvState s = env.state();
+    if (s.ints(org.harvestsed.engine.state.Buf.T).get(0) % env.spec().taxPeriod() != 0) return;
+    int[] incomes = new int[env.envs() * env.players()];
+    s.ints(org.harvestsed.engine.state.Buf.PERIOD_END_INCOME).get(0, incomes);
+    float[] rates = new float[env.envs() * env.spec().brackets()];
+    s.floats(org.harvestsed.engine.state.Buf.RATES).get(0, rates);
+    p.observePeriod(incomes, rates, env.envs());
+  }
+
   static Principal parse(String text, EnvSpec spec) {
     String s = text.trim();
     int b = spec.brackets();
@@ -37,10 +54,8 @@ public interface Principal {
       for (int k = 0; k < b; k++) levels[k] = level(parts[k], spec, s);
       return fixed(s, levels);
     }
-    if (s.equals("saez")) {
-      throw new ConfigException("principal 'saez' is not available in this build yet; use free_market, flat:x or fixed:a,b,c");
-    }
-    throw new ConfigException("principal '" + s + "' is unknown; use free_market, flat:x (e.g. flat:0.3) or fixed:a,b,c (e.g. fixed:0,0.6,1)");
+    if (s.equals("saez")) return new SaezPrincipal(spec);
+    throw new ConfigException("principal '" + s + "' is unknown; use free_market, flat:x (e.g. flat:0.3), fixed:a,b,c (e.g. fixed:0,0.6,1) or saez");
   }
 
   private static int level(String rate, EnvSpec spec, String whole) {

@@ -50,7 +50,7 @@ public final class JavaBackend implements Backend {
       pending, t, tick, actions, finalPos, finalDir;
   private final FloatBuffer sigma, beta, rates, tax, lump, rExt, rInt, eta, revenue, obsScalars, reward,
       finalScalars, principalReward, rateSum, endEta, endRevenue, endRateSum;
-  private final IntBuffer endApples, endLeft, endLost;
+  private final IntBuffer endApples, endLeft, endLost, periodEndIncome;
   private long seed;
   private int k0, k1;
   private boolean randomActions;
@@ -137,6 +137,7 @@ public final class JavaBackend implements Backend {
     endApples = state.ints(Buf.ROUND_END_APPLES);
     endLeft = state.ints(Buf.ROUND_END_LEFT);
     endLost = state.ints(Buf.ROUND_END_LOST);
+    periodEndIncome = state.ints(Buf.PERIOD_END_INCOME);
   }
 
   @Override
@@ -216,6 +217,7 @@ public final class JavaBackend implements Backend {
     for (int i = 0; i < n; i++) {
       zapFlags.put(pb + i, 0);
       eaten.put(pb + i, 0);
+      periodEndIncome.put(pb + i, 0);
       tax.put(pb + i, 0f);
       lump.put(pb + i, 0f);
       rExt.put(pb + i, 0f);
@@ -304,7 +306,12 @@ public final class JavaBackend implements Backend {
     // bookkeeping
     t.put(e, t0 + 1);
     tick.put(e, tk + 1);
-    if (periodEnd) for (int i = 0; i < n; i++) income.put(pb + i, 0);
+    if (periodEnd) {
+      for (int i = 0; i < n; i++) {
+        periodEndIncome.put(pb + i, income.get(pb + i));
+        income.put(pb + i, 0);
+      }
+    }
     if ((tk + 1) % spec.roundSteps() == 0) roundEnd(e, (tk + 1) / spec.roundSteps(), w);
     observeScalars(e);
     if (t0 + 1 == spec.episodeLength()) {

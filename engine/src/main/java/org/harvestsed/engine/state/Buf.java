@@ -28,6 +28,8 @@ public enum Buf {
   NEARBY(Type.INT, Dim.PLAYERS),
   /** [env, N] int: pre-tax apple income so far this period (w_i). */
   PERIOD_INCOME(Type.INT, Dim.PLAYERS),
+  /** [env, N] int: w_i of the last period that ended (snapshot at its last step, for principals). */
+  PERIOD_END_INCOME(Type.INT, Dim.PLAYERS),
   /** [env, N] int: apples collected so far this round (A_i). */
   ROUND_APPLES(Type.INT, Dim.PLAYERS),
   /** [env, N] float: selfishness sigma_i. */
