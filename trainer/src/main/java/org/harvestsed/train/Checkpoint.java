@@ -18,12 +18,18 @@ public final class Checkpoint {
   private Checkpoint() {}
 
   static final String FILE = "checkpoint.bin";
+  /** Written once when phase 1 ends: the players every principal starts from in an evaluation. */
+  public static final String PHASE1_FILE = "checkpoint-phase1.bin";
   static final int MAGIC = 0x48534544; // "HSED"
   static final int VERSION = 1;
 
   public record Counters(long iteration, long globalStep) {}
 
   public static void save(Path dir, Counters c, Net players, Adam playersOpt, Net principal, Adam principalOpt) throws IOException {
+    save(dir, FILE, c, players, playersOpt, principal, principalOpt);
+  }
+
+  static void save(Path dir, String name, Counters c, Net players, Adam playersOpt, Net principal, Adam principalOpt) throws IOException {
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, ".checkpoint", ".tmp");
     try {
@@ -37,9 +43,23 @@ public final class Checkpoint {
         principal.save(out);
         principalOpt.save(out);
       }
-      Files.move(tmp, dir.resolve(FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     } finally {
       Files.deleteIfExists(tmp);
+    }
+  }
+
+  /** Loads only the players' network and optimizer from checkpoint file {@code f}. */
+  public static void loadPlayers(Path f, Net players, Adam playersOpt) throws IOException {
+    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
+      if (in.readInt() != MAGIC) throw new IOException(f + " is not a harvest-sed checkpoint");
+      if (in.readInt() != VERSION) throw new IOException(f + " has another format version");
+      in.readLong();
+      in.readLong();
+      players.load(in);
+      playersOpt.load(in);
+    } catch (NoSuchFileException e) {
+      throw new IOException("no checkpoint " + f);
     }
   }
 

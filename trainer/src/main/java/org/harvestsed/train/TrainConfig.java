@@ -49,6 +49,12 @@ public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annea
     return t;
   }
 
+  /** Settings for fine-tuning players for {@code steps} env steps in phase 2 at cap 1 (evaluation). */
+  public TrainConfig forFinetune(long steps) {
+    return new TrainConfig(steps, numSteps, lr, annealLr, gamma, gaeLambda, numMinibatches, updateEpochs, clipCoef, clipVloss,
+        entCoef, vfCoef, maxGradNorm, normAdv, 0, 1, principalLr, principalBatch, Integer.MAX_VALUE, torchThreads);
+  }
+
   void validate() {
     positive("train.total_steps", totalSteps);
     positive("train.num_steps", numSteps);

@@ -15,6 +15,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.Arrays;
+import java.util.List;
 import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.harvestsed.engine.VecEnv;
@@ -63,6 +64,11 @@ public final class Trainer implements AutoCloseable {
   private final int[] lastPeriodIncome, periodIncome;
   private final boolean[] pendingPrincipal;
   private long iteration, globalStep;
+  /** A baseline that sets the rates instead of the learned principal (evaluation), or null. */
+  private org.harvestsed.principal.Principal external;
+  /** The learned principal acts but does not learn (evaluation). */
+  private boolean principalFrozen;
+  private int periodIndex;
   private Consumer<String> progress = s -> {};
 
   public Trainer(Config config, TrainConfig tc, Path dir) {
@@ -146,6 +152,27 @@ public final class Trainer implements AutoCloseable {
     globalStep = c.globalStep();
   }
 
+  /** Rates come from {@code p} (a baseline) from now on; the learned principal neither acts nor learns. */
+  public void useBaseline(org.harvestsed.principal.Principal p) {
+    this.external = p;
+  }
+
+  /** The learned principal keeps acting but stops learning. */
+  public void freezePrincipal() {
+    this.principalFrozen = true;
+  }
+
+  /** Counters back to 0 (fine-tuning from a checkpoint for a fixed number of steps). */
+  public void resetCounters() {
+    iteration = 0;
+    globalStep = 0;
+  }
+
+  /** Loads the players' network and optimizer from a checkpoint file (e.g. the phase-1 one). */
+  public void loadPlayers(Path file) throws IOException {
+    Checkpoint.loadPlayers(file, players, playersOpt);
+  }
+
   public void checkpoint() throws IOException {
     Checkpoint.save(dir, new Checkpoint.Counters(iteration, globalStep), players, playersOpt, principal, principalOpt);
   }
@@ -170,7 +197,11 @@ public final class Trainer implements AutoCloseable {
       if (header) w.write(String.join(",", COLUMNS) + "\n");
       while (globalStep < tc.totalSteps()) {
         long t0 = System.nanoTime();
+        int phaseBefore = phase();
         String[] row = iterate();
+        if (phaseBefore == 1 && phase() == 2) {
+          Checkpoint.save(dir, Checkpoint.PHASE1_FILE, new Checkpoint.Counters(iteration, globalStep), players, playersOpt, principal, principalOpt);
+        }
         double secs = (System.nanoTime() - t0) / 1e9;
         row[3] = fmt(tc.numSteps() * envs / secs);
         w.write(String.join(",", row) + "\n");
@@ -197,7 +228,7 @@ public final class Trainer implements AutoCloseable {
     RoundMetrics round = null;
     float[] probs = new float[m * actions];
     for (int t = 0; t < T; t++) {
-      if (env.periodStartsNext() && phase() == 2) principalAct();
+      if (env.periodStartsNext() && phase() == 2) setRates();
       obs.get(0, codes, t * m * view, m * view);
       sc.get(0, features, t * m * feats, m * feats);
       forwardPolicy(t, probs);
@@ -222,6 +253,7 @@ public final class Trainer implements AutoCloseable {
         System.arraycopy(v, 0, nextValues, t * m, m);
       }
       if (env.state().ints(Buf.T).get(0) % spec.taxPeriod() == 0) periodEnded();
+      if (external != null) org.harvestsed.principal.Principal.afterStep(external, env);
       if (env.roundEnded()) round = RoundMetrics.mean(env.lastRoundMetrics());
     }
     // next values: V(s_{t+1}) where the step did not end an episode
@@ -236,7 +268,7 @@ public final class Trainer implements AutoCloseable {
     PpoUpdate.Stats s = PpoUpdate.update(players, playersOpt, playerBatch(), tc, lr, tc.numMinibatches(), rnd, manager);
     PpoUpdate.Stats ps = null;
     float principalReward = Float.NaN;
-    if (pCount * envs >= tc.principalBatch()) {
+    if (!principalFrozen && external == null && pCount * envs >= tc.principalBatch()) {
       principalReward = mean(pReward, pCount * envs);
       ps = updatePrincipal(plr);
     }
@@ -297,6 +329,42 @@ public final class Trainer implements AutoCloseable {
     }
     for (int e = 0; e < envs; e++) apples[e] /= (double) steps * n;
     return apples;
+  }
+
+  /** One evaluated round: metrics (mean over envs), the rates of each period in env 0, env 0's players. */
+  public record RoundResult(RoundMetrics metrics, List<float[]> ratesPerPeriod, int[] apples, float[] sigma, float[] beta) {}
+
+  /**
+   * Plays one voting round from a fresh reset under {@code seed} with the current players
+   * (sampling) and principal (baseline, or the learned one acting without learning), cap 1.
+   */
+  public RoundResult evaluateRound(long seed) {
+    env.reset(seed);
+    env.setCap(1f);
+    periodIndex = 0;
+    float[] probs = new float[m * actions];
+    int[] a = new int[m];
+    List<float[]> rates = new java.util.ArrayList<>();
+    int[] apples = new int[n];
+    for (int t = 0; t < spec.roundSteps(); t++) {
+      if (env.periodStartsNext()) {
+        setRates();
+        float[] r = new float[brackets];
+        for (int b = 0; b < brackets; b++) r[b] = spec.rateOfLevel(env.state().ints(Buf.PENDING_LEVELS).get(b));
+        rates.add(r);
+      }
+      forwardPolicy(0, probs);
+      for (int k = 0; k < m; k++) a[k] = sample(probs, k * actions, actions);
+      env.step(a);
+      for (int i = 0; i < n; i++) apples[i] += env.state().ints(Buf.EATEN).get(i);
+      if (env.state().ints(Buf.T).get(0) % spec.taxPeriod() == 0) periodEnded();
+      if (external != null) org.harvestsed.principal.Principal.afterStep(external, env);
+    }
+    if (!env.roundEnded()) throw new IllegalStateException("an evaluated round did not end after " + spec.roundSteps() + " steps");
+    float[] sg = new float[n], bt = new float[n];
+    env.state().floats(Buf.SIGMA).get(0, sg);
+    env.state().floats(Buf.BETA).get(0, bt);
+    return new RoundResult(RoundMetrics.mean(env.lastRoundMetrics()), rates, apples, sg, bt);
   }
 
   // ---------------------------------------------------------------- players
@@ -376,7 +444,18 @@ public final class Trainer implements AutoCloseable {
     out[off + n + brackets + 2] = (float) (tick % spec.roundSteps()) / spec.roundSteps();
   }
 
+  /** At a period start in phase 2: the baseline's levels, or the learned principal's action. */
+  private void setRates() {
+    if (external == null) {
+      principalAct();
+      return;
+    }
+    for (int e = 0; e < envs; e++) env.setRates(e, external.levels(e, periodIndex));
+    periodIndex++;
+  }
+
   private void principalAct() {
+    if (principalFrozen && (pCount + 1) * envs > pLogp.length) pCount = 0; // acting only: reuse the buffer
     int base = pCount * envs;
     if (base + envs > pLogp.length) return; // batch full: the update runs at the iteration's end
     float[] x = new float[envs * principalInputs];

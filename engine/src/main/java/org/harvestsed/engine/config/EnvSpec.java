@@ -123,6 +123,13 @@ public record EnvSpec(
         episodeLength, taxPeriod, bracketCutoffs, rateLevels, divergenceLimit, roundPeriods, socialChoice, objective);
   }
 
+  /** The same game with another social choice function. */
+  public EnvSpec withSocialChoice(SocialChoice choice) {
+    return new EnvSpec(map, players, viewAhead, viewBehind, viewLeft, viewRight, regrowthProb, regrowthRadiusSq,
+        regrowUnderPlayers, zap, zapLength, zapHalfWidth, zapRemoval, zapCooldown, zapFireCost, zapHitPenalty,
+        episodeLength, taxPeriod, bracketCutoffs, rateLevels, divergenceLimit, roundPeriods, choice, objective);
+  }
+
   // ---- derived sizes (computed from the fields; cheap) ----
 
   public int actions() {

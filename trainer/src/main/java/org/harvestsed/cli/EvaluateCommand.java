@@ -1,0 +1,53 @@
+package org.harvestsed.cli;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.SocialChoice;
+import org.harvestsed.eval.EvalReport;
+import org.harvestsed.eval.Evaluation;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+@Command(name = "evaluate", description = "Learned principal vs baselines on the same seeds: table with confidence intervals, CSV, plots.")
+final class EvaluateCommand implements Callable<Integer> {
+  @Option(names = "--run", required = true, description = "run directory of ./harvest train") Path run;
+  @Option(names = "--principals", defaultValue = "learned,free_market,fixed:0,0.6,1,saez",
+      description = "comma-separated: learned, free_market, flat:x, fixed:a,b,c, saez (default ${DEFAULT-VALUE})") String principals;
+  @Option(names = "--seeds", defaultValue = "5", description = "evaluation seeds, one voting round each (default ${DEFAULT-VALUE})") int seeds;
+  @Option(names = "--finetune-steps", defaultValue = "32768",
+      description = "env steps of player training under each principal from the phase-1 checkpoint (default ${DEFAULT-VALUE})") long finetune;
+  @Option(names = "--social-choice", split = ",", description = "repeat for these social choice functions (mean, median, majority); default: the run's")
+  List<String> choices;
+  @Option(names = "--out", description = "output directory (default RUN/evaluation)") Path out;
+
+  @Override
+  public Integer call() throws Exception {
+    if (seeds < 1) throw new Main.UsageError("--seeds " + seeds + " must be at least 1");
+    if (finetune < 1) throw new Main.UsageError("--finetune-steps must be at least 1");
+    Config c = Config.load(run.resolve("config.yaml"));
+    List<String> ps = Evaluation.splitPrincipals(principals, c.env().brackets());
+    Map<String, Map<String, Evaluation.PrincipalResult>> byChoice = new LinkedHashMap<>();
+    List<String> names = choices == null ? List.of(c.env().socialChoice().key()) : choices;
+    for (String name : names) {
+      SocialChoice sc;
+      try {
+        sc = SocialChoice.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
+      } catch (IllegalArgumentException e) {
+        throw new Main.UsageError("--social-choice " + name + " is unknown; allowed: mean, median, majority");
+      }
+      byChoice.put(sc.key(), Evaluation.run(run, ps, seeds, finetune, sc, msg -> System.err.println("evaluate [" + sc.key() + "] " + msg)));
+      System.out.println("social choice: " + sc.key());
+      System.out.println(EvalReport.table(byChoice.get(sc.key())));
+    }
+    Path dir = out != null ? out : run.resolve("evaluation");
+    String cmd = "./harvest evaluate --run " + run + " --principals " + principals + " --seeds " + seeds + " --finetune-steps " + finetune
+        + (choices == null ? "" : " --social-choice " + String.join(",", choices));
+    EvalReport.write(dir, "Principals compared on the run " + run, byChoice, cmd);
+    System.out.println("evaluate: wrote " + dir.resolve("evaluation.md") + ", evaluation.csv and plots");
+    return 0;
+  }
+}

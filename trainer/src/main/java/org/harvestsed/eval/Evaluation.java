@@ -1,0 +1,93 @@
+package org.harvestsed.eval;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.config.SocialChoice;
+import org.harvestsed.principal.Principal;
+import org.harvestsed.train.Checkpoint;
+import org.harvestsed.train.TrainConfig;
+import org.harvestsed.train.Trainer;
+
+/**
+ * The fair comparison of principals (issue 5): for each principal, the players start from the
+ * same phase-1 checkpoint of a training run (its final one if the run never left phase 1), are
+ * trained for the same number of steps under that principal, then every principal is evaluated
+ * on the same seeds (one voting round each). {@code learned} is the run's trained principal,
+ * acting without learning.
+ */
+public final class Evaluation {
+  private Evaluation() {}
+
+  /** The results of one principal: one evaluated round per seed. */
+  public record PrincipalResult(String principal, List<Trainer.RoundResult> rounds) {
+    double[] metric(java.util.function.ToDoubleFunction<org.harvestsed.engine.sim.RoundMetrics> f) {
+      double[] v = new double[rounds.size()];
+      for (int i = 0; i < v.length; i++) v[i] = f.applyAsDouble(rounds.get(i).metrics());
+      return v;
+    }
+  }
+
+  /**
+   * Splits a list such as {@code learned,free_market,fixed:0,0.6,1,saez}: the numbers after
+   * {@code fixed:} belong to it (one per bracket).
+   */
+  public static List<String> splitPrincipals(String text, int brackets) {
+    String[] parts = text.split(",");
+    List<String> out = new ArrayList<>();
+    for (int i = 0; i < parts.length; i++) {
+      String p = parts[i].trim();
+      if (p.startsWith("fixed:")) {
+        StringBuilder sb = new StringBuilder(p);
+        for (int k = 1; k < brackets && i + 1 < parts.length; k++) sb.append(',').append(parts[++i].trim());
+        p = sb.toString();
+      }
+      if (!p.isEmpty()) out.add(p);
+    }
+    return out;
+  }
+
+  public static Map<String, PrincipalResult> run(Path runDir, List<String> principals, int seeds, long finetuneSteps,
+      SocialChoice choice, Consumer<String> progress) throws IOException {
+    Config c = Config.load(runDir.resolve("config.yaml"));
+    EnvSpec spec = choice == null ? c.env() : c.env().withSocialChoice(choice);
+    TrainConfig tc = TrainConfig.parse(c.train()).forFinetune(finetuneSteps);
+    for (String p : principals) if (!p.equals("learned")) Principal.parse(p, spec); // fail fast on a bad spec
+    if (!Files.isRegularFile(runDir.resolve("checkpoint.bin"))) {
+      throw new IllegalArgumentException("--run " + runDir + " holds no checkpoint.bin; train first: ./harvest train --config F --out " + runDir);
+    }
+    Path phase1 = runDir.resolve(Checkpoint.PHASE1_FILE);
+    Map<String, PrincipalResult> results = new LinkedHashMap<>();
+    for (String p : principals) {
+      progress.accept(p + ": training players for " + finetuneSteps + " env steps");
+      Path tmp = Files.createTempDirectory("harvest-eval");
+      try (Trainer t = new Trainer(new Config(spec, c.run(), c.train()), tc, tmp)) {
+        t.resume(runDir);
+        if (Files.isRegularFile(phase1)) t.loadPlayers(phase1);
+        t.resetCounters();
+        if (p.equals("learned")) t.freezePrincipal();
+        else t.useBaseline(Principal.parse(p, spec));
+        t.run();
+        List<Trainer.RoundResult> rounds = new ArrayList<>();
+        for (int s = 1; s <= seeds; s++) {
+          progress.accept(p + ": evaluating seed " + s + "/" + seeds);
+          rounds.add(t.evaluateRound(1_000_000L + s));
+        }
+        results.put(p, new PrincipalResult(p, rounds));
+      } finally {
+        try (var files = Files.list(tmp)) {
+          for (Path f : files.toList()) Files.deleteIfExists(f);
+        }
+        Files.deleteIfExists(tmp);
+      }
+    }
+    return results;
+  }
+}
