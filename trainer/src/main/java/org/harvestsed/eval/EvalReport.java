@@ -84,7 +84,7 @@ public final class EvalReport {
   }
 
   static void plots(Path dir, Map<String, Evaluation.PrincipalResult> results, String suffix) throws IOException {
-    XYChart rates = chart("Mean rate over the brackets at each period of seed 1's round", "period", "rate");
+    XYChart rates = chart("Rate of each bracket at each period of seed 1's round", "period", "rate");
     XYChart pe = chart("Productivity vs equality (one point per seed)", "equality", "productivity");
     pe.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     XYChart is = chart("Apples collected in the round by selfishness (env 0, every seed)", "sigma", "apples");
@@ -92,15 +92,15 @@ public final class EvalReport {
     is.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     ib.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     for (Evaluation.PrincipalResult r : results.values()) {
-      List<Double> x = new ArrayList<>(), y = new ArrayList<>();
       List<float[]> per = r.rounds().get(0).ratesPerPeriod();
-      for (int p = 0; p < per.size(); p++) {
-        double mean = 0;
-        for (float v : per.get(p)) mean += v;
-        x.add((double) p);
-        y.add(mean / per.get(p).length);
+      for (int b = 0; b < per.get(0).length; b++) {
+        List<Double> x = new ArrayList<>(), y = new ArrayList<>();
+        for (int p = 0; p < per.size(); p++) {
+          x.add((double) p);
+          y.add((double) per.get(p)[b]);
+        }
+        rates.addSeries(r.principal() + ", bracket " + b, x, y);
       }
-      rates.addSeries(r.principal(), x, y);
       pe.addSeries(r.principal(), r.metric(RoundMetrics::equality), r.metric(RoundMetrics::productivity));
       List<Double> sg = new ArrayList<>(), bt = new ArrayList<>(), ap = new ArrayList<>();
       for (var round : r.rounds()) {
