@@ -3,7 +3,6 @@ package org.harvestsed.cli;
 import java.io.BufferedWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +20,6 @@ import org.harvestsed.engine.opencl.Devices;
 import org.harvestsed.engine.sim.StepTraffic;
 import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
@@ -97,7 +95,7 @@ final class ScaleCommand implements Callable<Integer> {
       }
     }
     Path csv = out.resolve("scale.csv");
-    Path tmp = Files.createTempFile(out, ".scale", ".tmp");
+    Path tmp = org.harvestsed.engine.io.AtomicFiles.tempFor(csv);
     try (BufferedWriter w = Files.newBufferedWriter(tmp)) {
       w.write("backend,players,envs,player_steps_per_s,env_steps_per_s,bytes_per_env,status,bytes_per_player_step,bandwidth_gb_s,roofline_fraction,train_player_steps_per_s\n");
       for (Row r : rows) {
@@ -110,7 +108,7 @@ final class ScaleCommand implements Callable<Integer> {
             Double.isNaN(r.trainPlayerStepsPerS()) ? "" : String.format(Locale.ROOT, "%.0f", r.trainPlayerStepsPerS())));
       }
     }
-    Files.move(tmp, csv, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    org.harvestsed.engine.io.AtomicFiles.commit(tmp, csv);
     plot(rows, true, out.resolve("throughput_vs_players.png"));
     plot(rows, false, out.resolve("throughput_vs_envs.png"));
     for (Row r : rows) {
@@ -207,8 +205,6 @@ final class ScaleCommand implements Callable<Integer> {
       }
     }
     if (ch.getSeriesMap().isEmpty()) return;
-    Path tmp = Files.createTempFile(png.getParent(), ".plot", ".png");
-    BitmapEncoder.saveBitmap(ch, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-    Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    org.harvestsed.train.Report.savePng(ch, png);
   }
 }

@@ -4,7 +4,6 @@ import java.io.BufferedWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.concurrent.Callable;
 import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.Config;
@@ -35,9 +34,7 @@ final class TraceCommand implements Callable<Integer> {
   static void write(Config c, int steps, Path out) throws Exception {
     if (steps < 1) throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
     Principal principal = Principal.parse(c.run().principal(), c.env());
-    Path dir = out.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    Path tmp = Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
+    Path tmp = org.harvestsed.engine.io.AtomicFiles.tempFor(out);
     try (VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device());
          BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
       env.reset(c.run().seed());
@@ -61,6 +58,6 @@ final class TraceCommand implements Callable<Integer> {
       Files.deleteIfExists(tmp);
       throw ex;
     }
-    Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    org.harvestsed.engine.io.AtomicFiles.commit(tmp, out);
   }
 }

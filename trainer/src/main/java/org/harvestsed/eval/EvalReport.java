@@ -3,14 +3,12 @@ package org.harvestsed.eval;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.harvestsed.engine.sim.RoundMetrics;
-import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -126,14 +124,10 @@ public final class EvalReport {
   }
 
   static void save(XYChart c, Path png) throws IOException {
-    Path tmp = Files.createTempFile(png.getParent(), ".plot", ".png");
-    BitmapEncoder.saveBitmap(c, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-    Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    org.harvestsed.train.Report.savePng(c, png);
   }
 
   static void atomic(Path f, String text) throws IOException {
-    Path tmp = Files.createTempFile(f.getParent(), ".eval", ".tmp");
-    Files.writeString(tmp, text);
-    Files.move(tmp, f, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    org.harvestsed.engine.io.AtomicFiles.writeString(f, text);
   }
 }

@@ -8,7 +8,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 
 /**
  * A training checkpoint: counters, both networks and both optimizers' states, in one binary
@@ -43,7 +42,7 @@ public final class Checkpoint {
         principal.save(out);
         principalOpt.save(out);
       }
-      Files.move(tmp, dir.resolve(name), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      org.harvestsed.engine.io.AtomicFiles.commit(tmp, dir.resolve(name));
     } finally {
       Files.deleteIfExists(tmp);
     }

@@ -3,7 +3,7 @@ package org.harvestsed.train;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
+import org.harvestsed.engine.io.AtomicFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -74,9 +74,7 @@ public final class Report {
     } else {
       md.append("No voting round completed in this run (a round is longer than the run).\n");
     }
-    Path tmp = Files.createTempFile(dir, ".report", ".tmp");
-    Files.writeString(tmp, md.toString());
-    Files.move(tmp, dir.resolve("report.md"), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    AtomicFiles.writeString(dir.resolve("report.md"), md.toString());
   }
 
   private static double num(String s) {
@@ -90,8 +88,17 @@ public final class Report {
   }
 
   private static void save(XYChart c, Path png) throws IOException {
-    Path tmp = Files.createTempFile(png.getParent(), ".plot", ".png");
-    BitmapEncoder.saveBitmap(c, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-    Files.move(tmp, png, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+    savePng(c, png);
+  }
+
+  /** Saves a chart as PNG atomically (XChart appends ".png" to a name without it: the temp name ends in .png). */
+  public static void savePng(org.knowm.xchart.internal.chartpart.Chart<?, ?> c, Path png) throws IOException {
+    Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), ".plot", ".png");
+    try {
+      BitmapEncoder.saveBitmap(c, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
+      AtomicFiles.commit(tmp, png);
+    } finally {
+      Files.deleteIfExists(tmp);
+    }
   }
 }

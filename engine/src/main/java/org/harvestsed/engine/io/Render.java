@@ -6,7 +6,6 @@ import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import javax.imageio.IIOImage;
 import javax.imageio.ImageIO;
@@ -83,7 +82,7 @@ public final class Render {
     Path tmp = tempBeside(out);
     try {
       if (!ImageIO.write(img, "png", tmp.toFile())) throw new IOException("no PNG writer");
-      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.commit(tmp, out);
     } finally {
       Files.deleteIfExists(tmp);
     }
@@ -121,16 +120,14 @@ public final class Render {
       } finally {
         w.dispose();
       }
-      Files.move(tmp, out, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+      AtomicFiles.commit(tmp, out);
     } finally {
       Files.deleteIfExists(tmp);
     }
   }
 
   private static Path tempBeside(Path out) throws IOException {
-    Path dir = out.toAbsolutePath().getParent();
-    Files.createDirectories(dir);
-    return Files.createTempFile(dir, "." + out.getFileName(), ".tmp");
+    return AtomicFiles.tempFor(out);
   }
 
   private static IIOMetadataNode child(IIOMetadataNode root, String name) {
