@@ -124,9 +124,17 @@ public final class VecEnv implements AutoCloseable {
     for (int k = 0; k < b; k++) pending.put(e * b + k, levels[k]);
   }
 
-  /** True when the next step starts a tax period (the principal's moment to act). */
+  /**
+   * True when the next step starts a tax period (the principal's moment to act); after a step,
+   * equally: that step ended a tax period.
+   */
   public boolean periodStartsNext() {
-    return state.ints(Buf.T).get(0) % spec.taxPeriod() == 0;
+    return stepsToPeriodEnd() == spec.taxPeriod();
+  }
+
+  /** Steps from now to the end of the current tax period, the next step included (1..period). */
+  public int stepsToPeriodEnd() {
+    return spec.taxPeriod() - state.ints(Buf.T).get(0) % spec.taxPeriod();
   }
 
   /** The actions buffer [env, player] to fill before {@link #step()}. */
@@ -169,10 +177,8 @@ public final class VecEnv implements AutoCloseable {
    */
   public void stepRandom(int steps) {
     requireReset();
-    int period = spec.taxPeriod();
     while (steps > 0) {
-      int t = state.ints(Buf.T).get(0);
-      int k = Math.min(steps, period - t % period);
+      int k = Math.min(steps, stepsToPeriodEnd());
       backend.stepMany(k, true, cap);
       steps -= k;
       afterStep();

@@ -147,7 +147,7 @@ final class ScaleCommand implements Callable<Integer> {
       long t0 = System.nanoTime();
       double elapsed;
       do {
-        int k = spec.taxPeriod() - env.state().ints(org.harvestsed.engine.state.Buf.T).get(0) % spec.taxPeriod();
+        int k = env.stepsToPeriodEnd();
         env.stepRandom(k);
         steps += k;
         elapsed = (System.nanoTime() - t0) / 1e9;

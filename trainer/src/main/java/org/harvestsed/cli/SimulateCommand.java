@@ -44,14 +44,13 @@ final class SimulateCommand implements Callable<Integer> {
       List<RoundMetrics> rounds = new ArrayList<>();
       int period = 0;
       long t0 = System.nanoTime();
-      int taxPeriod = c.env().taxPeriod();
       for (int s = 0; s < steps; ) {
         if (env.periodStartsNext()) {
           for (int e = 0; e < env.envs(); e++) env.setRates(e, principal.levels(e, period));
           period++;
         }
         // up to the period's end in one call: one multi-step launch on accelerators
-        int k = Math.min(steps - s, taxPeriod - env.state().ints(org.harvestsed.engine.state.Buf.T).get(0) % taxPeriod);
+        int k = Math.min(steps - s, env.stepsToPeriodEnd());
         env.stepRandom(k);
         Principal.afterStep(principal, env);
         s += k;

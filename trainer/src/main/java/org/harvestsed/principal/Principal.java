@@ -25,7 +25,7 @@ public interface Principal {
   /** After a step: if it ended a tax period, show the principal that period's incomes and rates. */
   static void afterStep(Principal p, org.harvestsed.engine.VecEnv env) {
     org.harvestsed.engine.state.EnvState s = env.state();
-    if (s.ints(org.harvestsed.engine.state.Buf.T).get(0) % env.spec().taxPeriod() != 0) return;
+    if (!env.periodStartsNext()) return; // the step just taken did not end a period
     int[] incomes = new int[env.envs() * env.players()];
     s.ints(org.harvestsed.engine.state.Buf.PERIOD_END_INCOME).get(0, incomes);
     float[] rates = new float[env.envs() * env.spec().brackets()];

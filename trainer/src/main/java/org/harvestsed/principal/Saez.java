@@ -1,7 +1,5 @@
 package org.harvestsed.principal;
 
-import java.util.Arrays;
-
 /**
  * The Saez (2001) optimal marginal tax rate, per bracket, from observed incomes and an elasticity
  * estimate, as the AI Economist's Saez baseline uses it:
@@ -57,11 +55,5 @@ public final class Saez {
     int[] out = new int[rates.length];
     for (int b = 0; b < rates.length; b++) out[b] = (int) Math.round(rates[b] * (levels - 1));
     return out;
-  }
-
-  static double median(double[] v) {
-    double[] s = v.clone();
-    Arrays.sort(s);
-    return s.length % 2 == 1 ? s[s.length / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
   }
 }

@@ -252,7 +252,7 @@ public final class Trainer implements AutoCloseable {
         float[] v = valuesOf(Buf.FINAL_OBS, Buf.FINAL_SCALARS);
         System.arraycopy(v, 0, nextValues, t * m, m);
       }
-      if (env.state().ints(Buf.T).get(0) % spec.taxPeriod() == 0) periodEnded();
+      if (env.periodStartsNext()) periodEnded(); // the step just taken ended a period
       if (external != null) org.harvestsed.principal.Principal.afterStep(external, env);
       if (env.roundEnded()) round = RoundMetrics.mean(env.lastRoundMetrics());
     }
@@ -357,7 +357,7 @@ public final class Trainer implements AutoCloseable {
       for (int k = 0; k < m; k++) a[k] = sample(probs, k * actions, actions);
       env.step(a);
       for (int i = 0; i < n; i++) apples[i] += env.state().ints(Buf.EATEN).get(i);
-      if (env.state().ints(Buf.T).get(0) % spec.taxPeriod() == 0) periodEnded();
+      if (env.periodStartsNext()) periodEnded(); // the step just taken ended a period
       if (external != null) org.harvestsed.principal.Principal.afterStep(external, env);
     }
     if (!env.roundEnded()) throw new IllegalStateException("an evaluated round did not end after " + spec.roundSteps() + " steps");
