@@ -7,6 +7,7 @@ import org.harvestsed.engine.config.ConfigException;
 import org.harvestsed.engine.config.EnvSpec;
 import org.harvestsed.engine.opencl.OpenClBackend;
 import org.harvestsed.engine.sim.Backend;
+import org.harvestsed.engine.sim.Backends;
 import org.harvestsed.engine.sim.JavaBackend;
 import org.harvestsed.engine.sim.RoundMetrics;
 import org.harvestsed.engine.state.Buf;
@@ -54,7 +55,8 @@ public final class VecEnv implements AutoCloseable {
 
   /**
    * @param threads java backend worker threads (the opencl backend's host-side reset), 0 = one per core
-   * @param device  opencl device: index or part of its name (see ./harvest devices); empty = first GPU, else first device
+   * @param backend java, opencl, or an optional backend found at run time (tornado; see {@link Backends})
+   * @param device  opencl or tornado device: index or part of its name (see ./harvest devices); empty = first GPU, else first device
    */
   public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device) {
     if (envs < 1) throw new ConfigException("envs: " + envs + " must be at least 1");
@@ -62,7 +64,7 @@ public final class VecEnv implements AutoCloseable {
     return switch (backend) {
       case "java" -> new VecEnv(spec, new JavaBackend(layout, envs, threads));
       case "opencl" -> new VecEnv(spec, new OpenClBackend(layout, envs, device, threads));
-      default -> throw new ConfigException("backend '" + backend + "' is unknown; allowed: java, opencl");
+      default -> new VecEnv(spec, Backends.require(backend).create(layout, envs, device, threads));
     };
   }
 

@@ -248,7 +248,7 @@ class ConfigTest {
 
   @Test
   void unknownBackendListsTheAllowedValues() {
-    rejects("run: {backend: cuda}\n", "run.backend", "'cuda' is unknown", "[java, opencl]");
+    rejects("run: {backend: cuda}\n", "run.backend", "'cuda' is unknown", "[java, opencl, tornado]");
   }
 
   // ---- files ----

@@ -2,6 +2,7 @@ package org.harvestsed.cli;
 
 import java.util.concurrent.Callable;
 import org.harvestsed.engine.opencl.Devices;
+import org.harvestsed.engine.sim.Backends;
 import picocli.CommandLine.Command;
 
 @Command(name = "devices", description = "List the backends and OpenCL platforms/devices found, or why none.")
@@ -16,6 +17,18 @@ final class DevicesCommand implements Callable<Integer> {
       for (Devices.Device d : all) System.out.println("  " + d.describe());
     } catch (Devices.NoOpenClException e) {
       System.out.println("opencl backend: unavailable: " + e.getMessage());
+    }
+    var tornado = Backends.provider("tornado");
+    if (tornado.isEmpty()) {
+      System.out.println("tornado backend: unavailable: " + Backends.TORNADO_MISSING);
+    } else {
+      try {
+        var all = tornado.get().devices();
+        System.out.println("tornado backend: " + all.size() + " device(s); choose one with --device N or a part of its name");
+        for (String d : all) System.out.println("  " + d);
+      } catch (IllegalStateException e) {
+        System.out.println("tornado backend: unavailable: " + e.getMessage());
+      }
     }
     return 0;
   }

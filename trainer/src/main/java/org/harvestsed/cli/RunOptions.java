@@ -10,7 +10,7 @@ final class RunOptions {
   @Option(names = "--config", required = true, description = "YAML experiment config, e.g. configs/quickstart.yaml")
   Path config;
 
-  @Option(names = "--backend", description = "java (reference) or opencl; default: run.backend of the config")
+  @Option(names = "--backend", description = "java (reference), opencl, or tornado (optional module: README); default: run.backend of the config")
   String backend;
 
   @Option(names = "--envs", description = "number of envs; default: run.envs of the config")
@@ -25,7 +25,7 @@ final class RunOptions {
   @Option(names = "--threads", description = "java backend worker threads (0 = one per core)")
   Integer threads;
 
-  @Option(names = "--device", description = "opencl device: index or part of its name (see ./harvest devices); default: first GPU, else first device")
+  @Option(names = "--device", description = "opencl or tornado device: index or part of its name (see ./harvest devices); default: first GPU, else first device")
   String device;
 
   Config load() {

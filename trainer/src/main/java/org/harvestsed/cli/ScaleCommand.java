@@ -64,6 +64,8 @@ final class ScaleCommand implements Callable<Integer> {
   double bandwidth(String backend) {
     return bandwidth.computeIfAbsent(backend, b -> {
       try {
+        // tornado: its device numbering is TornadoVM's, not ours, so no roofline is claimed for it
+        if (b.equals("tornado")) return Double.NaN;
         return b.equals("opencl") ? Bandwidth.device(device == null ? "" : device, 128 << 20, 9) : Bandwidth.host(128 << 20, 9);
       } catch (Devices.NoOpenClException e) {
         return Double.NaN;
@@ -75,7 +77,10 @@ final class ScaleCommand implements Callable<Integer> {
   public Integer call() throws Exception {
     Config c = Config.load(config);
     for (String b : backends) {
-      if (!b.equals("java") && !b.equals("opencl")) throw new ConfigException("--backend " + b + " is unknown; allowed: java, opencl");
+      if (!org.harvestsed.engine.sim.Backends.NAMES.contains(b)) {
+        throw new ConfigException("--backend " + b + " is unknown; allowed: " + String.join(", ", org.harvestsed.engine.sim.Backends.NAMES));
+      }
+      if (b.equals("tornado")) org.harvestsed.engine.sim.Backends.require(b); // says how to get it, before any measurement
     }
     if (!(seconds > 0)) throw new Main.UsageError("--seconds must be > 0");
     Files.createDirectories(out);

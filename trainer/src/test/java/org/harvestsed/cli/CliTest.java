@@ -138,7 +138,7 @@ class CliTest {
     assertThat(r.err()).contains("rate 0.33 is not one of the 11 levels");
     r = cli("simulate", "--config", QUICKSTART.toString(), "--backend", "cuda");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("run.backend: 'cuda' is unknown; allowed: [java, opencl]");
+    assertThat(r.err()).contains("run.backend: 'cuda' is unknown; allowed: [java, opencl, tornado]");
     Path out = dir.resolve("x.png");
     r = cli("render", "--config", QUICKSTART.toString(), "--out", dir.resolve("x.bmp").toString());
     assertThat(r.code()).isEqualTo(2);

@@ -5,13 +5,13 @@ package org.harvestsed.engine.config;
  *
  * @param envs      number of envs stepped together
  * @param seed      the run seed: with the spec it fully determines a simulation
- * @param backend   {@code java} (reference) or {@code opencl}
+ * @param backend   {@code java} (reference), {@code opencl}, or {@code tornado} (optional module)
  * @param threads   worker threads of the java backend; 0 = one per available core
  * @param principal principal spec for simulate/trace: free_market, flat:x, fixed:a,b,c
  * @param device    opencl device: its index or part of its name; empty = first GPU, else first device
  */
 public record RunSettings(int envs, long seed, String backend, int threads, String principal, String device) {
-  public static final java.util.List<String> BACKENDS = java.util.List.of("java", "opencl");
+  public static final java.util.List<String> BACKENDS = org.harvestsed.engine.sim.Backends.NAMES;
 
   public RunSettings {
     if (envs < 1) throw ConfigException.at("run.envs", envs + " must be at least 1");

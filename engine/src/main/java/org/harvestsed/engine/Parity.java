@@ -1,0 +1,123 @@
+package org.harvestsed.engine;
+
+import java.nio.ByteBuffer;
+import java.util.Arrays;
+import java.util.SplittableRandom;
+import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.sim.RoundMetrics;
+import org.harvestsed.engine.state.Buf;
+
+/**
+ * Lock-step comparison of a backend with the java reference (the determinism contract of
+ * DESIGN.md): every state, observation, reward, done and metric buffer must be bit-identical after
+ * every step, under random player actions and random principal rates with the annealing cap and
+ * the divergence limit active. The parity suites of the opencl and tornado backends run this; a
+ * difference throws an {@link AssertionError} naming the step, buffer, env and element.
+ */
+public final class Parity {
+  private Parity() {}
+
+  /** What a run covered, so a caller can check that episode and round ends were exercised. */
+  public record Result(int steps, int episodeEnds, int roundEnds) {}
+
+  /** {@code steps} single steps of both backends with the same inputs, compared after each. */
+  public static Result check(EnvSpec spec, int envs, int steps, long seed, String backend, String device) {
+    try (VecEnv ref = VecEnv.create(spec, envs, "java", 0);
+         VecEnv other = VecEnv.create(spec, envs, backend, 0, device)) {
+      ref.reset(seed);
+      other.reset(seed);
+      compare(ref, other, -1);
+      SplittableRandom rnd = new SplittableRandom(seed);
+      int n = spec.players();
+      int[] actions = new int[envs * n];
+      int[] levels = new int[spec.brackets()];
+      int rounds = 0;
+      int dones = 0;
+      for (int s = 0; s < steps; s++) {
+        if (ref.periodStartsNext()) {
+          float cap = Math.min(1f, 0.1f + 0.9f * s / steps); // annealed cap
+          ref.setCap(cap);
+          other.setCap(cap);
+          for (int e = 0; e < envs; e++) {
+            for (int b = 0; b < levels.length; b++) levels[b] = rnd.nextInt(spec.rateLevels());
+            ref.setRates(e, levels);
+            other.setRates(e, levels);
+          }
+        }
+        for (int k = 0; k < actions.length; k++) actions[k] = rnd.nextInt(spec.actions());
+        ref.step(actions);
+        other.step(actions);
+        compare(ref, other, s);
+        if (ref.dones().get(0) != 0) dones++;
+        if (other.roundEnded() != ref.roundEnded()) {
+          throw new AssertionError("after step " + s + ": round ended: java " + ref.roundEnded() + ", " + other.backendName() + " " + other.roundEnded());
+        }
+        if (ref.roundEnded()) {
+          rounds++;
+          compareMetrics(ref.lastRoundMetrics(), other.lastRoundMetrics(), s, other.backendName());
+        }
+      }
+      return new Result(steps, dones, rounds);
+    }
+  }
+
+  /**
+   * Multi-step launches ({@code stepRandom(period)}, one launch per period) against the reference's
+   * single random steps: {@code periods} periods with rates changing every period.
+   */
+  public static void checkMultiStep(EnvSpec spec, int envs, int periods, long seed, String backend, String device) {
+    int period = spec.taxPeriod();
+    try (VecEnv ref = VecEnv.create(spec, envs, "java", 0);
+         VecEnv other = VecEnv.create(spec, envs, backend, 0, device)) {
+      ref.reset(seed);
+      other.reset(seed);
+      int[] levels = new int[spec.brackets()];
+      for (int k = 0; k < periods; k++) {
+        for (int e = 0; e < envs; e++) {
+          for (int b = 0; b < levels.length; b++) levels[b] = (k + e * (b + 1)) % spec.rateLevels();
+          ref.setRates(e, levels);
+          other.setRates(e, levels);
+        }
+        for (int s = 0; s < period; s++) ref.stepRandom();
+        other.stepRandom(period);
+        compare(ref, other, (k + 1) * period - 1);
+        if (other.roundEnded() != ref.roundEnded()) throw new AssertionError("after period " + k + ": round ended differs");
+        if (ref.roundEnded()) compareMetrics(ref.lastRoundMetrics(), other.lastRoundMetrics(), (k + 1) * period - 1, other.backendName());
+      }
+    }
+  }
+
+  /** Every buffer, byte for byte. */
+  public static void compare(VecEnv ref, VecEnv other, int step) {
+    for (Buf b : Buf.values()) {
+      ByteBuffer x = ref.state().raw(b);
+      ByteBuffer y = other.state().raw(b);
+      int at = x.mismatch(y);
+      if (at >= 0) {
+        long perEnv = b.bytesPerEnv(ref.state().layout);
+        throw new AssertionError("after step " + step + ": buffer " + b + " differs at byte " + at + " (env " + at / perEnv
+            + ", element " + (at % perEnv) / b.type.bytes + "): java " + x.get(at) + ", " + other.backendName() + " " + y.get(at));
+      }
+    }
+  }
+
+  static void compareMetrics(RoundMetrics[] a, RoundMetrics[] b, int step, String backend) {
+    for (int e = 0; e < a.length; e++) {
+      if (!sameBits(a[e], b[e])) {
+        throw new AssertionError("after step " + step + ": round metrics of env " + e + " differ: java " + describe(a[e]) + ", " + backend + " " + describe(b[e]));
+      }
+    }
+  }
+
+  static boolean sameBits(RoundMetrics x, RoundMetrics y) {
+    return x.round() == y.round() && Arrays.equals(fields(x), fields(y)) && Arrays.equals(x.rates(), y.rates());
+  }
+
+  private static double[] fields(RoundMetrics m) {
+    return new double[] {m.productivity(), m.equality(), m.eqXProd(), m.objective(), m.eta(), m.revenue(), m.applesLeft(), m.lostPatches()};
+  }
+
+  private static String describe(RoundMetrics m) {
+    return m.round() + " " + Arrays.toString(fields(m)) + " rates " + Arrays.toString(m.rates());
+  }
+}
