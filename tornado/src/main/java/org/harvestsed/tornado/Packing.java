@@ -1,0 +1,218 @@
+package org.harvestsed.tornado;
+
+import java.lang.foreign.MemorySegment;
+import java.util.EnumMap;
+import java.util.Locale;
+import java.util.Map;
+import org.harvestsed.engine.config.ConfigException;
+import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.config.SocialChoice;
+import org.harvestsed.engine.rng.Purpose;
+import org.harvestsed.engine.state.Buf;
+import org.harvestsed.engine.state.EnvState;
+import org.harvestsed.engine.state.Layout;
+import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
+import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
+import uk.ac.manchester.tornado.api.types.arrays.IntArray;
+
+/**
+ * How the engine buffers are laid out for the TornadoVM kernel ({@link StepKernel}). A TornadoVM
+ * task takes at most 15 arguments and no objects, so the 43 buffers of {@link Buf} are packed by
+ * element type into three arrays: {@code ints}, {@code floats} and {@code bytes}. Buffer
+ * {@code b} (slot {@code b.ordinal()}) of env {@code e} starts at
+ * {@code spec[BASE + slot] + e * spec[STRIDE + slot]} of its array. {@code spec} also holds every
+ * constant of the spec ({@code K_*}) and the read-only int tables (sites, spawn points,
+ * neighbourhood, steps, patches); {@code fspec} the float constants and tables; {@code params} and
+ * {@code fparams} what changes from launch to launch (key, random actions, steps, cap).
+ *
+ * <p>The host copies between these arrays and the {@link EnvState} buffers (a bulk memory copy per
+ * buffer): TornadoVM arrays carry a header, so they cannot wrap the engine's buffers in place.
+ */
+final class Packing {
+  // ---- slots: one per Buf, numbered as Buf.ordinal() (PackingTest checks every name), then the kernel's own ----
+  static final int GRID = 0, OCC = 1, POS = 2, DIR = 3, COOLDOWN = 4, REMOVED = 5;
+  static final int ZAP_FLAGS = 6, EATEN = 7, NEARBY = 8, PERIOD_INCOME = 9, PERIOD_END_INCOME = 10, ROUND_APPLES = 11;
+  static final int SIGMA = 12, BETA = 13, ORDER = 14, PENDING_LEVELS = 15, RATES = 16, TAX = 17;
+  static final int LUMP = 18, R_EXT = 19, R_INT = 20, T = 21, TICK = 22, ETA = 23;
+  static final int REVENUE = 24, RATE_SUM = 25, ROUND_END_APPLES = 26, ROUND_END_ETA = 27, ROUND_END_REVENUE = 28, ROUND_END_RATE_SUM = 29;
+  static final int ROUND_END_LEFT = 30, ROUND_END_LOST = 31, ACTIONS = 32, OBS = 33, OBS_SCALARS = 34, REWARD = 35;
+  static final int DONE = 36, FINAL_OBS = 37, FINAL_SCALARS = 38, FINAL_GRID = 39, FINAL_POS = 40, FINAL_DIR = 41;
+  static final int PRINCIPAL_REWARD = 42;
+  /** [env, 4] int: the Philox block a phase is drawing from (the kernel's scratch). */
+  static final int SCRATCH = 43;
+  /** [C] byte, shared by all envs (stride 0): a fresh episode's padded grid. */
+  static final int INITIAL_GRID = 44;
+  static final int SLOTS = 45;
+
+  // ---- spec: constants, then per-slot bases and strides, then the int tables ----
+  static final int K_N = 0, K_CELLS = 1, K_BRACKETS = 2, K_VIEW_AHEAD = 3, K_VIEW_LEFT = 4;
+  static final int K_OBS_ROWS = 5, K_OBS_COLS = 6, K_VIEW = 7, K_SCALARS = 8, K_NUM_ACTIONS = 9;
+  static final int K_TAX_PERIOD = 10, K_EPISODE_LENGTH = 11, K_ROUND_STEPS = 12, K_RATE_LEVELS = 13, K_HAS_DIVERGENCE_LIMIT = 14;
+  static final int K_ZAP = 15, K_ZAP_LENGTH = 16, K_ZAP_HALF_WIDTH = 17, K_ZAP_REMOVAL = 18, K_ZAP_COOLDOWN = 19;
+  static final int K_REGROW_UNDER_PLAYERS = 20, K_NUM_PROB = 21, K_NUM_SITES = 22, K_NUM_SPAWNS = 23, K_NUM_NEIGHBOURS = 24;
+  static final int K_NUM_COMPONENTS = 25, K_MAJORITY = 26, K_ENVS = 27, K_PURPOSE_SPAWN = 28, K_PURPOSE_MOVE_ORDER = 29;
+  static final int K_PURPOSE_REGROWTH = 30, K_PURPOSE_RESPAWN = 31, K_PURPOSE_POLICY = 32, K_PURPOSE_VOTE = 33, K_T_SITES = 34;
+  static final int K_T_SPAWNS = 35, K_T_NEIGHBOURHOOD = 36, K_T_FWD_STEP = 37, K_T_RIGHT_STEP = 38, K_T_COMP_START = 39;
+  static final int K_T_COMP_MEMBERS = 40, K_F_CUTOFFS = 41;
+  static final int BASE = 64;
+  static final int STRIDE = BASE + SLOTS;
+  static final int TABLES = STRIDE + SLOTS;
+
+  // ---- fspec ----
+  static final int F_DIVERGENCE_LIMIT = 0, F_ZAP_FIRE_COST = 1, F_ZAP_HIT_PENALTY = 2, F_PROB = 3;
+
+  // ---- params ----
+  static final int P_K0 = 0, P_K1 = 1, P_RANDOM = 2, P_STEPS = 3, PARAMS = 4;
+
+  final IntArray ints;
+  final FloatArray floats;
+  final ByteArray bytes;
+  final IntArray spec;
+  final FloatArray fspec;
+  final IntArray params = new IntArray(PARAMS);
+  final FloatArray fparams = new FloatArray(1);
+  private final MemorySegment intData, floatData, byteData;
+  private final int[] base = new int[SLOTS];
+  private final Map<Buf, MemorySegment> hostSegments = new EnumMap<>(Buf.class);
+
+  Packing(EnvState state) {
+    Layout l = state.layout;
+    int envs = state.envs;
+    EnvSpec s = l.spec;
+    for (Buf b : Buf.values()) hostSegments.put(b, MemorySegment.ofBuffer(state.raw(b)));
+    long[] size = new long[Buf.Type.values().length];
+    int[] stride = new int[SLOTS];
+    for (Buf b : Buf.values()) {
+      int t = b.type.ordinal();
+      base[b.ordinal()] = (int) Math.min(size[t], Integer.MAX_VALUE);
+      stride[b.ordinal()] = (int) b.perEnv(l);
+      size[t] += b.perEnv(l) * envs;
+    }
+    base[SCRATCH] = (int) Math.min(size[Buf.Type.INT.ordinal()], Integer.MAX_VALUE);
+    stride[SCRATCH] = 4;
+    size[Buf.Type.INT.ordinal()] += 4L * envs;
+    base[INITIAL_GRID] = (int) Math.min(size[Buf.Type.BYTE.ordinal()], Integer.MAX_VALUE);
+    stride[INITIAL_GRID] = 0;
+    size[Buf.Type.BYTE.ordinal()] += l.cells;
+    for (Buf.Type t : Buf.Type.values()) {
+      if (size[t.ordinal()] > MAX_ELEMENTS) {
+        long perEnv = 0;
+        for (Buf b : Buf.values()) if (b.type == t) perEnv += b.perEnv(l);
+        if (t == Buf.Type.INT) perEnv += 4;
+        throw new ConfigException(String.format(Locale.ROOT,
+            "tornado backend: %d envs need %d %s elements in one packed array, over the %d a TornadoVM array can index;"
+                + " use at most %d envs with this map (or the opencl backend)", envs, size[t.ordinal()],
+            t.name().toLowerCase(Locale.ROOT), MAX_ELEMENTS, (MAX_ELEMENTS - l.cells) / perEnv));
+      }
+    }
+    ints = new IntArray((int) size[Buf.Type.INT.ordinal()]);
+    floats = new FloatArray((int) Math.max(1, size[Buf.Type.FLOAT.ordinal()]));
+    bytes = new ByteArray((int) size[Buf.Type.BYTE.ordinal()]);
+    intData = ints.getSegment();
+    floatData = floats.getSegment();
+    byteData = bytes.getSegment();
+    MemorySegment.copy(MemorySegment.ofArray(l.initialGrid()), 0, byteData, base[INITIAL_GRID], l.cells);
+
+    int[][] tables = {l.sites, l.spawns, l.neighbourhood, l.fwdStep, l.rightStep, l.compStart, l.compMembers};
+    int[] tableKeys = {K_T_SITES, K_T_SPAWNS, K_T_NEIGHBOURHOOD, K_T_FWD_STEP, K_T_RIGHT_STEP, K_T_COMP_START, K_T_COMP_MEMBERS};
+    int specSize = TABLES;
+    for (int[] t : tables) specSize += t.length;
+    spec = new IntArray(specSize);
+    int at = TABLES;
+    for (int k = 0; k < tables.length; k++) {
+      spec.set(tableKeys[k], at);
+      for (int v : tables[k]) spec.set(at++, v);
+    }
+    for (int k = 0; k < SLOTS; k++) {
+      spec.set(BASE + k, base[k]);
+      spec.set(STRIDE + k, stride[k]);
+    }
+    spec.set(K_N, l.players);
+    spec.set(K_CELLS, l.cells);
+    spec.set(K_BRACKETS, s.brackets());
+    spec.set(K_VIEW_AHEAD, s.viewAhead());
+    spec.set(K_VIEW_LEFT, s.viewLeft());
+    spec.set(K_OBS_ROWS, s.obsRows());
+    spec.set(K_OBS_COLS, s.obsCols());
+    spec.set(K_VIEW, s.obsCells());
+    spec.set(K_SCALARS, s.scalars());
+    spec.set(K_NUM_ACTIONS, s.actions());
+    spec.set(K_TAX_PERIOD, s.taxPeriod());
+    spec.set(K_EPISODE_LENGTH, s.episodeLength());
+    spec.set(K_ROUND_STEPS, s.roundSteps());
+    spec.set(K_RATE_LEVELS, s.rateLevels());
+    boolean limit = s.divergenceLimit() != Float.POSITIVE_INFINITY;
+    spec.set(K_HAS_DIVERGENCE_LIMIT, limit ? 1 : 0);
+    spec.set(K_ZAP, s.zap() ? 1 : 0);
+    spec.set(K_ZAP_LENGTH, s.zapLength());
+    spec.set(K_ZAP_HALF_WIDTH, s.zapHalfWidth());
+    spec.set(K_ZAP_REMOVAL, s.zapRemoval());
+    spec.set(K_ZAP_COOLDOWN, s.zapCooldown());
+    spec.set(K_REGROW_UNDER_PLAYERS, s.regrowUnderPlayers() ? 1 : 0);
+    spec.set(K_NUM_PROB, s.regrowthProb().length);
+    spec.set(K_NUM_SITES, l.sites.length);
+    spec.set(K_NUM_SPAWNS, l.spawns.length);
+    spec.set(K_NUM_NEIGHBOURS, l.neighbourhood.length);
+    spec.set(K_NUM_COMPONENTS, l.components);
+    spec.set(K_MAJORITY, s.socialChoice() == SocialChoice.MAJORITY ? 1 : 0);
+    spec.set(K_ENVS, envs);
+    spec.set(K_PURPOSE_SPAWN, Purpose.SPAWN.code);
+    spec.set(K_PURPOSE_MOVE_ORDER, Purpose.MOVE_ORDER.code);
+    spec.set(K_PURPOSE_REGROWTH, Purpose.REGROWTH.code);
+    spec.set(K_PURPOSE_RESPAWN, Purpose.RESPAWN.code);
+    spec.set(K_PURPOSE_POLICY, Purpose.POLICY.code);
+    spec.set(K_PURPOSE_VOTE, Purpose.VOTE.code);
+
+    float[] prob = s.regrowthProb();
+    float[] cutoffs = s.bracketCutoffs();
+    fspec = new FloatArray(F_PROB + prob.length + cutoffs.length);
+    fspec.set(F_DIVERGENCE_LIMIT, limit ? s.divergenceLimit() : 0f);
+    fspec.set(F_ZAP_FIRE_COST, s.zapFireCost());
+    fspec.set(F_ZAP_HIT_PENALTY, s.zapHitPenalty());
+    for (int k = 0; k < prob.length; k++) fspec.set(F_PROB + k, prob[k]);
+    spec.set(K_F_CUTOFFS, F_PROB + prob.length);
+    for (int k = 0; k < cutoffs.length; k++) fspec.set(F_PROB + prob.length + k, cutoffs[k]);
+  }
+
+  /** The most elements one packed array may hold (int-indexed, with room for TornadoVM's header). */
+  static final long MAX_ELEMENTS = Integer.MAX_VALUE - 64L;
+
+  /** Bytes of the arrays that live on the device. */
+  long deviceBytes() {
+    return ints.getNumBytesOfSegmentWithHeader() + floats.getNumBytesOfSegmentWithHeader() + bytes.getNumBytesOfSegmentWithHeader()
+        + spec.getNumBytesOfSegmentWithHeader() + fspec.getNumBytesOfSegmentWithHeader();
+  }
+
+  /** The largest single array on the device, in bytes. */
+  long largestArrayBytes() {
+    return Math.max(ints.getNumBytesOfSegmentWithHeader(), Math.max(floats.getNumBytesOfSegmentWithHeader(), bytes.getNumBytesOfSegmentWithHeader()));
+  }
+
+  private MemorySegment data(Buf b) {
+    return switch (b.type) {
+      case INT -> intData;
+      case FLOAT -> floatData;
+      case BYTE -> byteData;
+    };
+  }
+
+  /** Host buffer -> packed array. */
+  void upload(Buf b) {
+    MemorySegment h = hostSegments.get(b);
+    MemorySegment.copy(h, 0, data(b), (long) base[b.ordinal()] * b.type.bytes, h.byteSize());
+  }
+
+  /** Packed array -> host buffer. */
+  void download(Buf b) {
+    MemorySegment h = hostSegments.get(b);
+    MemorySegment.copy(data(b), (long) base[b.ordinal()] * b.type.bytes, h, 0, h.byteSize());
+  }
+
+  void uploadAll() {
+    for (Buf b : Buf.values()) upload(b);
+  }
+
+  void downloadAll() {
+    for (Buf b : Buf.values()) download(b);
+  }
+}
