@@ -26,6 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>
  *   java -jar bench/target/benchmarks.jar EnvStepBench -prof gc
  *   java -jar bench/target/benchmarks.jar EnvStepBench -p backend=java -p stepsPerOp=1 -p envs=1,64,1024,4096
+ *   # the tornado backend (built where TORNADOVM_HOME is set; the forks inherit TornadoVM's flags):
+ *   java @tornado/target/tornado-argfile @tornado/jvm.args -jar bench/target/benchmarks.jar EnvStepBench -p backend=java,opencl,tornado
  * </pre>
  */
 @BenchmarkMode(Mode.Throughput)

@@ -38,7 +38,7 @@ final class TornadoDevices {
   record Device(int index, String id, TornadoDevice device) {
     String describe() {
       return String.format(Locale.ROOT, "%d (TornadoVM %s): %s [%s] %s, %.1f GiB global memory, %s", index, id,
-          device.getDeviceName(), device.getTornadoVMBackend(), device.getPlatformName(),
+          device.getPhysicalDevice().getDeviceName(), device.getTornadoVMBackend(), device.getPlatformName(),
           device.getMaxGlobalMemory() / 1073741824.0, device.getDeviceType());
     }
   }
@@ -80,7 +80,7 @@ final class TornadoDevices {
     } else {
       for (Device d : all) if (d.id().equals(s)) return d;
       String lower = s.toLowerCase(Locale.ROOT);
-      for (Device d : all) if (d.device().getDeviceName().toLowerCase(Locale.ROOT).contains(lower)) return d;
+      for (Device d : all) if (d.device().getPhysicalDevice().getDeviceName().toLowerCase(Locale.ROOT).contains(lower)) return d;
     }
     StringBuilder sb = new StringBuilder("run.device / --device '" + s + "' matches no TornadoVM device; the devices are:");
     for (Device d : all) sb.append("\n  ").append(d.describe());

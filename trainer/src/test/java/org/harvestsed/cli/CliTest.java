@@ -206,6 +206,22 @@ class CliTest {
     Run r = cli("devices");
     assertThat(r.code()).isZero();
     assertThat(r.out()).contains("java backend: available");
+    // the trainer's tests run without the optional tornado module: devices and every command say how to get it
+    assertThat(r.out()).contains("tornado backend: unavailable: the tornado backend is not in this build").contains("TORNADOVM_HOME");
+  }
+
+  @Test
+  void tornadoWithoutItsModuleIsAClearErrorInEveryCommand() {
+    for (String[] args : List.of(
+        new String[] {"simulate", "--config", QUICKSTART.toString(), "--backend", "tornado", "--steps", "10"},
+        new String[] {"trace", "--config", QUICKSTART.toString(), "--backend", "tornado", "--steps", "10", "--out", "/tmp/never.jsonl"},
+        new String[] {"scale", "--config", QUICKSTART.toString(), "--backend", "java,tornado", "--players", "7", "--envs", "1", "--out", "/tmp/never-scale"})) {
+      Run r = cli(args);
+      assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
+      assertThat(r.err()).as(args[0]).contains("the tornado backend is not in this build").contains("README").contains("java and opencl backends work without it");
+    }
+    assertThat(Path.of("/tmp/never.jsonl")).doesNotExist();
+    assertThat(Path.of("/tmp/never-scale/scale.csv")).doesNotExist();
   }
 
   @Test
