@@ -20,6 +20,41 @@ public final class Parity {
   /** What a run covered, so a caller can check that episode and round ends were exercised. */
   public record Result(int steps, int episodeEnds, int roundEnds) {}
 
+  /** One case of the parity suite: a config's env section, a size and a seed. */
+  public record Case(String name, String yaml, int envs, int steps, long seed) {
+    public EnvSpec spec() {
+      return org.harvestsed.engine.config.Config.parse(yaml, name).env();
+    }
+
+    @Override
+    public String toString() {
+      return name + " (" + envs + " envs x " + steps + " steps)";
+    }
+  }
+
+  /**
+   * The suite every accelerator backend must pass: the default map with the divergence limit;
+   * ssd_harvest with zap, majority vote and nash; a generated map with hundreds of players, zap,
+   * median, eq_x_prod and short episodes and rounds (so resets and votes happen often).
+   */
+  public static final java.util.List<Case> CASES = java.util.List.of(
+      new Case("default map, zap off, divergence limit", "env: {tax: {divergence_limit: 0.3}}", 128, 2500, 11),
+      new Case("ssd_harvest, zap on, majority, nash", "env: {map: ssd_harvest, players: 12, zap: {enabled: true, fire_cost: 0.25,"
+          + " hit_penalty: 1.5}, tax: {divergence_limit: 0.2}, voting: {social_choice: majority, objective: nash}}", 128, 2500, 12),
+      new Case("generated map, 300 players, zap on, short rounds", "env: {map: generated, players: 300, generated: {seed: 4},"
+          + " zap: {enabled: true}, episode_length: 400, tax: {period: 20, divergence_limit: 0.5},"
+          + " voting: {round_periods: 5, social_choice: median, objective: eq_x_prod}}", 8, 900, 13));
+
+  /** {@link #check} of one case, also failing if the run did not cover its episode and round ends. */
+  public static Result check(Case c, String backend, String device) {
+    EnvSpec spec = c.spec();
+    Result r = check(spec, c.envs(), c.steps(), c.seed(), backend, device);
+    if (r.episodeEnds() < c.steps() / spec.episodeLength() || r.roundEnds() < c.steps() / spec.roundSteps()) {
+      throw new AssertionError(c + ": covered only " + r.episodeEnds() + " episode ends and " + r.roundEnds() + " round ends");
+    }
+    return r;
+  }
+
   /** {@code steps} single steps of both backends with the same inputs, compared after each. */
   public static Result check(EnvSpec spec, int envs, int steps, long seed, String backend, String device) {
     try (VecEnv ref = VecEnv.create(spec, envs, "java", 0);

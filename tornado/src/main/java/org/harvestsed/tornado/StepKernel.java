@@ -19,6 +19,14 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * array {@code spec} holds every constant of the spec, the read-only tables, and where each buffer
  * starts ({@link Packing}). Every index below is {@code base(spec, SLOT, e) + element}. Phase
  * methods are named as in GAME.md and the OpenCL kernels. Everything here runs on the device.
+ *
+ * <p>What TornadoVM 5.2 needs of this code (found while writing it): the kernel method must not
+ * be called {@code step} (OpenCL C has a built-in {@code step()}; PoCL then finds no kernel and
+ * crashes at the launch); Java's {@code >>>} on an int is emitted as an arithmetic {@code >>}, so
+ * unsigned shifts of ints are written as {@code (x >> k) & mask}; the phases are called from the
+ * root method, and the JVM runs with full inlining (tornado/jvm.args), because TornadoVM refuses
+ * to inline callees of more than 600 graph nodes and a call left out of line to an array's
+ * {@code set} fails to compile.
  */
 public final class StepKernel {
   private StepKernel() {}

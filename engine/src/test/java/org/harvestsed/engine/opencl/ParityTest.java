@@ -1,12 +1,11 @@
 package org.harvestsed.engine.opencl;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import org.harvestsed.engine.Parity;
 import org.harvestsed.engine.config.Config;
-import org.harvestsed.engine.config.EnvSpec;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.FieldSource;
 
 /**
  * java vs opencl, step by step ({@link Parity}): every state, observation, reward, done and metric
@@ -14,35 +13,17 @@ import org.junit.jupiter.api.Test;
  * rates with the annealing cap and the divergence limit active.
  */
 class ParityTest {
+  static final java.util.List<Parity.Case> CASES = Parity.CASES;
+
   @BeforeEach
   void needsOpenCl() {
     OpenClAvailable.assume();
   }
 
-  static void assertParity(EnvSpec spec, int envs, int steps, long seed) {
-    Parity.Result r = Parity.check(spec, envs, steps, seed, "opencl", "");
-    assertThat(r.episodeEnds()).as("episode ends covered").isGreaterThanOrEqualTo(steps / spec.episodeLength());
-    assertThat(r.roundEnds()).as("round ends covered").isGreaterThanOrEqualTo(steps / spec.roundSteps());
-  }
-
-  @Test
-  void defaultMapZapOffDivergenceLimit() {
-    EnvSpec spec = Config.parse("env: {tax: {divergence_limit: 0.3}}", "t").env();
-    assertParity(spec, 128, 2500, 11);
-  }
-
-  @Test
-  void ssdMapZapOnMajorityNash() {
-    EnvSpec spec = Config.parse("env: {map: ssd_harvest, players: 12, zap: {enabled: true, fire_cost: 0.25, hit_penalty: 1.5},"
-        + " tax: {divergence_limit: 0.2}, voting: {social_choice: majority, objective: nash}}", "t").env();
-    assertParity(spec, 128, 2500, 12);
-  }
-
-  @Test
-  void generatedMapWithHundredsOfPlayersZapOnShortRounds() {
-    EnvSpec spec = Config.parse("env: {map: generated, players: 300, generated: {seed: 4}, zap: {enabled: true},"
-        + " episode_length: 400, tax: {period: 20, divergence_limit: 0.5}, voting: {round_periods: 5, social_choice: median, objective: eq_x_prod}}", "t").env();
-    assertParity(spec, 8, 900, 13);
+  @ParameterizedTest(name = "{0}")
+  @FieldSource("CASES")
+  void everyBufferAfterEveryStep(Parity.Case c) {
+    Parity.check(c, "opencl", "");
   }
 
   @Test
