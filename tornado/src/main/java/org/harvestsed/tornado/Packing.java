@@ -208,11 +208,14 @@ final class Packing {
     MemorySegment.copy(data(b), (long) base[b.ordinal()] * b.type.bytes, h, 0, h.byteSize());
   }
 
+  /** Buf.values() clones its array at every call; the launch path reads this one. */
+  private static final Buf[] ALL = Buf.values();
+
   void uploadAll() {
-    for (Buf b : Buf.values()) upload(b);
+    for (Buf b : ALL) upload(b);
   }
 
   void downloadAll() {
-    for (Buf b : Buf.values()) download(b);
+    for (Buf b : ALL) download(b);
   }
 }
