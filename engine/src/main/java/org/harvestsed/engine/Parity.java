@@ -87,13 +87,7 @@ public final class Parity {
         other.step(actions);
         compare(ref, other, s);
         if (ref.dones().get(0) != 0) dones++;
-        if (other.roundEnded() != ref.roundEnded()) {
-          throw new AssertionError("after step " + s + ": round ended: java " + ref.roundEnded() + ", " + other.backendName() + " " + other.roundEnded());
-        }
-        if (ref.roundEnded()) {
-          rounds++;
-          compareMetrics(ref.lastRoundMetrics(), other.lastRoundMetrics(), s, other.backendName());
-        }
+        if (compareRoundEnd(ref, other, s)) rounds++;
       }
       return new Result(steps, dones, rounds);
     }
@@ -119,8 +113,7 @@ public final class Parity {
         for (int s = 0; s < period; s++) ref.stepRandom();
         other.stepRandom(period);
         compare(ref, other, (k + 1) * period - 1);
-        if (other.roundEnded() != ref.roundEnded()) throw new AssertionError("after period " + k + ": round ended differs");
-        if (ref.roundEnded()) compareMetrics(ref.lastRoundMetrics(), other.lastRoundMetrics(), (k + 1) * period - 1, other.backendName());
+        compareRoundEnd(ref, other, (k + 1) * period - 1);
       }
     }
   }
@@ -139,12 +132,21 @@ public final class Parity {
     }
   }
 
-  static void compareMetrics(RoundMetrics[] a, RoundMetrics[] b, int step, String backend) {
+  /** Whether a round ended at this step, the same in both, and if so the same metrics bit for bit. */
+  static boolean compareRoundEnd(VecEnv ref, VecEnv other, int step) {
+    String backend = other.backendName();
+    if (other.roundEnded() != ref.roundEnded()) {
+      throw new AssertionError("after step " + step + ": round ended: java " + ref.roundEnded() + ", " + backend + " " + other.roundEnded());
+    }
+    if (!ref.roundEnded()) return false;
+    RoundMetrics[] a = ref.lastRoundMetrics();
+    RoundMetrics[] b = other.lastRoundMetrics();
     for (int e = 0; e < a.length; e++) {
       if (!sameBits(a[e], b[e])) {
         throw new AssertionError("after step " + step + ": round metrics of env " + e + " differ: java " + describe(a[e]) + ", " + backend + " " + describe(b[e]));
       }
     }
+    return true;
   }
 
   static boolean sameBits(RoundMetrics x, RoundMetrics y) {

@@ -2,6 +2,7 @@ package org.harvestsed.tornado;
 
 import java.util.Locale;
 import org.harvestsed.engine.config.ConfigException;
+import org.harvestsed.engine.rng.Rng;
 import org.harvestsed.engine.sim.Backend;
 import org.harvestsed.engine.sim.Bookkeeper;
 import org.harvestsed.engine.sim.JavaBackend;
@@ -98,8 +99,8 @@ public final class TornadoBackend implements Backend {
   @Override
   public void reset(long seed) {
     host.reset(seed); // the reference reset, on the host buffers
-    pack.params.set(Packing.P_K0, (int) seed);
-    pack.params.set(Packing.P_K1, (int) (seed >>> 32));
+    pack.params.set(Packing.P_K0, Rng.k0(seed));
+    pack.params.set(Packing.P_K1, Rng.k1(seed));
     pack.uploadAll();
   }
 

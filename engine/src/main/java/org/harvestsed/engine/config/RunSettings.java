@@ -1,5 +1,7 @@
 package org.harvestsed.engine.config;
 
+import org.harvestsed.engine.sim.Backends;
+
 /**
  * How a run executes (not what the game is): the {@code run:} section of a config.
  *
@@ -11,11 +13,9 @@ package org.harvestsed.engine.config;
  * @param device    opencl device: its index or part of its name; empty = first GPU, else first device
  */
 public record RunSettings(int envs, long seed, String backend, int threads, String principal, String device) {
-  public static final java.util.List<String> BACKENDS = org.harvestsed.engine.sim.Backends.NAMES;
-
   public RunSettings {
     if (envs < 1) throw ConfigException.at("run.envs", envs + " must be at least 1");
-    if (!BACKENDS.contains(backend)) throw ConfigException.at("run.backend", "'" + backend + "' is unknown; allowed: " + BACKENDS);
+    if (!Backends.NAMES.contains(backend)) throw ConfigException.at("run.backend", "'" + backend + "' is unknown; allowed: " + Backends.NAMES);
     if (threads < 0) throw ConfigException.at("run.threads", threads + " must be >= 0 (0 = one per core)");
   }
 

@@ -8,6 +8,7 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import org.harvestsed.engine.config.ConfigException;
+import org.harvestsed.engine.rng.Rng;
 import org.harvestsed.engine.sim.Backend;
 import org.harvestsed.engine.sim.Bookkeeper;
 import org.harvestsed.engine.sim.JavaBackend;
@@ -233,8 +234,8 @@ public final class OpenClBackend implements Backend {
   @Override
   public void reset(long seed) {
     host.reset(seed); // the reference reset, on the host buffers
-    k0[0] = (int) seed;
-    k1[0] = (int) (seed >>> 32);
+    k0[0] = Rng.k0(seed);
+    k1[0] = Rng.k1(seed);
     if (!zeroCopy) for (Buf b : Buf.values()) upload(b);
   }
 
