@@ -34,7 +34,9 @@ import org.harvestsed.engine.state.Layout;
  * only on the grid and positions, which nothing after regrowth changes.
  */
 public final class JavaBackend implements Backend {
-  public static final byte NEW_APPLE = 4; // regrowth's mark between its decide and apply passes
+  public static final byte NEW_APPLE = 4; // regrowth's mark between its decide and apply passes (kernels)
+  /** Window code of a cell where another player stands. */
+  public static final byte SEEN_PLAYER = 3;
 
   private final EnvSpec spec;
   private final Layout l;
@@ -58,17 +60,31 @@ public final class JavaBackend implements Backend {
   private final EnvParallel.RangeTask stepTask = this::stepRange;
   private final EnvParallel.RangeTask resetTask = this::resetRange;
 
-  /** Per-thread scratch. */
+  /**
+   * Per-thread scratch. {@code grid} and {@code vis} are heap copies of the env being stepped,
+   * loaded from GRID (and POS) after the respawns and kept in step with every write to the
+   * buffers until the windows are rendered: {@code grid} is GRID, {@code vis} is what a window
+   * shows (GRID with {@link #SEEN_PLAYER} on every cell a player stands on). They are rebuilt at
+   * every step, so nothing outside the step can make them stale; they only make the hot loops
+   * read plain arrays instead of the buffers.
+   */
   private static final class Worker {
     final int[] block = new int[4];
     final Bookkeeper.Scratch book;
     final float[] sigma, votes, sorted;
+    final byte[] grid, vis, window;
+    final int[] eaters, grown;
 
     Worker(Layout l) {
       book = new Bookkeeper.Scratch(l);
       sigma = new float[l.players];
       votes = new float[l.players];
       sorted = new float[l.players];
+      grid = new byte[l.cells];
+      vis = new byte[l.cells];
+      window = new byte[l.spec.obsCells()];
+      eaters = new int[l.players];
+      grown = new int[l.sites.length];
     }
   }
 
@@ -225,7 +241,8 @@ public final class JavaBackend implements Backend {
       reward.put(pb + i, 0f);
       actions.put(pb + i, 0);
     }
-    observeWindows(e, true);
+    load(e, w);
+    observeWindows(e, true, w);
     observeScalars(e);
   }
 
@@ -285,12 +302,13 @@ public final class JavaBackend implements Backend {
     if (randomActions) drawRandomActions(e, tk, w);
     if (t0 % spec.taxPeriod() == 0) periodStart(e);
     if (spec.zap()) respawn(e, tk, w);
+    load(e, w);
     turns(e);
     moves(e, tk, w);
-    if (spec.zap()) zaps(e);
-    consumption(e);
+    if (spec.zap()) zaps(e, w);
+    consumption(e, w);
     regrowth(e, tk, w);
-    observeWindows(e, true);
+    observeWindows(e, true, w);
     boolean periodEnd = (t0 + 1) % spec.taxPeriod() == 0;
     for (int i = 0; i < n; i++) {
       int a = eaten.get(pb + i);
@@ -326,12 +344,27 @@ public final class JavaBackend implements Backend {
         finalDir.put(pb + i, dir.get(pb + i));
       }
       resetEpisode(e, tk + 1, w);
-      observeWindows(e, false); // the step's outputs (eaten, nearby, rewards) stay the old episode's
+      load(e, w);
+      observeWindows(e, false, w); // the step's outputs (eaten, nearby, rewards) stay the old episode's
       observeScalars(e);
     } else {
       done.put(e, (byte) 0);
     }
     book.afterStep(e, w.book);
+  }
+
+  /**
+   * Loads env e into the worker's heap copies: {@code grid} = GRID, {@code vis} = GRID with
+   * {@link #SEEN_PLAYER} where a player stands (players off the map are not drawn).
+   */
+  void load(int e, Worker w) {
+    grid.get(e * cells, w.grid, 0, cells);
+    System.arraycopy(w.grid, 0, w.vis, 0, cells);
+    int pb = e * n;
+    for (int i = 0; i < n; i++) {
+      int p = pos.get(pb + i);
+      if (p >= 0) w.vis[p] = SEEN_PLAYER;
+    }
   }
 
   /** Player i's vote for round {@code round}: uniform of block (i, round, e, VOTE), word 0. */
@@ -468,6 +501,7 @@ public final class JavaBackend implements Backend {
     moveOrder(e, tk, w);
     int pb = e * n;
     int g = e * cells;
+    byte[] vis = w.vis;
     for (int k = 0; k < n; k++) {
       int i = order.get(pb + k);
       int p = pos.get(pb + i);
@@ -482,10 +516,13 @@ public final class JavaBackend implements Backend {
         default -> (o + 1) & 3;
       };
       int q = p + l.fwdStep[md];
-      if (grid.get(g + q) != GameMap.WALL && occ.get(g + q) < 0) {
+      byte target = vis[q]; // WALL, another player, or the free cell's EMPTY/APPLE
+      if (target != GameMap.WALL && target != SEEN_PLAYER) {
         occ.put(g + p, -1);
         occ.put(g + q, i);
         pos.put(pb + i, q);
+        vis[p] = w.grid[p];
+        vis[q] = SEEN_PLAYER;
       }
     }
   }
@@ -496,7 +533,7 @@ public final class JavaBackend implements Backend {
    * down. The beam covers lanes l = -w..w; along each lane, cells f = 1..length ahead until the
    * first WALL; every other player in it is hit. Hit players leave the map for removal_steps.
    */
-  void zaps(int e) {
+  void zaps(int e, Worker w) {
     int pb = e * n;
     int g = e * cells;
     int hw = spec.zapHalfWidth();
@@ -518,7 +555,7 @@ public final class JavaBackend implements Backend {
       for (int lane = -hw; lane <= hw; lane++) {
         for (int f = 1; f <= len; f++) {
           int q = p + f * fs + lane * rs;
-          if (grid.get(g + q) == GameMap.WALL) break;
+          if (w.grid[q] == GameMap.WALL) break;
           int j = occ.get(g + q);
           if (j >= 0 && j != i) zapFlags.put(pb + j, zapFlags.get(pb + j) | 2);
         }
@@ -528,6 +565,7 @@ public final class JavaBackend implements Backend {
       if ((zapFlags.get(pb + j) & 2) != 0) {
         int p = pos.get(pb + j);
         occ.put(g + p, -1);
+        w.vis[p] = w.grid[p];
         pos.put(pb + j, -1);
         removed.put(pb + j, spec.zapRemoval());
       }
@@ -535,14 +573,15 @@ public final class JavaBackend implements Backend {
   }
 
   /** Each player on the map standing on an APPLE eats it: the cell becomes EMPTY, a_i = 1. */
-  void consumption(int e) {
+  void consumption(int e, Worker w) {
     int pb = e * n;
     int g = e * cells;
     for (int i = 0; i < n; i++) {
       int p = pos.get(pb + i);
       int a = 0;
-      if (p >= 0 && grid.get(g + p) == GameMap.APPLE) {
+      if (p >= 0 && w.grid[p] == GameMap.APPLE) {
         grid.put(g + p, GameMap.EMPTY);
+        w.grid[p] = GameMap.EMPTY;
         a = 1;
       }
       eaten.put(pb + i, a);
@@ -553,80 +592,145 @@ public final class JavaBackend implements Backend {
    * Synchronous regrowth: every EMPTY apple site (not under a player unless regrow_under_players)
    * with k apples in its neighbourhood, read from the post-consumption grid, becomes APPLE iff
    * u &lt; P[min(k, len-1)], u = uniform(value s of the REGROWTH stream) for site s. P[0] = 0, so
-   * k = 0 never regrows (no draw is made). Decisions are marked first and applied after, so the
+   * k = 0 never regrows (no draw is made). Decisions are collected first and applied after, so the
    * result does not depend on site order.
    */
   void regrowth(int e, int tk, Worker w) {
     int g = e * cells;
+    byte[] gr = w.grid;
+    byte[] vis = w.vis;
     int[] sites = l.sites;
     int[] nb = l.neighbourhood;
     int kmax = prob.length - 1;
     boolean under = spec.regrowUnderPlayers();
     int cached = -1;
-    boolean any = false;
+    int grown = 0;
     for (int s = 0; s < sites.length; s++) {
-      int q = g + sites[s];
-      if (grid.get(q) != GameMap.EMPTY) continue;
-      if (!under && occ.get(q) >= 0) continue;
+      int q = sites[s];
+      if (gr[q] != GameMap.EMPTY) continue;
+      if (!under && vis[q] == SEEN_PLAYER) continue;
       int k = 0;
-      for (int d = 0; d < nb.length && k < kmax; d++) if (grid.get(q + nb[d]) == GameMap.APPLE) k++;
+      for (int d = 0; d < nb.length && k < kmax; d++) if (gr[q + nb[d]] == GameMap.APPLE) k++;
       if (k == 0) continue;
       if ((s >>> 2) != cached) {
         cached = s >>> 2;
         Philox.block(cached, tk, e, Purpose.REGROWTH.code, k0, k1, w.block);
       }
-      if (Philox.uniform(w.block[s & 3]) < prob[k]) {
-        grid.put(q, NEW_APPLE);
-        any = true;
-      }
+      if (Philox.uniform(w.block[s & 3]) < prob[k]) w.grown[grown++] = q;
     }
-    if (!any) return;
-    for (int site : sites) if (grid.get(g + site) == NEW_APPLE) grid.put(g + site, GameMap.APPLE);
+    for (int k = 0; k < grown; k++) {
+      int q = w.grown[k];
+      grid.put(g + q, GameMap.APPLE);
+      gr[q] = GameMap.APPLE;
+      if (vis[q] != SEEN_PLAYER) vis[q] = GameMap.APPLE;
+    }
   }
+
+  // row and column deltas of fwd and right per orientation (N, E, S, W), as in Layout
+  private static final int[] FWD_R = {-1, 0, 1, 0}, FWD_C = {0, 1, 0, -1};
+  private static final int[] RIGHT_R = {0, 1, 0, -1}, RIGHT_C = {1, 0, -1, 0};
 
   /**
    * Egocentric windows: window cell (r, c) shows world cell pos + (ahead - r) fwd + (c - left) right;
    * codes 0 EMPTY, 1 WALL or outside, 2 APPLE, 3 another player (hiding what is under it). The
    * observer's own cell shows the grid under it. A removed player sees all 1 (nothing).
    * With {@code countNearby}, also sums for each player a_j over the other players j in its
-   * window (NEARBY, which the rewards use).
+   * window (NEARBY, which the rewards use). Each window is read from the worker's {@code vis} copy
+   * (rows of the padded grid, never out of range: the padding is the view range) and written to
+   * OBS in one bulk copy.
    */
-  void observeWindows(int e, boolean countNearby) {
+  void observeWindows(int e, boolean countNearby, Worker w) {
     int pb = e * n;
-    int g = e * cells;
+    byte[] vis = w.vis;
+    byte[] win = w.window;
     int rows = spec.obsRows();
     int cols = spec.obsCols();
+    int self = spec.viewAhead() * cols + spec.viewLeft();
     for (int i = 0; i < n; i++) {
       int ob = (pb + i) * view;
       int p = pos.get(pb + i);
       if (p < 0) {
-        for (int k = 0; k < view; k++) obs.put(ob + k, GameMap.WALL);
-        if (countNearby) nearby.put(pb + i, 0);
+        java.util.Arrays.fill(win, GameMap.WALL);
+        obs.put(ob, win, 0, view);
         continue;
       }
       int o = dir.get(pb + i);
       int fs = l.fwdStep[o];
       int rs = l.rightStep[o];
-      int rowStart = g + p + spec.viewAhead() * fs - spec.viewLeft() * rs;
-      int sum = 0;
-      int k = ob;
+      int rowStart = p + spec.viewAhead() * fs - spec.viewLeft() * rs;
+      int k = 0;
       for (int r = 0; r < rows; r++) {
         int q = rowStart - r * fs;
-        for (int c = 0; c < cols; c++) {
-          int j = occ.get(q);
-          byte code;
-          if (j >= 0 && j != i) {
-            code = 3;
-            sum += eaten.get(pb + j);
-          } else {
-            code = grid.get(q);
-          }
-          obs.put(k++, code);
-          q += rs;
+        if (rs == 1) {
+          System.arraycopy(vis, q, win, k, cols);
+          k += cols;
+        } else {
+          for (int c = 0; c < cols; c++, q += rs) win[k++] = vis[q];
         }
       }
-      if (countNearby) nearby.put(pb + i, sum);
+      win[self] = w.grid[p];
+      obs.put(ob, win, 0, view);
     }
+    if (countNearby) nearby(e, w);
+  }
+
+  /**
+   * NEARBY: for each player on the map, the sum of a_j over the other players j inside its window
+   * (0 for removed players). Only players that ate count, so the work is per eater: with few
+   * players per map each player is tested against each eater; with more players than cells in
+   * the box around an eater from which it can be seen, the players in that box are visited
+   * instead. Both give the same integer sums.
+   */
+  void nearby(int e, Worker w) {
+    int pb = e * n;
+    int m = 0;
+    for (int j = 0; j < n; j++) {
+      nearby.put(pb + j, 0);
+      if (eaten.get(pb + j) != 0) w.eaters[m++] = j;
+    }
+    if (m == 0) return;
+    int reach = Math.max(Math.max(spec.viewAhead(), spec.viewBehind()), Math.max(spec.viewLeft(), spec.viewRight()));
+    if ((long) n <= (long) (2 * reach + 1) * (2 * reach + 1)) {
+      for (int i = 0; i < n; i++) {
+        int p = pos.get(pb + i);
+        if (p < 0) continue;
+        int o = dir.get(pb + i);
+        int sum = 0;
+        for (int k = 0; k < m; k++) {
+          int j = w.eaters[k];
+          if (j != i && sees(p, o, pos.get(pb + j))) sum += eaten.get(pb + j);
+        }
+        nearby.put(pb + i, sum);
+      }
+      return;
+    }
+    int g = e * cells;
+    int pw = l.pw;
+    for (int k = 0; k < m; k++) {
+      int j = w.eaters[k];
+      int pj = pos.get(pb + j);
+      int rj = pj / pw;
+      int cj = pj % pw;
+      int r0 = Math.max(rj - reach, l.pad), r1 = Math.min(rj + reach, l.pad + l.rows - 1);
+      int c0 = Math.max(cj - reach, l.pad), c1 = Math.min(cj + reach, l.pad + l.cols - 1);
+      for (int r = r0; r <= r1; r++) {
+        for (int c = c0; c <= c1; c++) {
+          int q = r * pw + c;
+          if (q == pj || w.vis[q] != SEEN_PLAYER) continue;
+          int i = occ.get(g + q);
+          if (sees(q, dir.get(pb + i), pj)) nearby.put(pb + i, nearby.get(pb + i) + eaten.get(pb + j));
+        }
+      }
+    }
+  }
+
+  /** Whether the window of a player at padded cell p facing o holds padded cell q. */
+  private boolean sees(int p, int o, int q) {
+    int dr = q / l.pw - p / l.pw;
+    int dc = q % l.pw - p % l.pw;
+    int f = dr * FWD_R[o] + dc * FWD_C[o];
+    int side = dr * RIGHT_R[o] + dc * RIGHT_C[o];
+    return f >= -spec.viewBehind() && f <= spec.viewAhead() && side >= -spec.viewLeft() && side <= spec.viewRight();
   }
 
   /** Float features: sigma, beta, rates[B], (t mod period) / period, period income, eta. */
