@@ -33,6 +33,10 @@ void reset_episode(State* s, int e, uint tick, const Params* p) {
     s->GRID[g + c] = s->INITIAL_GRID[c];
     s->OCC[g + c] = -1;
   }
+  /* a full apple map: every site has all its neighbour sites' apples around it */
+  for (int site = 0; site < NUM_SITES; site++) {
+    s->SITE_APPLES[e * NUM_SITES + site] = (uchar) (s->SITE_NEIGHBOUR_START[site + 1] - s->SITE_NEIGHBOUR_START[site]);
+  }
   int pb = e * N;
   for (int i = 0; i < N; i++) {
     s->POS[pb + i] = -1;

@@ -67,6 +67,14 @@ class InvariantsTest {
             }
           }
           assertThat(occupied).as("one player per cell").isEqualTo(onMap);
+          for (int k = 0; k < w.l.sites.length; k++) {
+            int around = 0;
+            for (int d : w.l.neighbourhood) {
+              if (w.s.bytes(Buf.GRID).get(e * w.l.cells + w.l.sites[k] + d) == GameMap.APPLE) around++;
+            }
+            assertThat(w.s.bytes(Buf.SITE_APPLES).get(e * w.l.sites.length + k) & 0xFF)
+                .as("SITE_APPLES of site %d = apples in its neighbourhood", k).isEqualTo(around);
+          }
           boolean done = w.env.dones().get(e) != 0;
           if (!done) {
             int regrown = w.apples(e) - (applesBefore[e] - eaten);

@@ -149,7 +149,7 @@ class ObservationTest {
         "WWWWWWW",
         "WA   AW",
         "W     W",
-        "W A   W",
+        "W A A W",
         "W  PPPW",
         "WWWWWWW"};
     try (TestWorld w = new TestWorld(TestWorld.yaml(3, room3, VIEW), 1, 3)) {
@@ -157,7 +157,7 @@ class ObservationTest {
       w.place(0, 0, 2, 2, 0);
       w.place(0, 1, 3, 4, 0);
       w.place(0, 2, 1, 5, 0);
-      w.setCell(0, 3, 4, (byte) 2); // player 1 eats this step
+      w.setCell(0, 3, 4, (byte) 2); // player 1 eats this step (an apple site)
       w.setCell(0, 1, 5, (byte) 2); // player 2 eats this step (apple site already)
       w.step(0, 0, 0);
       assertThat(w.eaten(0, 1)).isEqualTo(1);
@@ -201,6 +201,37 @@ class ObservationTest {
           }
         }
       }
+    }
+  }
+
+  /**
+   * With more players than cells in the box an eater can be seen from, NEARBY is counted by
+   * visiting the players around each eater; it must still be the sum of a_j over V_i.
+   */
+  @Test
+  void nearbyCountedAroundEatersOnACrowdedMapAgreesWithTheVisibleSet() {
+    String yaml = "env:\n  map: generated\n  players: 500\n  generated: {seed: 5}\n";
+    try (TestWorld w = new TestWorld(Config.parse(yaml, "test").env(), 2, 13)) {
+      int n = w.n;
+      int[] pos = new int[n];
+      int[] dir = new int[n];
+      long eaters = 0;
+      for (int k = 0; k < 40; k++) {
+        w.env.stepRandom();
+        for (int e = 0; e < 2; e++) {
+          for (int i = 0; i < n; i++) {
+            pos[i] = w.pos(e, i);
+            dir[i] = w.dir(e, i);
+            eaters += w.eaten(e, i);
+          }
+          for (int i = 0; i < n; i++) {
+            int sum = 0;
+            if (pos[i] >= 0) for (int j : Trace.visible(w.l, pos, dir, i)) sum += w.eaten(e, j);
+            assertThat(w.s.ints(Buf.NEARBY).get(e * n + i)).as("NEARBY of player %d, env %d, step %d", i, e, k).isEqualTo(sum);
+          }
+        }
+      }
+      assertThat(eaters).as("the case has eaters to count").isGreaterThan(50);
     }
   }
 }

@@ -80,8 +80,13 @@ final class TestWorld implements AutoCloseable {
     return s.bytes(Buf.GRID).get(e * l.cells + l.index(r, c));
   }
 
+  /** Writes one cell of GRID (apples only on apple sites, as in the game) and recounts SITE_APPLES. */
   void setCell(int e, int r, int c, byte v) {
+    if (v == GameMap.APPLE && l.siteOfCell[l.index(r, c)] < 0) {
+      throw new IllegalArgumentException("(" + r + "," + c + ") is not an apple site: apples grow only on sites");
+    }
     s.bytes(Buf.GRID).put(e * l.cells + l.index(r, c), v);
+    org.harvestsed.engine.sim.JavaBackend.recountSiteApples(s, e);
   }
 
   void setTypes(int e, float[] sigma, float[] beta) {

@@ -17,7 +17,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * How the engine buffers are laid out for the TornadoVM kernel ({@link StepKernel}). A TornadoVM
- * task takes at most 15 arguments and no objects, so the 43 buffers of {@link Buf} are packed by
+ * task takes at most 15 arguments and no objects, so the 44 buffers of {@link Buf} are packed by
  * element type into three arrays: {@code ints}, {@code floats} and {@code bytes}. Buffer
  * {@code b} (slot {@code b.ordinal()}) of env {@code e} starts at
  * {@code spec[BASE + slot] + e * spec[STRIDE + slot]} of its array. {@code spec} also holds every
@@ -37,12 +37,12 @@ final class Packing {
   static final int REVENUE = 24, RATE_SUM = 25, ROUND_END_APPLES = 26, ROUND_END_ETA = 27, ROUND_END_REVENUE = 28, ROUND_END_RATE_SUM = 29;
   static final int ROUND_END_LEFT = 30, ROUND_END_LOST = 31, ACTIONS = 32, OBS = 33, OBS_SCALARS = 34, REWARD = 35;
   static final int DONE = 36, FINAL_OBS = 37, FINAL_SCALARS = 38, FINAL_GRID = 39, FINAL_POS = 40, FINAL_DIR = 41;
-  static final int PRINCIPAL_REWARD = 42;
+  static final int PRINCIPAL_REWARD = 42, SITE_APPLES = 43;
   /** [env, 4] int: the Philox block a phase is drawing from (the kernel's scratch). */
-  static final int SCRATCH = 43;
+  static final int SCRATCH = 44;
   /** [C] byte, shared by all envs (stride 0): a fresh episode's padded grid. */
-  static final int INITIAL_GRID = 44;
-  static final int SLOTS = 45;
+  static final int INITIAL_GRID = 45;
+  static final int SLOTS = 46;
 
   // ---- spec: constants, then per-slot bases and strides, then the int tables ----
   static final int K_N = 0, K_CELLS = 1, K_BRACKETS = 2, K_VIEW_AHEAD = 3, K_VIEW_LEFT = 4;
@@ -53,7 +53,8 @@ final class Packing {
   static final int K_NUM_COMPONENTS = 25, K_MAJORITY = 26, K_ENVS = 27, K_PURPOSE_SPAWN = 28, K_PURPOSE_MOVE_ORDER = 29;
   static final int K_PURPOSE_REGROWTH = 30, K_PURPOSE_RESPAWN = 31, K_PURPOSE_POLICY = 32, K_PURPOSE_VOTE = 33, K_T_SITES = 34;
   static final int K_T_SPAWNS = 35, K_T_NEIGHBOURHOOD = 36, K_T_FWD_STEP = 37, K_T_RIGHT_STEP = 38, K_T_COMP_START = 39;
-  static final int K_T_COMP_MEMBERS = 40, K_F_CUTOFFS = 41;
+  static final int K_T_COMP_MEMBERS = 40, K_F_CUTOFFS = 41, K_T_SITE_OF_CELL = 42, K_T_SITE_NEIGHBOUR_START = 43;
+  static final int K_T_SITE_NEIGHBOURS = 44;
   static final int BASE = 64;
   static final int STRIDE = BASE + SLOTS;
   static final int TABLES = STRIDE + SLOTS;
@@ -113,8 +114,10 @@ final class Packing {
     byteData = bytes.getSegment();
     MemorySegment.copy(MemorySegment.ofArray(l.initialGrid()), 0, byteData, base[INITIAL_GRID], l.cells);
 
-    int[][] tables = {l.sites, l.spawns, l.neighbourhood, l.fwdStep, l.rightStep, l.compStart, l.compMembers};
-    int[] tableKeys = {K_T_SITES, K_T_SPAWNS, K_T_NEIGHBOURHOOD, K_T_FWD_STEP, K_T_RIGHT_STEP, K_T_COMP_START, K_T_COMP_MEMBERS};
+    int[][] tables = {l.sites, l.spawns, l.neighbourhood, l.fwdStep, l.rightStep, l.compStart, l.compMembers, l.siteOfCell,
+        l.siteNeighbourStart, l.siteNeighbours};
+    int[] tableKeys = {K_T_SITES, K_T_SPAWNS, K_T_NEIGHBOURHOOD, K_T_FWD_STEP, K_T_RIGHT_STEP, K_T_COMP_START, K_T_COMP_MEMBERS,
+        K_T_SITE_OF_CELL, K_T_SITE_NEIGHBOUR_START, K_T_SITE_NEIGHBOURS};
     int specSize = TABLES;
     for (int[] t : tables) specSize += t.length;
     spec = new IntArray(specSize);

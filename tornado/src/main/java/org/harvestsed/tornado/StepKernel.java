@@ -294,6 +294,13 @@ public final class StepKernel {
       bytes.set(grid + c, bytes.get(initial + c));
       ints.set(occ + c, -1);
     }
+    // a full apple map: every site has all its neighbour sites' apples around it
+    int numSites = spec.get(Packing.K_NUM_SITES);
+    int counts = base(spec, Packing.SITE_APPLES, e);
+    int start = spec.get(Packing.K_T_SITE_NEIGHBOUR_START);
+    for (int site = 0; site < numSites; site++) {
+      bytes.set(counts + site, (byte) (spec.get(start + site + 1) - spec.get(start + site)));
+    }
     int pos = base(spec, Packing.POS, e);
     int cooldown = base(spec, Packing.COOLDOWN, e);
     int removed = base(spec, Packing.REMOVED, e);
@@ -436,7 +443,20 @@ public final class StepKernel {
     }
   }
 
-  /** Each player on the map standing on an APPLE eats it. */
+  /** SITE_APPLES of every site around site {@code site} grows by {@code delta} (an apple appeared or went there). */
+  static void addAround(ByteArray bytes, IntArray spec, int e, int site, int delta) {
+    int counts = base(spec, Packing.SITE_APPLES, e);
+    int start = spec.get(Packing.K_T_SITE_NEIGHBOUR_START);
+    int around = spec.get(Packing.K_T_SITE_NEIGHBOURS);
+    int from = spec.get(start + site);
+    int to = spec.get(start + site + 1);
+    for (int k = from; k < to; k++) {
+      int t = counts + spec.get(around + k);
+      bytes.set(t, (byte) (bytes.get(t) + delta));
+    }
+  }
+
+  /** Each player on the map standing on an APPLE eats it; the sites around it count one apple less. */
   static void consumption(IntArray ints, ByteArray bytes, IntArray spec, int e) {
     int n = spec.get(Packing.K_N);
     int pos = base(spec, Packing.POS, e);
@@ -447,51 +467,53 @@ public final class StepKernel {
       int a = 0;
       if (p >= 0 && bytes.get(grid + p) == CELL_APPLE) {
         bytes.set(grid + p, CELL_EMPTY);
+        addAround(bytes, spec, e, spec.get(spec.get(Packing.K_T_SITE_OF_CELL) + p), -1);
         a = 1;
       }
       ints.set(eaten + i, a);
     }
   }
 
-  /** Synchronous regrowth: decide every site on the post-consumption grid, then apply. */
+  /**
+   * Synchronous regrowth: decide every site on the post-consumption state, then apply. k is
+   * SITE_APPLES (kept up to date by consumption and the apply pass). The sites that draw take
+   * values 0, 1, 2, ... of the step's REGROWTH stream in site order.
+   */
   static void regrowth(IntArray ints, ByteArray bytes, IntArray spec, FloatArray fspec, int e, int tk, int k0, int k1) {
     int grid = base(spec, Packing.GRID, e);
     int occ = base(spec, Packing.OCC, e);
+    int counts = base(spec, Packing.SITE_APPLES, e);
     int w = base(spec, Packing.SCRATCH, e);
     int numSites = spec.get(Packing.K_NUM_SITES);
     int sites = spec.get(Packing.K_T_SITES);
-    int nb = spec.get(Packing.K_T_NEIGHBOURHOOD);
-    int numNeighbours = spec.get(Packing.K_NUM_NEIGHBOURS);
     int kMax = spec.get(Packing.K_NUM_PROB) - 1;
     int underPlayers = spec.get(Packing.K_REGROW_UNDER_PLAYERS);
     int purpose = spec.get(Packing.K_PURPOSE_REGROWTH);
-    int cached = -1;
+    int drawn = 0; // the m-th site that draws uses word m & 3 of block m >> 2, as in JavaBackend.regrowth
     int any = 0;
     for (int site = 0; site < numSites; site++) {
       int q = spec.get(sites + site);
+      int k = bytes.get(counts + site) & 0xFF;
       int candidate = bytes.get(grid + q) == CELL_EMPTY ? 1 : 0;
+      if (k == 0) candidate = 0;
       if (underPlayers == 0 && ints.get(occ + q) >= 0) candidate = 0;
       if (candidate == 1) {
-        int k = 0;
-        for (int d = 0; d < numNeighbours; d++) {
-          if (k < kMax && bytes.get(grid + q + spec.get(nb + d)) == CELL_APPLE) k++;
+        if (k > kMax) k = kMax;
+        if ((drawn & 3) == 0) philox(ints, w, drawn >> 2, tk, e, purpose, k0, k1);
+        if (uniform01(ints.get(w + (drawn & 3))) < fspec.get(Packing.F_PROB + k)) {
+          bytes.set(grid + q, CELL_NEW_APPLE);
+          any = 1;
         }
-        if (k != 0) {
-          if ((site >> 2) != cached) {
-            cached = site >> 2;
-            philox(ints, w, cached, tk, e, purpose, k0, k1);
-          }
-          if (uniform01(ints.get(w + (site & 3))) < fspec.get(Packing.F_PROB + k)) {
-            bytes.set(grid + q, CELL_NEW_APPLE);
-            any = 1;
-          }
-        }
+        drawn++;
       }
     }
     if (any != 0) {
       for (int site = 0; site < numSites; site++) {
         int q = spec.get(sites + site);
-        if (bytes.get(grid + q) == CELL_NEW_APPLE) bytes.set(grid + q, CELL_APPLE);
+        if (bytes.get(grid + q) == CELL_NEW_APPLE) {
+          bytes.set(grid + q, CELL_APPLE);
+          addAround(bytes, spec, e, site, 1);
+        }
       }
     }
   }

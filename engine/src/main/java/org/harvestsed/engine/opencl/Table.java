@@ -26,6 +26,12 @@ enum Table {
   COMP_START("int"),
   /** [sites] int: sites grouped by patch. */
   COMP_MEMBERS("int"),
+  /** [C] int: site index of each padded cell, -1 where it is not an apple site. */
+  SITE_OF_CELL("int"),
+  /** [sites + 1] int: start of each site's neighbour sites in SITE_NEIGHBOURS. */
+  SITE_NEIGHBOUR_START("int"),
+  /** [..] int: the sites in each site's regrowth neighbourhood. */
+  SITE_NEIGHBOURS("int"),
   /** [len] float: regrowth probability per min(k, len - 1). */
   PROB("float"),
   /** [B] float: bracket lower cutoffs. */
@@ -52,6 +58,9 @@ enum Table {
       case RIGHT_STEP -> ints(l.rightStep);
       case COMP_START -> ints(l.compStart);
       case COMP_MEMBERS -> ints(l.compMembers);
+      case SITE_OF_CELL -> ints(l.siteOfCell);
+      case SITE_NEIGHBOUR_START -> ints(l.siteNeighbourStart);
+      case SITE_NEIGHBOURS -> ints(l.siteNeighbours);
       case PROB -> floats(l.spec.regrowthProb());
       case CUTOFFS -> floats(l.spec.bracketCutoffs());
     };

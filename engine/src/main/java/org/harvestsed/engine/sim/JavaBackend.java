@@ -47,7 +47,7 @@ public final class JavaBackend implements Backend {
   private final int n, cells, brackets, view, scalars;
   private final float[] prob;
   private final float[] cutoffs;
-  private final ByteBuffer grid, obs, done, finalObs, finalGrid;
+  private final ByteBuffer grid, obs, done, finalObs, finalGrid, siteApples;
   private final IntBuffer occ, pos, dir, cooldown, removed, zapFlags, eaten, nearby, income, roundApples, order,
       pending, t, tick, actions, finalPos, finalDir;
   private final FloatBuffer sigma, beta, rates, tax, lump, rExt, rInt, eta, revenue, obsScalars, reward,
@@ -116,6 +116,7 @@ public final class JavaBackend implements Backend {
     done = state.bytes(Buf.DONE);
     finalObs = state.bytes(Buf.FINAL_OBS);
     finalGrid = state.bytes(Buf.FINAL_GRID);
+    siteApples = state.bytes(Buf.SITE_APPLES);
     finalPos = state.ints(Buf.FINAL_POS);
     finalDir = state.ints(Buf.FINAL_DIR);
     occ = state.ints(Buf.OCC);
@@ -247,13 +248,16 @@ public final class JavaBackend implements Backend {
   }
 
   /**
-   * A new episode in env e: full apple map, every player on a random free spawn point. The last
+   * A new episode in env e: full apple map (so every site has all its neighbour sites' apples
+   * around it), every player on a random free spawn point. The last
    * step's outputs (eaten, rewards, taxes, zap flags) are left as they are.
    */
   void resetEpisode(int e, int tk, Worker w) {
     int g = e * cells;
     l.writeInitialGrid(grid, g);
     for (int c = 0; c < cells; c++) occ.put(g + c, -1);
+    int sb = e * l.sites.length;
+    for (int s = 0; s < l.sites.length; s++) siteApples.put(sb + s, (byte) (l.siteNeighbourStart[s + 1] - l.siteNeighbourStart[s]));
     int pb = e * n;
     for (int i = 0; i < n; i++) {
       pos.put(pb + i, -1);
@@ -572,7 +576,10 @@ public final class JavaBackend implements Backend {
     }
   }
 
-  /** Each player on the map standing on an APPLE eats it: the cell becomes EMPTY, a_i = 1. */
+  /**
+   * Each player on the map standing on an APPLE eats it: the cell becomes EMPTY, a_i = 1, and the
+   * sites around it count one apple less (SITE_APPLES).
+   */
   void consumption(int e, Worker w) {
     int pb = e * n;
     int g = e * cells;
@@ -582,6 +589,7 @@ public final class JavaBackend implements Backend {
       if (p >= 0 && w.grid[p] == GameMap.APPLE) {
         grid.put(g + p, GameMap.EMPTY);
         w.grid[p] = GameMap.EMPTY;
+        addAround(e, l.siteOfCell[p], -1);
         a = 1;
       }
       eaten.put(pb + i, a);
@@ -591,38 +599,70 @@ public final class JavaBackend implements Backend {
   /**
    * Synchronous regrowth: every EMPTY apple site (not under a player unless regrow_under_players)
    * with k apples in its neighbourhood, read from the post-consumption grid, becomes APPLE iff
-   * u &lt; P[min(k, len-1)], u = uniform(value s of the REGROWTH stream) for site s. P[0] = 0, so
-   * k = 0 never regrows (no draw is made). Decisions are collected first and applied after, so the
-   * result does not depend on site order.
+   * u &lt; P[min(k, len-1)]. k is SITE_APPLES, kept up to date by consumption and regrowth (no
+   * recount). P[0] = 0, so k = 0 never regrows and no draw is made for it. The
+   * sites that draw (EMPTY, k &gt; 0, not under a player unless allowed) take, in site order, the
+   * values 0, 1, 2, ... of the step's REGROWTH stream: the m-th uses word m &amp; 3 of block m &gt;&gt;&gt; 2,
+   * so every word of a Philox call is used. Decisions are collected first and applied after, so
+   * the result does not depend on the order in which sites are decided.
    */
   void regrowth(int e, int tk, Worker w) {
     int g = e * cells;
+    int sb = e * l.sites.length;
     byte[] gr = w.grid;
     byte[] vis = w.vis;
     int[] sites = l.sites;
-    int[] nb = l.neighbourhood;
     int kmax = prob.length - 1;
     boolean under = spec.regrowUnderPlayers();
-    int cached = -1;
+    int drawn = 0; // draws made so far: the m-th draw is word m & 3 of block m >>> 2
     int grown = 0;
     for (int s = 0; s < sites.length; s++) {
       int q = sites[s];
       if (gr[q] != GameMap.EMPTY) continue;
-      if (!under && vis[q] == SEEN_PLAYER) continue;
-      int k = 0;
-      for (int d = 0; d < nb.length && k < kmax; d++) if (gr[q + nb[d]] == GameMap.APPLE) k++;
+      int k = siteApples.get(sb + s) & 0xFF;
       if (k == 0) continue;
-      if ((s >>> 2) != cached) {
-        cached = s >>> 2;
-        Philox.block(cached, tk, e, Purpose.REGROWTH.code, k0, k1, w.block);
-      }
-      if (Philox.uniform(w.block[s & 3]) < prob[k]) w.grown[grown++] = q;
+      if (!under && vis[q] == SEEN_PLAYER) continue;
+      if (k > kmax) k = kmax;
+      if ((drawn & 3) == 0) Philox.block(drawn >>> 2, tk, e, Purpose.REGROWTH.code, k0, k1, w.block);
+      if (Philox.uniform(w.block[drawn & 3]) < prob[k]) w.grown[grown++] = s;
+      drawn++;
     }
     for (int k = 0; k < grown; k++) {
-      int q = w.grown[k];
+      int s = w.grown[k];
+      int q = sites[s];
       grid.put(g + q, GameMap.APPLE);
       gr[q] = GameMap.APPLE;
       if (vis[q] != SEEN_PLAYER) vis[q] = GameMap.APPLE;
+      addAround(e, s, 1);
+    }
+  }
+
+  /**
+   * Recomputes SITE_APPLES of env e from its GRID. The step keeps SITE_APPLES up to date by itself;
+   * this is for code that writes GRID from outside a step (tests, tools editing a state).
+   */
+  public static void recountSiteApples(EnvState state, int e) {
+    Layout l = state.layout;
+    ByteBuffer grid = state.bytes(Buf.GRID);
+    ByteBuffer counts = state.bytes(Buf.SITE_APPLES);
+    int g = e * l.cells;
+    int sb = e * l.sites.length;
+    for (int s = 0; s < l.sites.length; s++) {
+      int k = 0;
+      for (int j = l.siteNeighbourStart[s]; j < l.siteNeighbourStart[s + 1]; j++) {
+        if (grid.get(g + l.sites[l.siteNeighbours[j]]) == GameMap.APPLE) k++;
+      }
+      counts.put(sb + s, (byte) k);
+    }
+  }
+
+  /** SITE_APPLES of every site around site s grows by {@code delta} (an apple appeared or went at s). */
+  private void addAround(int e, int s, int delta) {
+    int sb = e * l.sites.length;
+    int[] nbs = l.siteNeighbours;
+    for (int k = l.siteNeighbourStart[s]; k < l.siteNeighbourStart[s + 1]; k++) {
+      int t = sb + nbs[k];
+      siteApples.put(t, (byte) (siteApples.get(t) + delta));
     }
   }
 
@@ -663,10 +703,12 @@ public final class JavaBackend implements Backend {
         int q = rowStart - r * fs;
         if (rs == 1) {
           System.arraycopy(vis, q, win, k, cols);
-          k += cols;
+        } else if (rs == -1) {
+          for (int c = 0; c < cols; c++) win[k + c] = vis[q - c];
         } else {
-          for (int c = 0; c < cols; c++, q += rs) win[k++] = vis[q];
+          for (int c = 0; c < cols; c++) win[k + c] = vis[q + c * rs];
         }
+        k += cols;
       }
       win[self] = w.grid[p];
       obs.put(ob, win, 0, view);

@@ -4,7 +4,7 @@ package org.harvestsed.engine.state;
  * Every buffer of the engine, with its element type and shape. All are flat, structure of
  * arrays, env-major, allocated once off-heap in native byte order (so OpenCL and DJL can use
  * them without a copy). {@code C} = padded cells of {@link Layout}, {@code N} = players,
- * {@code B} = brackets, {@code V} = view rows x cols, {@code F} = scalar features.
+ * {@code B} = brackets, {@code V} = view rows x cols, {@code F} = scalar features, {@code S} = apple sites.
  */
 public enum Buf {
   // ---- env state (the env owns it) ----
@@ -95,7 +95,14 @@ public enum Buf {
   /** [env, N] int: orientations at the end of the episode that just ended (valid where DONE). */
   FINAL_DIR(Type.INT, Dim.PLAYERS),
   /** [env] float: the principal's reward for the period that ended this step (increase of O), else 0. */
-  PRINCIPAL_REWARD(Type.FLOAT, Dim.ONE);
+  PRINCIPAL_REWARD(Type.FLOAT, Dim.ONE),
+  // ---- derived env state, kept up to date by every backend ----
+  /**
+   * [env, S] uchar (read as unsigned): apples on the sites of each apple site's regrowth
+   * neighbourhood (Layout.siteNeighbours), updated when an apple is eaten or grows; regrowth reads
+   * it instead of recounting the neighbourhood.
+   */
+  SITE_APPLES(Type.BYTE, Dim.SITES);
 
   public enum Type {
     BYTE(1), INT(4), FLOAT(4);
@@ -106,7 +113,7 @@ public enum Buf {
     }
   }
 
-  public enum Dim { ONE, PLAYERS, BRACKETS, CELLS, OBS, SCALARS }
+  public enum Dim { ONE, PLAYERS, BRACKETS, CELLS, OBS, SCALARS, SITES }
 
   public final Type type;
   public final Dim dim;
@@ -125,6 +132,7 @@ public enum Buf {
       case CELLS -> l.cells;
       case OBS -> (long) l.players * l.spec.obsCells();
       case SCALARS -> (long) l.players * l.spec.scalars();
+      case SITES -> Math.max(1, l.sites.length); // one unused element on maps without sites (no empty buffers)
     };
   }
 

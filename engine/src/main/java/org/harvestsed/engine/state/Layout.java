@@ -34,6 +34,16 @@ public final class Layout {
   /** Sites grouped by component: members of component c are compMembers[compStart[c] .. compStart[c+1]). */
   public final int[] compStart;
   public final int[] compMembers;
+  /** Site index of each padded cell, -1 where the cell is not an apple site. */
+  public final int[] siteOfCell;
+  /**
+   * The sites in each site's regrowth neighbourhood: those of site s are
+   * siteNeighbours[siteNeighbourStart[s] .. siteNeighbourStart[s+1]). Apples grow only on sites, so
+   * the apples around site s are the apples on these sites; in a fresh episode every site holds
+   * one, so site s starts with siteNeighbourStart[s+1] - siteNeighbourStart[s] apples around it.
+   */
+  public final int[] siteNeighbourStart;
+  public final int[] siteNeighbours;
   public final int[] fwdStep = new int[4];
   public final int[] rightStep = new int[4];
 
@@ -77,6 +87,19 @@ public final class Layout {
       int[] right = dirs[(o + 1) & 3];
       rightStep[o] = right[0] * pw + right[1];
     }
+    siteOfCell = new int[cells];
+    java.util.Arrays.fill(siteOfCell, -1);
+    for (int k = 0; k < sites.length; k++) siteOfCell[sites[k]] = k;
+    siteNeighbourStart = new int[sites.length + 1];
+    List<Integer> around = new ArrayList<>();
+    for (int k = 0; k < sites.length; k++) {
+      for (int d : neighbourhood) {
+        int t = siteOfCell[sites[k] + d];
+        if (t >= 0) around.add(t);
+      }
+      siteNeighbourStart[k + 1] = around.size();
+    }
+    siteNeighbours = around.stream().mapToInt(Integer::intValue).toArray();
     siteComponent = new int[sites.length];
     components = labelComponents();
     compStart = new int[components + 1];
@@ -116,9 +139,6 @@ public final class Layout {
   }
 
   private int labelComponents() {
-    int[] siteOf = new int[cells];
-    java.util.Arrays.fill(siteOf, -1);
-    for (int s = 0; s < sites.length; s++) siteOf[sites[s]] = s;
     java.util.Arrays.fill(siteComponent, -1);
     int comp = 0;
     ArrayDeque<Integer> queue = new ArrayDeque<>();
@@ -128,9 +148,9 @@ public final class Layout {
       queue.add(s);
       while (!queue.isEmpty()) {
         int cur = queue.poll();
-        for (int d : neighbourhood) {
-          int n = siteOf[sites[cur] + d];
-          if (n >= 0 && siteComponent[n] < 0) {
+        for (int k = siteNeighbourStart[cur]; k < siteNeighbourStart[cur + 1]; k++) {
+          int n = siteNeighbours[k];
+          if (siteComponent[n] < 0) {
             siteComponent[n] = comp;
             queue.add(n);
           }
