@@ -32,7 +32,7 @@ void moves(State* s, int e, uint tick, const Params* p) {
     int q = pos + s->FWD_STEP[md];
     if (s->GRID[g + q] != CELL_WALL && s->OCC[g + q] < 0) {
       s->OCC[g + pos] = -1;
-      s->OCC[g + q] = i;
+      s->OCC[g + q] = (short) i;
       s->POS[pb + i] = q;
     }
   }

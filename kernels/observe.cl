@@ -6,7 +6,7 @@
 void observe_windows(State* s, int e, int count_nearby) {
   int pb = e * N;
   /* env-local views, read once: the stores to obs (uchar) may alias any global memory */
-  __global const int* restrict occ = s->OCC + e * CELLS;
+  __global const short* restrict occ = s->OCC + e * CELLS;
   __global const uchar* restrict grid = s->GRID + e * CELLS;
   __global const int* restrict eaten = s->EATEN + pb;
   __global uchar* restrict obs = s->OBS + pb * VIEW;

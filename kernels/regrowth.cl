@@ -7,7 +7,7 @@
 void regrowth(State* s, int e, uint tick, const Params* p) {
   __global uchar* restrict grid = s->GRID + e * CELLS;
 #if !REGROW_UNDER_PLAYERS
-  __global const int* restrict occ = s->OCC + e * CELLS;
+  __global const short* restrict occ = s->OCC + e * CELLS;
 #endif
   __global const uchar* counts = s->SITE_APPLES + e * NUM_SITES; /* not restrict: the apply pass writes it */
   __global const int* restrict sites = s->SITES;

@@ -18,7 +18,7 @@ int place_on_free_spawn(State* s, int e, int i, uint tick, uint purpose, const P
     philox((uint) i, tick, (uint) e, purpose | (a << 8), p->k0, p->k1, w);
     int cell = s->SPAWNS[below(w[0], NUM_SPAWNS)];
     if (s->OCC[g + cell] < 0) {
-      s->OCC[g + cell] = i;
+      s->OCC[g + cell] = (short) i;
       s->POS[e * N + i] = cell;
       s->DIR[e * N + i] = (int) (w[1] >> 30);
       return 1;

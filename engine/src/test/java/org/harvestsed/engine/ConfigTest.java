@@ -145,6 +145,12 @@ class ConfigTest {
   }
 
   @Test
+  void morePlayersThanTheOccupancyLayerCanIndexAreRejected() {
+    rejects("env: {map: generated, players: 32768}\n", "env.players", "32768 players are more than one map can hold (32767",
+        "at most 32767 players per map");
+  }
+
+  @Test
   void zeroPlayersAreRejected() {
     rejects("env: {players: 0}\n", "env.players", "at least 1");
   }

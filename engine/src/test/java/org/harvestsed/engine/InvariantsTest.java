@@ -56,12 +56,12 @@ class InvariantsTest {
               continue;
             }
             onMap++;
-            assertThat(w.s.ints(Buf.OCC).get(e * w.l.cells + p)).as("occupancy agrees with position").isEqualTo(i);
+            assertThat((int) w.s.shorts(Buf.OCC).get(e * w.l.cells + p)).as("occupancy agrees with position").isEqualTo(i);
             assertThat(w.s.bytes(Buf.GRID).get(e * w.l.cells + p)).as("never on a wall").isNotEqualTo(GameMap.WALL);
           }
           int occupied = 0;
           for (int c = 0; c < w.l.cells; c++) {
-            if (w.s.ints(Buf.OCC).get(e * w.l.cells + c) >= 0) occupied++;
+            if (w.s.shorts(Buf.OCC).get(e * w.l.cells + c) >= 0) occupied++;
             if (w.s.bytes(Buf.GRID).get(e * w.l.cells + c) == GameMap.APPLE) {
               assertThat(sites).as("apples only on apple sites").contains(c);
             }
@@ -108,7 +108,7 @@ class InvariantsTest {
         for (int i = 0; i < 7000; i++) {
           int p = w.pos(0, i);
           assertThat(cells.add(p)).isTrue();
-          assertThat(w.s.ints(Buf.OCC).get(p)).isEqualTo(i);
+          assertThat((int) w.s.shorts(Buf.OCC).get(p)).isEqualTo(i);
           total += w.eaten(0, i);
         }
       }

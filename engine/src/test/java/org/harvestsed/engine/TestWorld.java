@@ -44,7 +44,7 @@ final class TestWorld implements AutoCloseable {
   void clearPlayers(int e) {
     for (int i = 0; i < n; i++) {
       int p = pos(e, i);
-      if (p >= 0) s.ints(Buf.OCC).put(e * l.cells + p, -1);
+      if (p >= 0) s.shorts(Buf.OCC).put(e * l.cells + p, (short) -1);
       s.ints(Buf.POS).put(e * n + i, -1);
     }
   }
@@ -52,10 +52,10 @@ final class TestWorld implements AutoCloseable {
   /** Puts player i of env e on (r, c) facing dir (0 N, 1 E, 2 S, 3 W). */
   void place(int e, int i, int r, int c, int dir) {
     int old = pos(e, i);
-    if (old >= 0) s.ints(Buf.OCC).put(e * l.cells + old, -1);
+    if (old >= 0) s.shorts(Buf.OCC).put(e * l.cells + old, (short) -1);
     int p = l.index(r, c);
-    if (s.ints(Buf.OCC).get(e * l.cells + p) >= 0) throw new IllegalStateException("cell taken");
-    s.ints(Buf.OCC).put(e * l.cells + p, i);
+    if (s.shorts(Buf.OCC).get(e * l.cells + p) >= 0) throw new IllegalStateException("cell taken");
+    s.shorts(Buf.OCC).put(e * l.cells + p, (short) i);
     s.ints(Buf.POS).put(e * n + i, p);
     s.ints(Buf.DIR).put(e * n + i, dir);
   }

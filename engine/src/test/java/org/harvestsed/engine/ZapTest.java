@@ -80,7 +80,7 @@ class ZapTest {
       assertThat(w.pos(0, 1)).isNotEqualTo(-1);
       assertThat(w.row(0, 1)).as("on a spawn point").isEqualTo(4);
       assertThat(w.col(0, 1)).isBetween(1, 4);
-      assertThat(w.s.ints(Buf.OCC).get(w.pos(0, 1))).isEqualTo(1);
+      assertThat((int) w.s.shorts(Buf.OCC).get(w.pos(0, 1))).isEqualTo(1);
     }
   }
 

@@ -1,6 +1,7 @@
 package org.harvestsed.tornado;
 
 import java.lang.foreign.MemorySegment;
+import java.lang.foreign.ValueLayout;
 import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
@@ -18,7 +19,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 /**
  * How the engine buffers are laid out for the TornadoVM kernel ({@link StepKernel}). A TornadoVM
  * task takes at most 15 arguments and no objects, so the 44 buffers of {@link Buf} are packed by
- * element type into three arrays: {@code ints}, {@code floats} and {@code bytes}. Buffer
+ * element type into three arrays: {@code ints} (OCC's shorts widened into it), {@code floats} and {@code bytes}. Buffer
  * {@code b} (slot {@code b.ordinal()}) of env {@code e} starts at
  * {@code spec[BASE + slot] + e * spec[STRIDE + slot]} of its array. {@code spec} also holds every
  * constant of the spec ({@code K_*}) and the read-only int tables (sites, spawn points,
@@ -84,7 +85,7 @@ final class Packing {
     long[] size = new long[Buf.Type.values().length];
     int[] stride = new int[SLOTS];
     for (Buf b : Buf.values()) {
-      int t = b.type.ordinal();
+      int t = packType(b).ordinal();
       base[b.ordinal()] = (int) Math.min(size[t], Integer.MAX_VALUE);
       stride[b.ordinal()] = (int) b.perEnv(l);
       size[t] += b.perEnv(l) * envs;
@@ -98,7 +99,7 @@ final class Packing {
     for (Buf.Type t : Buf.Type.values()) {
       if (size[t.ordinal()] > MAX_ELEMENTS) {
         long perEnv = 0;
-        for (Buf b : Buf.values()) if (b.type == t) perEnv += b.perEnv(l);
+        for (Buf b : Buf.values()) if (packType(b) == t) perEnv += b.perEnv(l);
         if (t == Buf.Type.INT) perEnv += 4;
         throw new ConfigException(String.format(Locale.ROOT,
             "tornado backend: %d envs need %d %s elements in one packed array, over the %d a TornadoVM array can index;"
@@ -191,9 +192,18 @@ final class Packing {
     return Math.max(ints.getNumBytesOfSegmentWithHeader(), Math.max(floats.getNumBytesOfSegmentWithHeader(), bytes.getNumBytesOfSegmentWithHeader()));
   }
 
+  /**
+   * The packed array a buffer lives in: its own type's, except that SHORT buffers (OCC) are
+   * widened into the int array, so the kernel reads them with the int array's get and the task
+   * keeps its three data arrays.
+   */
+  static Buf.Type packType(Buf b) {
+    return b.type == Buf.Type.SHORT ? Buf.Type.INT : b.type;
+  }
+
   private MemorySegment data(Buf b) {
-    return switch (b.type) {
-      case INT -> intData;
+    return switch (packType(b)) {
+      case INT, SHORT -> intData;
       case FLOAT -> floatData;
       case BYTE -> byteData;
     };
@@ -202,13 +212,27 @@ final class Packing {
   /** Host buffer -> packed array. */
   void upload(Buf b) {
     MemorySegment h = hostSegments.get(b);
-    MemorySegment.copy(h, 0, data(b), (long) base[b.ordinal()] * b.type.bytes, h.byteSize());
+    long at = (long) base[b.ordinal()] * packType(b).bytes;
+    if (b.type == Buf.Type.SHORT) {
+      for (long k = 0, count = h.byteSize() / 2; k < count; k++) {
+        intData.set(ValueLayout.JAVA_INT_UNALIGNED, at + 4 * k, h.get(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * k));
+      }
+      return;
+    }
+    MemorySegment.copy(h, 0, data(b), at, h.byteSize());
   }
 
   /** Packed array -> host buffer. */
   void download(Buf b) {
     MemorySegment h = hostSegments.get(b);
-    MemorySegment.copy(data(b), (long) base[b.ordinal()] * b.type.bytes, h, 0, h.byteSize());
+    long at = (long) base[b.ordinal()] * packType(b).bytes;
+    if (b.type == Buf.Type.SHORT) {
+      for (long k = 0, count = h.byteSize() / 2; k < count; k++) {
+        h.set(ValueLayout.JAVA_SHORT_UNALIGNED, 2 * k, (short) intData.get(ValueLayout.JAVA_INT_UNALIGNED, at + 4 * k));
+      }
+      return;
+    }
+    MemorySegment.copy(data(b), at, h, 0, h.byteSize());
   }
 
   /** Buf.values() clones its array at every call; the launch path reads this one. */

@@ -34,7 +34,12 @@ class PackingTest {
     s.ints(Buf.POS).put(2 * l.players + 1, 777); // env 2, player 1
     s.floats(Buf.SIGMA).put(l.players + 4, 0.625f); // env 1, player 4
     s.bytes(Buf.GRID).put(2 * l.cells + 5, (byte) 2); // env 2, cell 5
+    s.shorts(Buf.OCC).put(l.cells + 7, (short) 6); // env 1, cell 7: widened into the int array
+    s.shorts(Buf.OCC).put(l.cells + 8, (short) -1);
     p.uploadAll();
+    assertThat(p.ints.get(StepKernel.base(p.spec, Packing.OCC, 1) + 7)).isEqualTo(6);
+    assertThat(p.ints.get(StepKernel.base(p.spec, Packing.OCC, 1) + 8)).isEqualTo(-1);
+    p.ints.set(StepKernel.base(p.spec, Packing.OCC, 2) + 3, 5);
     assertThat(p.ints.get(StepKernel.base(p.spec, Packing.POS, 2) + 1)).isEqualTo(777);
     assertThat(p.floats.get(StepKernel.base(p.spec, Packing.SIGMA, 1) + 4)).isEqualTo(0.625f);
     assertThat(p.bytes.get(StepKernel.base(p.spec, Packing.GRID, 2) + 5)).isEqualTo((byte) 2);
@@ -42,6 +47,8 @@ class PackingTest {
     p.downloadAll();
     assertThat(s.ints(Buf.T).get(1)).isEqualTo(41);
     assertThat(s.ints(Buf.POS).get(2 * l.players + 1)).isEqualTo(777);
+    assertThat(s.shorts(Buf.OCC).get(2 * l.cells + 3)).isEqualTo((short) 5);
+    assertThat(s.shorts(Buf.OCC).get(l.cells + 8)).isEqualTo((short) -1);
     // the initial grid and the tables are where the kernel reads them
     byte[] initial = l.initialGrid();
     for (int c = 0; c < l.cells; c++) assertThat(p.bytes.get(StepKernel.base(p.spec, Packing.INITIAL_GRID, 2) + c)).isEqualTo(initial[c]);

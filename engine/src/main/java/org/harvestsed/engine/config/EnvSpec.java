@@ -55,10 +55,18 @@ public record EnvSpec(
         episodeLength, taxPeriod, bracketCutoffs, rateLevels, divergenceLimit, roundPeriods);
   }
 
+  /** The most players one map may hold: OCC stores player indices as shorts. */
+  public static final int MAX_PLAYERS = Short.MAX_VALUE;
+
   private static void validate(GameMap map, int players, int va, int vb, int vl, int vr, float[] p, int radiusSq,
       int zapLength, int zapHalfWidth, int zapRemoval, int zapCooldown, float fireCost, float hitPenalty,
       int episodeLength, int taxPeriod, float[] cutoffs, int levels, float delta, int roundPeriods) {
     if (players < 1) throw ConfigException.at("env.players", players + " is not allowed; need at least 1 player");
+    if (players > MAX_PLAYERS) {
+      throw ConfigException.at("env.players", players + " players are more than one map can hold (" + MAX_PLAYERS
+          + ": the occupancy layer stores player indices as 16-bit numbers); use at most " + MAX_PLAYERS
+          + " players per map and more envs");
+    }
     if (map.spawnCount() < players) {
       throw ConfigException.at("env.players", players + " players do not fit on map " + map.name + ", which has "
           + map.spawnCount() + " spawn points; use at most " + map.spawnCount() + " players or a bigger map");

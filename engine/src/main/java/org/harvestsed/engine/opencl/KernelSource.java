@@ -119,6 +119,7 @@ public final class KernelSource {
   static String ctype(Buf b) {
     return switch (b.type) {
       case BYTE -> "uchar";
+      case SHORT -> "short";
       case INT -> "int";
       case FLOAT -> "float";
     };

@@ -1,8 +1,12 @@
 package org.harvestsed.engine.sim;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
 import org.harvestsed.engine.config.EnvSpec;
 import org.harvestsed.engine.config.SocialChoice;
 import org.harvestsed.engine.map.GameMap;
@@ -48,7 +52,8 @@ public final class JavaBackend implements Backend {
   private final float[] prob;
   private final float[] cutoffs;
   private final ByteBuffer grid, obs, done, finalObs, finalGrid, siteApples;
-  private final IntBuffer occ, pos, dir, cooldown, removed, zapFlags, eaten, nearby, income, roundApples, order,
+  private final ShortBuffer occ;
+  private final IntBuffer pos, dir, cooldown, removed, zapFlags, eaten, nearby, income, roundApples, order,
       pending, t, tick, actions, finalPos, finalDir;
   private final FloatBuffer sigma, beta, rates, tax, lump, rExt, rInt, eta, revenue, obsScalars, reward,
       finalScalars, principalReward, rateSum, endEta, endRevenue, endRateSum;
@@ -119,7 +124,7 @@ public final class JavaBackend implements Backend {
     siteApples = state.bytes(Buf.SITE_APPLES);
     finalPos = state.ints(Buf.FINAL_POS);
     finalDir = state.ints(Buf.FINAL_DIR);
-    occ = state.ints(Buf.OCC);
+    occ = state.shorts(Buf.OCC);
     pos = state.ints(Buf.POS);
     dir = state.ints(Buf.DIR);
     cooldown = state.ints(Buf.COOLDOWN);
@@ -255,7 +260,7 @@ public final class JavaBackend implements Backend {
   void resetEpisode(int e, int tk, Worker w) {
     int g = e * cells;
     l.writeInitialGrid(grid, g);
-    for (int c = 0; c < cells; c++) occ.put(g + c, -1);
+    for (int c = 0; c < cells; c++) occ.put(g + c, (short) -1);
     int sb = e * l.sites.length;
     for (int s = 0; s < l.sites.length; s++) siteApples.put(sb + s, (byte) (l.siteNeighbourStart[s + 1] - l.siteNeighbourStart[s]));
     int pb = e * n;
@@ -289,7 +294,7 @@ public final class JavaBackend implements Backend {
       Philox.block(i, tk, e, p.code | (a << 8), k0, k1, w.block);
       int cell = sp[Philox.below(w.block[0], sp.length)];
       if (occ.get(g + cell) < 0) {
-        occ.put(g + cell, i);
+        occ.put(g + cell, (short) i);
         pos.put(e * n + i, cell);
         dir.put(e * n + i, w.block[1] >>> 30);
         return true;
@@ -522,8 +527,8 @@ public final class JavaBackend implements Backend {
       int q = p + l.fwdStep[md];
       byte target = vis[q]; // WALL, another player, or the free cell's EMPTY/APPLE
       if (target != GameMap.WALL && target != SEEN_PLAYER) {
-        occ.put(g + p, -1);
-        occ.put(g + q, i);
+        occ.put(g + p, (short) -1);
+        occ.put(g + q, (short) i);
         pos.put(pb + i, q);
         vis[p] = w.grid[p];
         vis[q] = SEEN_PLAYER;
@@ -568,7 +573,7 @@ public final class JavaBackend implements Backend {
     for (int j = 0; j < n; j++) {
       if ((zapFlags.get(pb + j) & 2) != 0) {
         int p = pos.get(pb + j);
-        occ.put(g + p, -1);
+        occ.put(g + p, (short) -1);
         w.vis[p] = w.grid[p];
         pos.put(pb + j, -1);
         removed.put(pb + j, spec.zapRemoval());
@@ -698,22 +703,41 @@ public final class JavaBackend implements Backend {
       int fs = l.fwdStep[o];
       int rs = l.rightStep[o];
       int rowStart = p + spec.viewAhead() * fs - spec.viewLeft() * rs;
-      int k = 0;
-      for (int r = 0; r < rows; r++) {
-        int q = rowStart - r * fs;
-        if (rs == 1) {
-          System.arraycopy(vis, q, win, k, cols);
-        } else if (rs == -1) {
-          for (int c = 0; c < cols; c++) win[k + c] = vis[q - c];
-        } else {
-          for (int c = 0; c < cols; c++) win[k + c] = vis[q + c * rs];
+      if (rs == 1 || rs == -1) {
+        // N and S: each window row is a run of a grid row (reversed for S)
+        for (int r = 0, k = 0; r < rows; r++, k += cols) {
+          int q = rowStart - r * fs;
+          if (rs == 1) forwardCopy(vis, q, win, k, cols);
+          else reverseCopy(vis, q, win, k, cols);
         }
-        k += cols;
+      } else {
+        // E and W: each window column is a run of a grid row (reversed for E), read as such
+        for (int c = 0; c < cols; c++) {
+          int q = rowStart + c * rs;
+          if (fs == 1) for (int r = 0, k = c; r < rows; r++, k += cols) win[k] = vis[q - r];
+          else for (int r = 0, k = c; r < rows; r++, k += cols) win[k] = vis[q + r];
+        }
       }
       win[self] = w.grid[p];
       obs.put(ob, win, 0, view);
     }
     if (countNearby) nearby(e, w);
+  }
+
+  private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+
+  /** dst[to + c] = src[from + c] for c = 0 .. len-1, eight bytes at a time (short runs: no arraycopy call). */
+  private static void forwardCopy(byte[] src, int from, byte[] dst, int to, int len) {
+    int c = 0;
+    for (; c + 8 <= len; c += 8) LONGS.set(dst, to + c, (long) LONGS.get(src, from + c));
+    for (; c < len; c++) dst[to + c] = src[from + c];
+  }
+
+  /** dst[to + c] = src[from - c] for c = 0 .. len-1, eight bytes at a time. */
+  private static void reverseCopy(byte[] src, int from, byte[] dst, int to, int len) {
+    int c = 0;
+    for (; c + 8 <= len; c += 8) LONGS.set(dst, to + c, Long.reverseBytes((long) LONGS.get(src, from - c - 7)));
+    for (; c < len; c++) dst[to + c] = src[from - c];
   }
 
   /**

@@ -23,10 +23,10 @@ public final class StepTraffic {
     perEnv += 16 * n;                         // turns: POS r, ACTIONS r, DIR r/w
     perEnv += 4 * n + 16 * n;                 // move order: ORDER init w, swaps r/w
     perEnv += 4 * n + 8 * n + 4 * n + 4 * n;  // moves: ORDER r, POS r/w, ACTIONS r, DIR r
-    perEnv += n * (1 + 4 + 8);                //        target GRID r, OCC r, OCC w x2
+    perEnv += n * (1 + 2 + 4);                //        target GRID r, OCC (short) r, OCC w x2
     perEnv += 4 * n + 2 * n + 4 * n;          // consumption: POS r, GRID r/w, EATEN w
-    perEnv += l.sites.length * (2.0 + l.neighbourhood.length); // regrowth: site r, neighbours r, apply pass r
-    perEnv += n * (8 + v * (4 + 1 + 1) + 4);  // windows: POS/DIR r, per cell OCC r + GRID r + OBS w, NEARBY w
+    perEnv += l.sites.length * 3.0;           // regrowth: GRID r, SITE_APPLES r, apply pass GRID r (count updates on eat/grow: rare)
+    perEnv += n * (8 + v * (2 + 1 + 1) + 4);  // windows: POS/DIR r, per cell OCC (short) r + GRID r + OBS w, NEARBY w
     perEnv += n * (4 + 16);                   // incomes: EATEN r, PERIOD_INCOME r/w, ROUND_APPLES r/w
     perEnv += n * 8;                          // TAX, LUMP w (zero or period-end values)
     perEnv += n * 12 * (1.0 / s.taxPeriod()); // taxes at period ends: PERIOD_INCOME r, TAX r again, amortised

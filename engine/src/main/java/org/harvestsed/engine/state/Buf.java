@@ -10,8 +10,8 @@ public enum Buf {
   // ---- env state (the env owns it) ----
   /** [env, C] byte: EMPTY 0, WALL 1, APPLE 2 (players are not drawn). */
   GRID(Type.BYTE, Dim.CELLS),
-  /** [env, C] int: index of the player on the cell, -1 if none. */
-  OCC(Type.INT, Dim.CELLS),
+  /** [env, C] short: index of the player on the cell, -1 if none (so at most 32,767 players per map). */
+  OCC(Type.SHORT, Dim.CELLS),
   /** [env, N] int: padded cell of each player, -1 while removed. */
   POS(Type.INT, Dim.PLAYERS),
   /** [env, N] int: orientation N=0 E=1 S=2 W=3. */
@@ -105,7 +105,7 @@ public enum Buf {
   SITE_APPLES(Type.BYTE, Dim.SITES);
 
   public enum Type {
-    BYTE(1), INT(4), FLOAT(4);
+    BYTE(1), SHORT(2), INT(4), FLOAT(4);
     public final int bytes;
 
     Type(int bytes) {

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import java.nio.ShortBuffer;
 import java.util.EnumMap;
 import java.util.Map;
 
@@ -17,6 +18,7 @@ public final class EnvState {
   private final Map<Buf, ByteBuffer> bytes = new EnumMap<>(Buf.class);
   private final Map<Buf, IntBuffer> ints = new EnumMap<>(Buf.class);
   private final Map<Buf, FloatBuffer> floats = new EnumMap<>(Buf.class);
+  private final Map<Buf, ShortBuffer> shorts = new EnumMap<>(Buf.class);
 
   public EnvState(Layout layout, int envs) {
     this.layout = layout;
@@ -32,6 +34,7 @@ public final class EnvState {
       bytes.put(b, buf);
       if (b.type == Buf.Type.INT) ints.put(b, buf.asIntBuffer());
       if (b.type == Buf.Type.FLOAT) floats.put(b, buf.asFloatBuffer());
+      if (b.type == Buf.Type.SHORT) shorts.put(b, buf.asShortBuffer());
     }
     assert total > 0;
   }
@@ -51,6 +54,12 @@ public final class EnvState {
   public IntBuffer ints(Buf b) {
     IntBuffer v = ints.get(b);
     if (v == null) throw new IllegalArgumentException(b + " is not an int buffer");
+    return v;
+  }
+
+  public ShortBuffer shorts(Buf b) {
+    ShortBuffer v = shorts.get(b);
+    if (v == null) throw new IllegalArgumentException(b + " is not a short buffer");
     return v;
   }
 
