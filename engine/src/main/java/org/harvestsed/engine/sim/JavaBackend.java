@@ -78,7 +78,7 @@ public final class JavaBackend implements Backend {
     final Bookkeeper.Scratch book;
     final float[] sigma, votes, sorted;
     final byte[] grid, vis, window;
-    final int[] eaters, grown;
+    final int[] eaters, grown, drawing;
 
     Worker(Layout l) {
       book = new Bookkeeper.Scratch(l);
@@ -90,6 +90,7 @@ public final class JavaBackend implements Backend {
       window = new byte[l.spec.obsCells()];
       eaters = new int[l.players];
       grown = new int[l.sites.length];
+      drawing = new int[l.sites.length + 1];
     }
   }
 
@@ -619,18 +620,24 @@ public final class JavaBackend implements Backend {
     int[] sites = l.sites;
     int kmax = prob.length - 1;
     boolean under = spec.regrowUnderPlayers();
-    int drawn = 0; // draws made so far: the m-th draw is word m & 3 of block m >>> 2
-    int grown = 0;
+    // the sites that draw, in site order, collected without branches (whether a site is EMPTY is
+    // close to a coin flip, which a branch would mispredict half the time)
+    int[] drawing = w.drawing;
+    int count = 0;
     for (int s = 0; s < sites.length; s++) {
       int q = sites[s];
-      if (gr[q] != GameMap.EMPTY) continue;
-      int k = siteApples.get(sb + s) & 0xFF;
-      if (k == 0) continue;
-      if (!under && vis[q] == SEEN_PLAYER) continue;
-      if (k > kmax) k = kmax;
-      if ((drawn & 3) == 0) Philox.block(drawn >>> 2, tk, e, Purpose.REGROWTH.code, k0, k1, w.block);
-      if (Philox.uniform(w.block[drawn & 3]) < prob[k]) w.grown[grown++] = s;
-      drawn++;
+      int empty = (gr[q] - 1) >>> 31;                          // 1 iff EMPTY (0); WALL 1, APPLE 2 give 0
+      int near = -(siteApples.get(sb + s) & 0xFF) >>> 31;      // 1 iff k > 0
+      int free = under ? 1 : -(vis[q] ^ SEEN_PLAYER) >>> 31;   // 1 iff no player stands there
+      drawing[count] = s;
+      count += empty & near & free;
+    }
+    int grown = 0;
+    for (int m = 0; m < count; m++) { // the m-th draw is word m & 3 of block m >>> 2
+      int s = drawing[m];
+      int k = Math.min(siteApples.get(sb + s) & 0xFF, kmax);
+      if ((m & 3) == 0) Philox.block(m >>> 2, tk, e, Purpose.REGROWTH.code, k0, k1, w.block);
+      if (Philox.uniform(w.block[m & 3]) < prob[k]) w.grown[grown++] = s;
     }
     for (int k = 0; k < grown; k++) {
       int s = w.grown[k];
