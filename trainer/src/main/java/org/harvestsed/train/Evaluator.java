@@ -19,9 +19,9 @@ public final class Evaluator {
   /** One evaluated round: metrics (mean over envs), the rates of each period in env 0, env 0's players. */
   public record RoundResult(RoundMetrics metrics, List<float[]> ratesPerPeriod, int[] apples, float[] sigma, float[] beta) {}
 
-  /** Apples per player-step of each env over {@code steps} steps from {@code reset(seed)}: [envs]. */
-  static double[] applesPerStep(VecEnv env, PlayerPolicy policy, int steps, long seed) {
-    env.reset(seed);
+  /** Apples per player-step of each env over {@code steps} steps after {@code reset}: [envs]. */
+  static double[] applesPerStep(VecEnv env, PlayerPolicy policy, int steps, Runnable reset) {
+    reset.run();
     int n = env.players();
     double[] apples = new double[env.envs()];
     IntBuffer eaten = env.state().ints(Buf.EATEN);
@@ -33,9 +33,9 @@ public final class Evaluator {
     return apples;
   }
 
-  /** Plays one voting round from {@code reset(seed)} at cap 1. */
-  static RoundResult round(VecEnv env, PlayerPolicy policy, PrincipalDriver driver, long seed) {
-    env.reset(seed);
+  /** Plays one voting round after {@code reset} (the env's, and the caller's own state), at cap 1. */
+  static RoundResult round(VecEnv env, PlayerPolicy policy, PrincipalDriver driver, Runnable reset) {
+    reset.run();
     env.setCap(1f);
     int n = env.players(), b = env.spec().brackets();
     List<float[]> rates = new ArrayList<>();

@@ -42,6 +42,7 @@ public final class Trainer implements AutoCloseable {
   private PrincipalDriver driver;
   private long iteration, globalStep;
   private volatile boolean stopRequested;
+  private float trust = Float.NaN;
   private Consumer<String> progress = s -> {};
 
   public Trainer(Config config, TrainConfig tc, Path dir) {
@@ -109,8 +110,22 @@ public final class Trainer implements AutoCloseable {
 
   private void reset(long seed) {
     env.reset(seed);
+    if (!Float.isNaN(trust)) {
+      java.nio.FloatBuffer beta = env.state().floats(org.harvestsed.engine.state.Buf.BETA);
+      for (int k = 0; k < envs * n; k++) beta.put(k, trust);
+    }
     rollout.restartEpisodes();
     principalLearner.discardPending();
+  }
+
+  /**
+   * Every player's trust beta is {@code beta} after every reset, in training and evaluation
+   * (experiments: beta = 1 under a flat tax of 1 is a shared payoff). Java backend only: it
+   * overwrites the drawn types in the engine's buffer.
+   */
+  public void overrideTrust(float beta) {
+    if (!env.backendName().equals("java")) throw new IllegalArgumentException("overrideTrust needs the java backend");
+    this.trust = beta;
   }
 
   /** Restores counters, networks, optimizers and the principal's reward scale from {@code from}. */
@@ -259,7 +274,7 @@ public final class Trainer implements AutoCloseable {
    */
   public double[] evaluate(int steps, long seed) {
     principalLearner.discardPending();
-    return Evaluator.applesPerStep(env, policy, steps, seed);
+    return Evaluator.applesPerStep(env, policy, steps, () -> reset(seed));
   }
 
   /**
@@ -269,7 +284,7 @@ public final class Trainer implements AutoCloseable {
   public Evaluator.RoundResult evaluateRound(long seed) {
     learned.learnWith(null);
     principalLearner.discardPending();
-    return Evaluator.round(env, policy, driver, seed);
+    return Evaluator.round(env, policy, driver, () -> reset(seed));
   }
 
   /**
@@ -279,7 +294,7 @@ public final class Trainer implements AutoCloseable {
   public double applesPerRound(long seed, boolean trained) {
     learned.learnWith(null);
     principalLearner.discardPending();
-    return Evaluator.round(env, trained ? policy : null, driver, seed).metrics().productivity();
+    return Evaluator.round(env, trained ? policy : null, driver, () -> reset(seed)).metrics().productivity();
   }
 
   @Override
