@@ -205,13 +205,29 @@ public final class Trainer implements AutoCloseable {
         w.write(String.join(",", row.values()) + "\n");
         w.flush();
         if (iteration % tc.checkpointEvery() == 0 || globalStep >= tc.totalSteps() || stopRequested) checkpoint();
-        progress.accept("phase " + row.get("charts/phase") + " | " + row.get("charts/SPS") + " env-steps/s | reward "
-            + row.get("charts/mean_reward") + " | cap " + row.get("charts/cap")
-            + (row.get("round/objective").isEmpty() ? "" : " | objective " + row.get("round/objective") + " rates " + row.get("round/rates")));
+        progress.accept(progressLine(row));
         if (stopRequested) return false;
       }
     }
     return true;
+  }
+
+  /** The progress bar's message: phase, speed, the players' reward, entropy and explained variance, the principal's. */
+  private static String progressLine(Metrics row) {
+    StringBuilder sb = new StringBuilder("phase ").append(row.get("charts/phase"))
+        .append(String.format(java.util.Locale.ROOT, " | %.0f env-steps/s | reward %s | ent %s ev %s | cap %s",
+            Double.parseDouble(row.get("charts/SPS")), short3(row.get("charts/mean_reward")), short3(row.get("losses/entropy")),
+            short3(row.get("losses/explained_variance")), short3(row.get("charts/cap"))));
+    if (!row.get("principal/updates").isEmpty()) {
+      sb.append(" | principal updates ").append(row.get("principal/updates"));
+      if (!row.get("principal/entropy").isEmpty()) sb.append(" ent ").append(short3(row.get("principal/entropy")));
+    }
+    if (!row.get("round/objective").isEmpty()) sb.append(" | objective ").append(short3(row.get("round/objective"))).append(" rates ").append(row.get("round/rates"));
+    return sb.toString();
+  }
+
+  private static String short3(String v) {
+    return v.isEmpty() ? "-" : String.format(java.util.Locale.ROOT, "%.3g", Double.parseDouble(v));
   }
 
   /** One iteration (see {@link #step()}): the metrics row's values in {@link Metrics#COLUMNS} order. */
