@@ -125,4 +125,36 @@ class PrincipalLearnerTest {
       }
     }
   }
+
+  /**
+   * When one period of all envs holds more transitions than principal_batch (paper scale: 4096
+   * envs, batch 512), the complete transitions are split by env into batch-sized updates: here 16
+   * envs and a batch of 4 give 4 updates per period, so 2,734 updates in paper.yaml's phase 2
+   * (341 periods x 8) follow from the same rule.
+   */
+  @Test
+  void aPeriodOfManyEnvsGivesSeveralUpdates() {
+    Config c = Config.parse(YAML.replace("run: {envs: 4, seed: 3}", "run: {envs: 16, seed: 3}")
+        .replace("principal_batch: 12, principal_minibatches: 2", "principal_batch: 4, principal_minibatches: 2"), "t");
+    int envs = 16;
+    try (NDManager nd = NDManager.newBaseManager();
+         PrincipalNet net = new PrincipalNet(nd, PrincipalObservation.size(c.env()), c.env().brackets(), c.env().rateLevels(), 5);
+         Adam opt = new Adam(net);
+         VecEnv env = VecEnv.create(c.env(), envs, "java", 1)) {
+      SplittableRandom rnd = new SplittableRandom(2);
+      PrincipalLearner learner = new PrincipalLearner(net, opt, TrainConfig.parse(c.train()), envs, rnd, nd);
+      LearnedPrincipal p = new LearnedPrincipal(net, c.env(), rnd);
+      p.learnWith(learner);
+      PrincipalDriver driver = new PrincipalDriver(p);
+      env.reset(1);
+      int periods = 6;
+      for (int s = 0; s < periods * c.env().taxPeriod(); s++) {
+        driver.beforeStep(env);
+        env.stepRandom();
+        driver.afterStep(env);
+      }
+      // the period started at step 0 is complete at the start of period 1, and so on: 5 complete periods updated
+      assertThat(learner.updates()).isEqualTo((long) (periods - 1) * envs / 4);
+    }
+  }
 }
