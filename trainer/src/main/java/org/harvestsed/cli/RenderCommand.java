@@ -10,6 +10,7 @@ import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.Config;
 import org.harvestsed.engine.io.Render;
 import org.harvestsed.principal.Principal;
+import org.harvestsed.principal.PrincipalDriver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
@@ -20,7 +21,7 @@ final class RenderCommand implements Callable<Integer> {
   @Option(names = "--config", required = true) Path config;
   @Option(names = "--seed", description = "run seed; default: run.seed of the config") Long seed;
   @Option(names = "--steps", defaultValue = "100", description = "steps to play (default ${DEFAULT-VALUE})") int steps;
-  @Option(names = "--principal", description = "free_market, flat:x, fixed:a,b,c") String principal;
+  @Option(names = "--principal", description = "free_market, flat:x, fixed:a,b,c, saez, learned:RUN_DIR") String principal;
   @Option(names = "--out", description = "FILE.png (last frame) or FILE.gif (every step); omit for ASCII only") Path out;
   @Option(names = "--delay", defaultValue = "10", description = "GIF frame delay in 1/100 s (default ${DEFAULT-VALUE})") int delay;
 
@@ -35,15 +36,16 @@ final class RenderCommand implements Callable<Integer> {
     }
     if (steps < 0) throw new Main.UsageError("--steps " + steps + " must be >= 0");
     if (gif && steps + 1 > MAX_GIF_FRAMES) throw new Main.UsageError("--steps " + steps + " is too many GIF frames; use at most " + (MAX_GIF_FRAMES - 1));
-    Principal p = Principal.parse(principal != null ? principal : c.run().principal(), c.env());
-    try (VecEnv env = VecEnv.create(c.env(), 1, "java", 1)) {
+    try (Principal p = Principal.parse(principal != null ? principal : c.run().principal(), c.env(), s);
+         VecEnv env = VecEnv.create(c.env(), 1, "java", 1)) {
+      PrincipalDriver driver = new PrincipalDriver(p);
       env.reset(s);
       List<BufferedImage> frames = new ArrayList<>();
       if (gif) frames.add(Render.frame(env.state(), 0));
-      int period = 0;
       for (int k = 0; k < steps; k++) {
-        if (env.periodStartsNext()) env.setRates(0, p.levels(0, period++));
+        driver.beforeStep(env);
         env.stepRandom();
+        driver.afterStep(env);
         if (gif) frames.add(Render.frame(env.state(), 0));
       }
       System.out.print(Render.ascii(env.state(), 0));

@@ -19,7 +19,7 @@ final class RunOptions {
   @Option(names = "--seed", description = "run seed; default: run.seed of the config")
   Long seed;
 
-  @Option(names = "--principal", description = "free_market, flat:x, fixed:a,b,c; default: run.principal of the config")
+  @Option(names = "--principal", description = "free_market, flat:x, fixed:a,b,c, saez, or learned:RUN_DIR (a training run's principal); default: run.principal of the config")
   String principal;
 
   @Option(names = "--threads", description = "java backend worker threads (0 = one per core)")

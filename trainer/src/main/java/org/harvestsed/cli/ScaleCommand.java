@@ -174,8 +174,9 @@ final class ScaleCommand implements Callable<Integer> {
     org.harvestsed.engine.config.RunSettings run = new org.harvestsed.engine.config.RunSettings(e, 1, backend, c.run().threads(),
         "free_market", device != null ? device : c.run().device());
     int numSteps = 32;
-    org.harvestsed.train.TrainConfig tc = new org.harvestsed.train.TrainConfig(3L * numSteps * e, numSteps, 2.5e-4f, true, 0.99f, 0.95f,
-        4, 4, 0.2f, true, 0.01f, 0.5f, 0.5f, true, 0, 1000, 2.5e-4f, Math.max(e, 16), 1000, 0);
+    org.harvestsed.train.TrainConfig tc = org.harvestsed.train.TrainConfig.parse(Config.parse("train: {total_steps: " + 3L * numSteps * e
+        + ", num_steps: " + numSteps + ", phase1_steps: 0, cap_anneal_steps: 1000, principal_batch: " + Math.max(e, 16)
+        + ", checkpoint_every: 1000}", "scale").train());
     Path dir = Files.createTempDirectory("harvest-scale-train");
     try (org.harvestsed.train.Trainer t = new org.harvestsed.train.Trainer(new Config(spec, run), tc, dir)) {
       t.run();

@@ -11,6 +11,7 @@ import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.Config;
 import org.harvestsed.engine.sim.RoundMetrics;
 import org.harvestsed.principal.Principal;
+import org.harvestsed.principal.PrincipalDriver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -38,21 +39,18 @@ final class SimulateCommand implements Callable<Integer> {
 
   static Result simulate(Config c, int steps) {
     if (steps < 1) throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
-    Principal principal = Principal.parse(c.run().principal(), c.env());
-    try (VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device())) {
+    try (Principal principal = Principal.parse(c.run().principal(), c.env(), c.run().seed());
+         VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device())) {
+      PrincipalDriver driver = new PrincipalDriver(principal);
       env.reset(c.run().seed());
       List<RoundMetrics> rounds = new ArrayList<>();
-      int period = 0;
       long t0 = System.nanoTime();
       for (int s = 0; s < steps; ) {
-        if (env.periodStartsNext()) {
-          for (int e = 0; e < env.envs(); e++) env.setRates(e, principal.levels(e, period));
-          period++;
-        }
+        driver.beforeStep(env);
         // up to the period's end in one call: one multi-step launch on accelerators
         int k = Math.min(steps - s, env.stepsToPeriodEnd());
         env.stepRandom(k);
-        Principal.afterStep(principal, env);
+        driver.afterStep(env);
         s += k;
         if (env.roundEnded()) rounds.add(RoundMetrics.mean(env.lastRoundMetrics()));
       }

@@ -9,6 +9,7 @@ import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.Config;
 import org.harvestsed.engine.io.Trace;
 import org.harvestsed.principal.Principal;
+import org.harvestsed.principal.PrincipalDriver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -33,22 +34,19 @@ final class TraceCommand implements Callable<Integer> {
 
   static void write(Config c, int steps, Path out) throws Exception {
     if (steps < 1) throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
-    Principal principal = Principal.parse(c.run().principal(), c.env());
     Path tmp = org.harvestsed.engine.io.AtomicFiles.tempFor(out);
-    try (VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device());
+    try (Principal principal = Principal.parse(c.run().principal(), c.env(), c.run().seed());
+         VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device());
          BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
       env.reset(c.run().seed());
       Trace trace = new Trace(env);
       Trace.Before[] before = new Trace.Before[env.envs()];
-      int period = 0;
+      PrincipalDriver driver = new PrincipalDriver(principal);
       for (int s = 0; s < steps; s++) {
-        if (env.periodStartsNext()) {
-          for (int e = 0; e < env.envs(); e++) env.setRates(e, principal.levels(e, period));
-          period++;
-        }
+        driver.beforeStep(env);
         for (int e = 0; e < env.envs(); e++) before[e] = trace.before(e);
         env.stepRandom();
-        Principal.afterStep(principal, env);
+        driver.afterStep(env);
         for (int e = 0; e < env.envs(); e++) {
           w.write(trace.line(e, before[e]));
           w.write('\n');

@@ -27,7 +27,7 @@ public final class Evaluation {
   private Evaluation() {}
 
   /** The results of one principal: one evaluated round per seed. */
-  public record PrincipalResult(String principal, List<Trainer.RoundResult> rounds) {
+  public record PrincipalResult(String principal, List<org.harvestsed.train.Evaluator.RoundResult> rounds) {
     double[] metric(java.util.function.ToDoubleFunction<org.harvestsed.engine.sim.RoundMetrics> f) {
       double[] v = new double[rounds.size()];
       for (int i = 0; i < v.length; i++) v[i] = f.applyAsDouble(rounds.get(i).metrics());
@@ -75,7 +75,7 @@ public final class Evaluation {
         if (p.equals("learned")) t.freezePrincipal();
         else t.useBaseline(Principal.parse(p, spec));
         t.run();
-        List<Trainer.RoundResult> rounds = new ArrayList<>();
+        List<org.harvestsed.train.Evaluator.RoundResult> rounds = new ArrayList<>();
         for (int s = 1; s <= seeds; s++) {
           progress.accept(p + ": evaluating seed " + s + "/" + seeds);
           rounds.add(t.evaluateRound(1_000_000L + s));

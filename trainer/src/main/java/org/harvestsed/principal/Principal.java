@@ -3,14 +3,18 @@ package org.harvestsed.principal;
 import java.util.Arrays;
 import org.harvestsed.engine.config.ConfigException;
 import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.VecEnv;
+import org.harvestsed.engine.state.Buf;
+import org.harvestsed.engine.state.EnvState;
 
 /**
  * A tax-setting principal: at each period start it picks one rate level per bracket for each env.
  * Baselines of GAME.md section 9 are parsed from a spec string:
- * {@code free_market} (all 0), {@code flat:x}, {@code fixed:a,b,c}. Rates must lie on the grid of
+ * {@code free_market} (all 0), {@code flat:x}, {@code fixed:a,b,c}, {@code saez}; {@code learned:RUN_DIR}
+ * is a trained principal. Every command runs a principal through one {@link PrincipalDriver}. Rates must lie on the grid of
  * the spec's levels (multiples of 1/(L-1)), so what a baseline claims is exactly what it applies.
  */
-public interface Principal {
+public interface Principal extends AutoCloseable {
   /** The levels for env {@code env} at the start of period {@code period} (of the episode). */
   int[] levels(int env, int period);
 
@@ -22,18 +26,42 @@ public interface Principal {
    */
   default void observePeriod(int[] incomes, float[] rates, int envs) {}
 
-  /** After a step: if it ended a tax period, show the principal that period's incomes and rates. */
-  static void afterStep(Principal p, org.harvestsed.engine.VecEnv env) {
-    org.harvestsed.engine.state.EnvState s = env.state();
-    if (!env.periodStartsNext()) return; // the step just taken did not end a period
-    int[] incomes = new int[env.envs() * env.players()];
-    s.ints(org.harvestsed.engine.state.Buf.PERIOD_END_INCOME).get(0, incomes);
-    float[] rates = new float[env.envs() * env.spec().brackets()];
-    s.floats(org.harvestsed.engine.state.Buf.RATES).get(0, rates);
-    p.observePeriod(incomes, rates, env.envs());
+  /**
+   * At a period start ({@link PrincipalDriver}): sets every env's levels for the period
+   * {@code period} of the episode. Baselines set {@link #levels}; a learned principal acts on its
+   * observation of each env.
+   */
+  default void act(VecEnv env, int period) {
+    for (int e = 0; e < env.envs(); e++) env.setRates(e, levels(e, period));
   }
 
+  /**
+   * After a step that ended a tax period ({@link PrincipalDriver}): shows the principal that
+   * period's pre-tax incomes and the rates that were in force.
+   */
+  default void periodEnded(VecEnv env) {
+    EnvState s = env.state();
+    int[] incomes = new int[env.envs() * env.players()];
+    s.ints(Buf.PERIOD_END_INCOME).get(0, incomes);
+    float[] rates = new float[env.envs() * env.spec().brackets()];
+    s.floats(Buf.RATES).get(0, rates);
+    observePeriod(incomes, rates, env.envs());
+  }
+
+  /** Releases what the principal holds (a learned principal's network); baselines hold nothing. */
+  @Override
+  default void close() {}
+
+  /** A baseline from its spec; {@code learned:RUN_DIR} samples its actions with a generator seeded by 0. */
   static Principal parse(String text, EnvSpec spec) {
+    return parse(text, spec, 0);
+  }
+
+  /**
+   * A principal from its spec: a baseline, or {@code learned:RUN_DIR}, the principal of a
+   * training run (its last checkpoint), sampling its actions with a generator seeded by {@code seed}.
+   */
+  static Principal parse(String text, EnvSpec spec, long seed) {
     String s = text.trim();
     int b = spec.brackets();
     if (s.equals("free_market")) return fixed("free_market", new int[b]);
@@ -55,7 +83,9 @@ public interface Principal {
       return fixed(s, levels);
     }
     if (s.equals("saez")) return new SaezPrincipal(spec);
-    throw new ConfigException("principal '" + s + "' is unknown; use free_market, flat:x (e.g. flat:0.3), fixed:a,b,c (e.g. fixed:0,0.6,1) or saez");
+    if (s.startsWith("learned:")) return org.harvestsed.train.LearnedPrincipal.load(java.nio.file.Path.of(s.substring(8)), spec, seed);
+    throw new ConfigException("principal '" + s + "' is unknown; use free_market, flat:x (e.g. flat:0.3), fixed:a,b,c (e.g. fixed:0,0.6,1), saez"
+        + " or learned:RUN_DIR (the principal of a training run)");
   }
 
   private static int level(String rate, EnvSpec spec, String whole) {

@@ -89,6 +89,12 @@ public final class Adam implements AutoCloseable {
     }
   }
 
+  /** Reads past the state of an optimizer over {@code tensors} parameters written by {@link #save}. */
+  static void skip(DataInputStream in, int tensors) throws IOException {
+    in.readLong();
+    for (int i = 0; i < 2 * tensors; i++) in.skipNBytes(4L * in.readInt());
+  }
+
   @Override
   public void close() {
     manager.close();

@@ -20,15 +20,12 @@ public final class Checkpoint {
   /** Written once when phase 1 ends: the players every principal starts from in an evaluation. */
   public static final String PHASE1_FILE = "checkpoint-phase1.bin";
   static final int MAGIC = 0x48534544; // "HSED"
-  static final int VERSION = 1;
+  static final int VERSION = 2; // 2: separate principal critic, reward scale
 
   public record Counters(long iteration, long globalStep) {}
 
-  public static void save(Path dir, Counters c, Net players, Adam playersOpt, Net principal, Adam principalOpt) throws IOException {
-    save(dir, FILE, c, players, playersOpt, principal, principalOpt);
-  }
-
-  static void save(Path dir, String name, Counters c, Net players, Adam playersOpt, Net principal, Adam principalOpt) throws IOException {
+  static void save(Path dir, String name, Counters c, Net players, Adam playersOpt, Net principal, Adam principalOpt,
+      RunningMoments rewardScale) throws IOException {
     Files.createDirectories(dir);
     Path tmp = Files.createTempFile(dir, ".checkpoint", ".tmp");
     try {
@@ -37,6 +34,9 @@ public final class Checkpoint {
         out.writeInt(VERSION);
         out.writeLong(c.iteration());
         out.writeLong(c.globalStep());
+        out.writeLong(rewardScale.count);
+        out.writeDouble(rewardScale.mean);
+        out.writeDouble(rewardScale.m2);
         players.save(out);
         playersOpt.save(out);
         principal.save(out);
@@ -50,11 +50,10 @@ public final class Checkpoint {
 
   /** Loads only the players' network and optimizer from checkpoint file {@code f}. */
   public static void loadPlayers(Path f, Net players, Adam playersOpt) throws IOException {
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
-      if (in.readInt() != MAGIC) throw new IOException(f + " is not a harvest-sed checkpoint");
-      if (in.readInt() != VERSION) throw new IOException(f + " has another format version");
+    try (DataInputStream in = open(f)) {
       in.readLong();
       in.readLong();
+      new RunningMoments().load(in);
       players.load(in);
       playersOpt.load(in);
     } catch (NoSuchFileException e) {
@@ -62,13 +61,41 @@ public final class Checkpoint {
     }
   }
 
-  public static Counters load(Path dir, Net players, Adam playersOpt, Net principal, Adam principalOpt) throws IOException {
-    Path f = dir.resolve(FILE);
-    try (DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f)))) {
+  /** Loads only the principal's network from checkpoint file {@code f} (a learned principal that only acts). */
+  static void loadPrincipal(Path f, Net principal) throws IOException {
+    try (DataInputStream in = open(f)) {
+      in.readLong();
+      in.readLong();
+      new RunningMoments().load(in);
+      int tensors = Net.skip(in);
+      Adam.skip(in, tensors);
+      principal.load(in);
+    } catch (NoSuchFileException e) {
+      throw new IOException("no checkpoint " + f);
+    }
+  }
+
+  private static DataInputStream open(Path f) throws IOException {
+    DataInputStream in = new DataInputStream(new BufferedInputStream(Files.newInputStream(f)));
+    try {
       if (in.readInt() != MAGIC) throw new IOException(f + " is not a harvest-sed checkpoint");
       int v = in.readInt();
-      if (v != VERSION) throw new IOException(f + " has format version " + v + "; this build reads version " + VERSION);
+      if (v != VERSION) {
+        throw new IOException(f + " has format version " + v + "; this build reads version " + VERSION + " (train again with this build)");
+      }
+      return in;
+    } catch (IOException e) {
+      in.close();
+      throw e;
+    }
+  }
+
+  public static Counters load(Path dir, Net players, Adam playersOpt, Net principal, Adam principalOpt, RunningMoments rewardScale)
+      throws IOException {
+    Path f = dir.resolve(FILE);
+    try (DataInputStream in = open(f)) {
       Counters c = new Counters(in.readLong(), in.readLong());
+      rewardScale.load(in);
       players.load(in);
       playersOpt.load(in);
       principal.load(in);

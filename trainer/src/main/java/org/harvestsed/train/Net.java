@@ -78,6 +78,16 @@ public abstract class Net implements AutoCloseable {
     }
   }
 
+  /** Reads past one network written by {@link #save}; returns its number of tensors. */
+  static int skip(DataInputStream in) throws IOException {
+    int n = in.readInt();
+    for (int i = 0; i < n; i++) {
+      in.readUTF();
+      in.skipNBytes(4L * in.readInt());
+    }
+    return n;
+  }
+
   @Override
   public void close() {
     manager.close();

@@ -72,8 +72,12 @@ public final class Ppo {
 
   /** 1 - Var(returns - values) / Var(returns), NaN when the returns have no variance. */
   public static float explainedVariance(float[] values, float[] returns) {
+    return explainedVariance(values, returns, values.length);
+  }
+
+  /** {@link #explainedVariance(float[], float[])} over the first {@code n} entries. */
+  public static float explainedVariance(float[] values, float[] returns, int n) {
     double my = 0, md = 0;
-    int n = values.length;
     for (int i = 0; i < n; i++) {
       my += returns[i];
       md += returns[i] - values[i];

@@ -82,15 +82,27 @@ public final class PpoUpdate {
     }
   }
 
+  /**
+   * The players' update settings of {@code c} with {@code minibatches} minibatches (the JMH
+   * PolicyBench's entry point).
+   */
   public static Stats update(Net net, Adam adam, Batch batch, TrainConfig c, float lr, int minibatches, SplittableRandom rnd,
       NDManager manager) {
+    PpoSettings p = c.players();
+    return update(net, adam, batch, new PpoSettings(p.epochs(), minibatches, p.clipCoef(), p.clipVloss(), p.entCoef(), p.vfCoef(),
+        p.maxGradNorm(), p.normAdv()), lr, rnd, manager);
+  }
+
+  /** {@code c.epochs()} passes of {@code c.minibatches()} minibatches over {@code batch} at learning rate {@code lr}. */
+  public static Stats update(Net net, Adam adam, Batch batch, PpoSettings c, float lr, SplittableRandom rnd, NDManager manager) {
     int n = batch.size();
+    int minibatches = Math.min(c.minibatches(), n);
     int[] perm = new int[n];
     for (int i = 0; i < n; i++) perm[i] = i;
     int mb = n / minibatches;
     float pg = 0, vl = 0, ent = 0, kl = 0, cf = 0, gn = 0;
     int count = 0;
-    for (int epoch = 0; epoch < c.updateEpochs(); epoch++) {
+    for (int epoch = 0; epoch < c.epochs(); epoch++) {
       for (int i = n - 1; i > 0; i--) {
         int j = rnd.nextInt(i + 1);
         int t = perm[i];

@@ -1,89 +1,193 @@
 package org.harvestsed.train;
 
+import java.awt.Color;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import org.harvestsed.engine.io.AtomicFiles;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Function;
+import org.harvestsed.engine.io.AtomicFiles;
 import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.markers.SeriesMarkers;
 
-/** The final report of a run: report.md with PNG plots, made from its metrics.csv. */
+/**
+ * The final report of a run: report.md with PNG plots, made from its metrics.csv (read by column
+ * name) and players.csv: the players' per-episode returns (raw, faint, and smoothed), losses,
+ * entropies and explained variances of both learners, the principal's rates per bracket,
+ * productivity / equality / objective per round, and trained vs random players' apples per round.
+ */
 public final class Report {
   private Report() {}
 
+  /** TensorBoard-style exponential smoothing weight of the smoothed curves. */
+  static final double SMOOTHING = 0.9;
+
+  /** metrics.csv as columns. */
+  record Table(List<String> cols, List<String[]> rows) {
+    static Table read(Path csv) throws IOException {
+      List<String> lines = Files.readAllLines(csv);
+      List<String[]> rows = new ArrayList<>();
+      for (String l : lines.subList(1, lines.size())) rows.add(l.split(",", -1));
+      return new Table(List.of(lines.get(0).split(",", -1)), rows);
+    }
+
+    /** x = global_step, y = column, over the rows where the column is set. */
+    List<double[]> series(String column) {
+      int c = cols.indexOf(column), x = cols.indexOf("global_step");
+      List<double[]> out = new ArrayList<>();
+      if (c < 0) return out;
+      for (String[] r : rows) if (!r[c].isEmpty()) out.add(new double[] {Double.parseDouble(r[x]), Double.parseDouble(r[c])});
+      return out;
+    }
+
+    String last(String column) {
+      return rows.get(rows.size() - 1)[cols.indexOf(column)];
+    }
+  }
+
   public static void write(Path dir, String title) throws IOException {
-    List<String> lines = Files.readAllLines(dir.resolve("metrics.csv"));
-    List<String> cols = List.of(lines.get(0).split(",", -1));
-    List<String[]> rows = new ArrayList<>();
-    for (String l : lines.subList(1, lines.size())) rows.add(l.split(",", -1));
-    int step = cols.indexOf("global_step");
-    List<Double> xs = new ArrayList<>(), reward = new ArrayList<>();
-    List<Double> rx = new ArrayList<>(), prod = new ArrayList<>(), eq = new ArrayList<>(), obj = new ArrayList<>();
-    List<List<Double>> rates = new ArrayList<>();
-    for (String[] r : rows) {
-      xs.add(Double.parseDouble(r[step]));
-      reward.add(num(r[cols.indexOf("charts/mean_reward")]));
-      String p = r[cols.indexOf("round/productivity")];
-      if (!p.isEmpty()) {
-        rx.add(Double.parseDouble(r[step]));
-        prod.add(Double.parseDouble(p));
-        eq.add(Double.parseDouble(r[cols.indexOf("round/equality")]));
-        obj.add(Double.parseDouble(r[cols.indexOf("round/objective")]));
-        String[] rs = r[cols.indexOf("round/rates")].split(";");
-        while (rates.size() < rs.length) rates.add(new ArrayList<>());
-        for (int b = 0; b < rs.length; b++) rates.get(b).add(Double.parseDouble(rs[b]));
-      }
-    }
-    XYChart learning = chart("Learning curve", "env steps", "mean reward per player-step");
-    learning.addSeries("players", xs, reward);
-    save(learning, dir.resolve("learning.png"));
-    boolean haveRounds = !rx.isEmpty();
-    if (haveRounds) {
-      XYChart r = chart("Tax rates over training (round means)", "env steps", "rate");
-      for (int b = 0; b < rates.size(); b++) r.addSeries("bracket " + b, rx, rates.get(b));
-      save(r, dir.resolve("rates.png"));
-      XYChart pe = chart("Productivity vs equality (one point per logged round)", "equality", "productivity");
-      pe.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-      pe.addSeries("rounds", eq, prod);
-      save(pe, dir.resolve("productivity_equality.png"));
-      XYChart o = chart("Principal's objective per round", "env steps", "objective");
-      o.addSeries("objective", rx, obj);
-      save(o, dir.resolve("objective.png"));
-    }
+    Table t = Table.read(dir.resolve(Metrics.FILE));
     StringBuilder md = new StringBuilder("# " + title + "\n\n");
-    String[] last = rows.get(rows.size() - 1);
-    md.append(String.format(Locale.ROOT, "%d iterations, %s env steps (%s player-steps); last SPS %s env-steps/s.%n%n",
-        rows.size(), last[step], last[cols.indexOf("player_steps")], last[cols.indexOf("charts/SPS")]));
-    md.append("![learning curve](learning.png)\n\n");
-    if (haveRounds) {
-      md.append("| logged round at env step | productivity | equality | objective | rates |\n|---:|---:|---:|---:|---|\n");
-      int k = 0;
-      for (String[] r : rows) {
-        if (r[cols.indexOf("round/productivity")].isEmpty()) continue;
-        if (k++ % Math.max(1, rx.size() / 20) != 0 && k != rx.size()) continue;
-        md.append("| ").append(r[step]).append(" | ").append(r[cols.indexOf("round/productivity")]).append(" | ")
-            .append(r[cols.indexOf("round/equality")]).append(" | ").append(r[cols.indexOf("round/objective")]).append(" | ")
-            .append(r[cols.indexOf("round/rates")]).append(" |\n");
+    md.append(String.format(Locale.ROOT, "%d iterations, %s env steps (%s player-steps); last SPS %s env-steps/s; %s principal updates.%n%n",
+        t.rows().size(), t.last("global_step"), t.last("player_steps"), t.last("charts/SPS"),
+        t.last("principal/updates").isEmpty() ? "0" : t.last("principal/updates")));
+    double[] fifths = firstAndLastFifth(t.series("charts/mean_reward"));
+    md.append(String.format(Locale.ROOT, "Mean reward per player-step: first fifth of the run %.5f, last fifth %.5f.%n%n", fifths[0], fifths[1]));
+
+    XYChart returns = chart("Players' episodic return (mean over players; faint: each logged episode, line: smoothed)", "episodic return");
+    addRawAndSmoothed(returns, "episodic return", t.series("charts/episodic_return"));
+    save(returns, dir.resolve("learning.png"));
+    md.append("![episodic return](learning.png)\n\n");
+
+    lines(dir, md, "losses.png", "Losses (players and principal)", "loss", t,
+        "losses/policy_loss", "losses/value_loss", "principal/policy_loss", "principal/value_loss");
+    lines(dir, md, "entropy.png", "Policy entropy (players: nats per action; principal: summed over brackets)", "entropy", t,
+        "losses/entropy", "principal/entropy");
+    lines(dir, md, "explained_variance.png", "Explained variance of the critics", "explained variance", t,
+        "losses/explained_variance", "principal/explained_variance");
+
+    List<double[]> prod = t.series("round/productivity");
+    if (!prod.isEmpty()) {
+      int rc = t.cols().indexOf("round/rates"), xc = t.cols().indexOf("global_step");
+      List<List<double[]>> perBracket = new ArrayList<>();
+      for (String[] r : t.rows()) {
+        if (r[rc].isEmpty()) continue;
+        String[] rs = r[rc].split(";");
+        while (perBracket.size() < rs.length) perBracket.add(new ArrayList<>());
+        for (int b = 0; b < rs.length; b++) perBracket.get(b).add(new double[] {Double.parseDouble(r[xc]), Double.parseDouble(rs[b])});
       }
-      md.append("\n![rates](rates.png)\n\n![productivity vs equality](productivity_equality.png)\n\n![objective](objective.png)\n");
+      XYChart rc2 = chart("Principal's rates per bracket over training (round means; smoothed)", "rate");
+      for (int b = 0; b < perBracket.size(); b++) addSmoothed(rc2, "bracket " + b, perBracket.get(b));
+      save(rc2, dir.resolve("rates.png"));
+      lines(dir, md, "objective.png", "Per round: productivity (apples) and the principal's objective", "per round", t,
+          "round/productivity", "round/objective");
+      lines(dir, md, "equality.png", "Per round: equality (1 - Gini)", "equality", t, "round/equality");
+      md.append("![rates](rates.png)\n\n");
+      Path players = dir.resolve(PlayersVsRandom.FILE);
+      if (Files.isRegularFile(players)) {
+        PlayersVsRandom.Result pr = PlayersVsRandom.read(dir);
+        XYChart vs = chart("Apples per round: players during training vs trained and random players evaluated", "apples per round");
+        addRawAndSmoothed(vs, "during training", prod);
+        double x0 = prod.get(0)[0], x1 = prod.get(prod.size() - 1)[0];
+        flat(vs, String.format(Locale.ROOT, "trained, evaluated (%.1f)", pr.meanTrained()), x0, x1, pr.meanTrained(), Color.BLUE);
+        flat(vs, String.format(Locale.ROOT, "random players (%.1f)", pr.meanRandom()), x0, x1, pr.meanRandom(), Color.RED);
+        save(vs, dir.resolve("players_vs_random.png"));
+        md.append(pr.summary()).append(".\n\n![players vs random](players_vs_random.png)\n\n");
+      }
     } else {
       md.append("No voting round completed in this run (a round is longer than the run).\n");
     }
     AtomicFiles.writeString(dir.resolve("report.md"), md.toString());
   }
 
-  private static double num(String s) {
-    return s.isEmpty() ? Double.NaN : Double.parseDouble(s);
+  /** Means of a series' first and last fifth of points. */
+  static double[] firstAndLastFifth(List<double[]> s) {
+    int f = Math.max(1, s.size() / 5);
+    double a = 0, b = 0;
+    for (int i = 0; i < f; i++) {
+      a += s.get(i)[1];
+      b += s.get(s.size() - 1 - i)[1];
+    }
+    return new double[] {a / f, b / f};
   }
 
-  private static XYChart chart(String title, String x, String y) {
-    XYChart c = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(x).yAxisTitle(y).build();
-    c.getStyler().setMarkerSize(4);
+  /** Axis numbers as 64k / 1.2M / 3G instead of 6.5536E4. */
+  static String human(double x) {
+    double a = Math.abs(x);
+    if (a >= 1e9) return trim(x / 1e9) + "G";
+    if (a >= 1e6) return trim(x / 1e6) + "M";
+    if (a >= 1e3) return trim(x / 1e3) + "k";
+    return trim(x);
+  }
+
+  private static String trim(double v) {
+    String s = String.format(Locale.ROOT, Math.abs(v) >= 100 || v == Math.rint(v) ? "%.0f" : Math.abs(v) >= 10 ? "%.1f" : "%.2f", v);
+    return s.contains(".") ? s.replaceAll("0+$", "").replaceAll("\\.$", "") : s;
+  }
+
+  private static void lines(Path dir, StringBuilder md, String file, String title, String y, Table t, String... columns) throws IOException {
+    XYChart c = chart(title, y);
+    boolean any = false;
+    for (String col : columns) {
+      List<double[]> s = t.series(col);
+      if (s.isEmpty()) continue;
+      addSmoothed(c, col, s);
+      any = true;
+    }
+    if (!any) return;
+    save(c, dir.resolve(file));
+    md.append("![").append(title).append("](").append(file).append(")\n\n");
+  }
+
+  private static void addRawAndSmoothed(XYChart c, String name, List<double[]> s) {
+    if (s.isEmpty()) return;
+    XYSeries raw = c.addSeries(name + " (raw)", xs(s), ys(s));
+    raw.setLineColor(new Color(70, 130, 180, 60));
+    raw.setMarker(SeriesMarkers.NONE);
+    XYSeries sm = c.addSeries(name + " (smoothed)", xs(s), smooth(ys(s)));
+    sm.setLineColor(new Color(20, 60, 140));
+    sm.setMarker(SeriesMarkers.NONE);
+  }
+
+  private static void addSmoothed(XYChart c, String name, List<double[]> s) {
+    c.addSeries(name, xs(s), smooth(ys(s))).setMarker(SeriesMarkers.NONE);
+  }
+
+  private static void flat(XYChart c, String name, double x0, double x1, double y, Color color) {
+    XYSeries s = c.addSeries(name, new double[] {x0, x1}, new double[] {y, y});
+    s.setLineColor(color);
+    s.setMarker(SeriesMarkers.NONE);
+  }
+
+  static double[] smooth(double[] y) {
+    double[] out = new double[y.length];
+    double acc = 0, w = 0;
+    for (int i = 0; i < y.length; i++) { // debiased EMA, as TensorBoard
+      acc = SMOOTHING * acc + (1 - SMOOTHING) * y[i];
+      w = SMOOTHING * w + (1 - SMOOTHING);
+      out[i] = acc / w;
+    }
+    return out;
+  }
+
+  private static double[] xs(List<double[]> s) {
+    return s.stream().mapToDouble(p -> p[0]).toArray();
+  }
+
+  private static double[] ys(List<double[]> s) {
+    return s.stream().mapToDouble(p -> p[1]).toArray();
+  }
+
+  private static XYChart chart(String title, String y) {
+    XYChart c = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("env steps").yAxisTitle(y).build();
+    c.getStyler().setMarkerSize(3);
+    Function<Double, String> f = Report::human;
+    c.getStyler().setxAxisTickLabelsFormattingFunction(f);
     return c;
   }
 

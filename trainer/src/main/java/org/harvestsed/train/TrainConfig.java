@@ -23,27 +23,39 @@ import org.harvestsed.engine.config.ConfigException;
  * @param normAdv        advantage normalisation per minibatch
  * @param phase1Steps    curriculum phase 1 (players only, no tax), in env steps summed over envs
  * @param capAnnealSteps phase 2: steps over which the rate cap goes from 0.1 to 1
- * @param principalLr    the principal's Adam learning rate
- * @param principalBatch principal transitions (env-periods) per principal update
+ * @param principalLr    the principal's Adam learning rate at the start of phase 2, annealed linearly to 0 over
+ *                       phase 2 when annealLr (its own schedule: it learns only in phase 2)
+ * @param principalBatch principal transitions (env-periods) per principal update; the update runs at the
+ *                       first period start at which that many transitions are complete
+ * @param principalEpochs       epochs per principal update
+ * @param principalMinibatches  minibatches per principal epoch
+ * @param principalGamma        discount per tax period (1: the round objective is the sum of its rewards)
+ * @param principalEntCoef      the principal's entropy coefficient at the start of phase 2
+ * @param principalEntFinal     ... annealed linearly to this at the end of the run (the AI Economist anneals
+ *                              the planner's entropy)
  * @param checkpointEvery iterations between checkpoints (and at the end)
  * @param torchThreads   PyTorch intra-op threads (0 = one per core)
  */
 public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annealLr, float gamma, float gaeLambda,
     int numMinibatches, int updateEpochs, float clipCoef, boolean clipVloss, float entCoef, float vfCoef,
     float maxGradNorm, boolean normAdv, long phase1Steps, long capAnnealSteps, float principalLr, int principalBatch,
+    int principalEpochs, int principalMinibatches, float principalGamma, float principalEntCoef, float principalEntFinal,
     int checkpointEvery, int torchThreads) {
 
   public static TrainConfig parse(Config.Section s) {
     s.allow("total_steps", "num_steps", "lr", "anneal_lr", "gamma", "gae_lambda", "num_minibatches", "update_epochs",
         "clip_coef", "clip_vloss", "ent_coef", "vf_coef", "max_grad_norm", "norm_adv", "phase1_steps", "cap_anneal_steps",
-        "principal_lr", "principal_batch", "checkpoint_every", "torch_threads");
+        "principal_lr", "principal_batch", "principal_epochs", "principal_minibatches", "principal_gamma",
+        "principal_ent_coef", "principal_ent_final", "checkpoint_every", "torch_threads");
     TrainConfig t = new TrainConfig(s.longValue("total_steps", 200_000), s.integer("num_steps", 128),
         (float) s.number("lr", 2.5e-4), s.bool("anneal_lr", true), (float) s.number("gamma", 0.99),
         (float) s.number("gae_lambda", 0.95), s.integer("num_minibatches", 4), s.integer("update_epochs", 4),
         (float) s.number("clip_coef", 0.2), s.bool("clip_vloss", true), (float) s.number("ent_coef", 0.01),
         (float) s.number("vf_coef", 0.5), (float) s.number("max_grad_norm", 0.5), s.bool("norm_adv", true),
         s.longValue("phase1_steps", 50_000), s.longValue("cap_anneal_steps", 100_000),
-        (float) s.number("principal_lr", 2.5e-4), s.integer("principal_batch", 320), s.integer("checkpoint_every", 10),
+        (float) s.number("principal_lr", 1e-3), s.integer("principal_batch", 64), s.integer("principal_epochs", 4),
+        s.integer("principal_minibatches", 2), (float) s.number("principal_gamma", 1.0), (float) s.number("principal_ent_coef", 0.05),
+        (float) s.number("principal_ent_final", 0.001), s.integer("checkpoint_every", 10),
         s.integer("torch_threads", 0));
     t.validate();
     return t;
@@ -52,7 +64,21 @@ public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annea
   /** Settings for fine-tuning players for {@code steps} env steps in phase 2 at cap 1 (evaluation). */
   public TrainConfig forFinetune(long steps) {
     return new TrainConfig(steps, numSteps, lr, annealLr, gamma, gaeLambda, numMinibatches, updateEpochs, clipCoef, clipVloss,
-        entCoef, vfCoef, maxGradNorm, normAdv, 0, 1, principalLr, principalBatch, Integer.MAX_VALUE, torchThreads);
+        entCoef, vfCoef, maxGradNorm, normAdv, 0, 1, principalLr, principalBatch, principalEpochs, principalMinibatches,
+        principalGamma, principalEntCoef, principalEntFinal, Integer.MAX_VALUE, torchThreads);
+  }
+
+  /** The players' PPO update. */
+  public PpoSettings players() {
+    return new PpoSettings(updateEpochs, numMinibatches, clipCoef, clipVloss, entCoef, vfCoef, maxGradNorm, normAdv);
+  }
+
+  /**
+   * The principal's PPO update at entropy coefficient {@code ent}: no value clipping (its returns
+   * are normalised by a running scale, see {@link PrincipalLearner}), advantages normalised.
+   */
+  public PpoSettings principal(float ent) {
+    return new PpoSettings(principalEpochs, principalMinibatches, clipCoef, false, ent, vfCoef, maxGradNorm, true);
   }
 
   void validate() {
@@ -71,6 +97,15 @@ public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annea
     if (phase1Steps < 0) throw ConfigException.at("train.phase1_steps", phase1Steps + " must be >= 0");
     positive("train.cap_anneal_steps", capAnnealSteps);
     positive("train.principal_batch", principalBatch);
+    positive("train.principal_epochs", principalEpochs);
+    positive("train.principal_minibatches", principalMinibatches);
+    if (principalMinibatches > principalBatch) {
+      throw ConfigException.at("train.principal_minibatches", principalMinibatches + " minibatches do not fit in a principal batch of "
+          + principalBatch + " transitions; use at most " + principalBatch);
+    }
+    unit("train.principal_gamma", principalGamma);
+    if (!(principalEntCoef >= 0)) throw ConfigException.at("train.principal_ent_coef", principalEntCoef + " must be >= 0");
+    if (!(principalEntFinal >= 0)) throw ConfigException.at("train.principal_ent_final", principalEntFinal + " must be >= 0");
     positive("train.checkpoint_every", checkpointEvery);
     if (torchThreads < 0) throw ConfigException.at("train.torch_threads", torchThreads + " must be >= 0 (0 = one per core)");
   }

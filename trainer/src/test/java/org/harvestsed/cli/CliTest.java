@@ -18,6 +18,8 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line of DESIGN.md: simulate --json, trace's schema, render, clear errors. */
 class CliTest {
   static final Path QUICKSTART = Path.of("../configs/quickstart.yaml");
+  /** The paper's game (GAME.md defaults, 7 players, 18x24 map) for the tests that check its shapes; every test passes --envs. */
+  static final Path PAPER = Path.of("../configs/paper.yaml");
   static final ObjectMapper JSON = new ObjectMapper();
 
   record Run(int code, String out, String err) {}
@@ -39,7 +41,7 @@ class CliTest {
 
   @Test
   void simulateJsonHasThroughputAndRoundMetrics() throws Exception {
-    Run r = cli("simulate", "--config", QUICKSTART.toString(), "--envs", "4", "--steps", "2000", "--seed", "1", "--json");
+    Run r = cli("simulate", "--config", PAPER.toString(), "--envs", "4", "--steps", "2000", "--seed", "1", "--json");
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode o = JSON.readTree(r.out());
     assertThat(o.get("backend").asText()).isEqualTo("java");
@@ -70,7 +72,7 @@ class CliTest {
   @Test
   void traceWritesTheDesignSchemaOneLinePerEnvPerStep(@TempDir Path dir) throws Exception {
     Path out = dir.resolve("t.jsonl");
-    Run r = cli("trace", "--config", QUICKSTART.toString(), "--envs", "2", "--steps", "60", "--seed", "3", "--principal", "flat:0.3", "--out", out.toString());
+    Run r = cli("trace", "--config", PAPER.toString(), "--envs", "2", "--steps", "60", "--seed", "3", "--principal", "flat:0.3", "--out", out.toString());
     assertThat(r.code()).as(r.err()).isZero();
     List<String> lines = Files.readAllLines(out);
     assertThat(lines).hasSize(120);
@@ -108,14 +110,14 @@ class CliTest {
   @Test
   void renderWritesPngAndGifAndPrintsAscii(@TempDir Path dir) throws Exception {
     Path png = dir.resolve("f.png");
-    Run r = cli("render", "--config", QUICKSTART.toString(), "--seed", "2", "--steps", "5", "--out", png.toString());
+    Run r = cli("render", "--config", PAPER.toString(), "--seed", "2", "--steps", "5", "--out", png.toString());
     assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).startsWith("WWWWWWWWWWWWWWWWWWWWWWWW\n");
     java.awt.image.BufferedImage img = javax.imageio.ImageIO.read(png.toFile());
     assertThat(img.getWidth()).isEqualTo(24 * 12);
     assertThat(img.getHeight()).isEqualTo(18 * 12);
     Path gif = dir.resolve("f.gif");
-    assertThat(cli("render", "--config", QUICKSTART.toString(), "--seed", "2", "--steps", "5", "--out", gif.toString()).code()).isZero();
+    assertThat(cli("render", "--config", PAPER.toString(), "--seed", "2", "--steps", "5", "--out", gif.toString()).code()).isZero();
     try (var in = javax.imageio.ImageIO.createImageInputStream(gif.toFile())) {
       var reader = javax.imageio.ImageIO.getImageReadersByFormatName("gif").next();
       reader.setInput(in);
@@ -172,7 +174,7 @@ class CliTest {
 
   @Test
   void scaleWritesTheCsvAndPlots(@TempDir Path dir) throws Exception {
-    Run r = cli("scale", "--config", QUICKSTART.toString(), "--players", "7,70", "--envs", "1,4", "--backend", "java",
+    Run r = cli("scale", "--config", PAPER.toString(), "--players", "7,70", "--envs", "1,4", "--backend", "java",
         "--seconds", "0.2", "--max-player-envs", "100", "--out", dir.toString());
     assertThat(r.code()).as(r.err()).isZero();
     List<String> csv = Files.readAllLines(dir.resolve("scale.csv"));

@@ -25,16 +25,18 @@ class BaselinesInTraceTest {
         env.reset(2);
         Trace trace = new Trace(env);
         List<int[]> claimed = new ArrayList<>();
-        int period = 0;
+        PrincipalDriver driver = new PrincipalDriver(p);
         for (int s = 0; s < 120; s++) {
           if (env.periodStartsNext()) {
-            int[] lv = p.levels(0, period++).clone();
+            driver.beforeStep(env);
+            int[] lv = new int[3];
+            for (int b = 0; b < 3; b++) lv[b] = env.state().ints(org.harvestsed.engine.state.Buf.PENDING_LEVELS).get(3 + b); // env 1
+            assertThat(lv).as("%s sets the levels it claims", name).isEqualTo(p.levels(1, s / 10));
             claimed.add(lv);
-            for (int e = 0; e < 3; e++) env.setRates(e, lv);
           }
           Trace.Before before = trace.before(1);
           env.stepRandom();
-          Principal.afterStep(p, env);
+          driver.afterStep(env);
           JsonNode line = JSON.readTree(trace.line(1, before));
           int[] lv = claimed.get(claimed.size() - 1);
           for (int b = 0; b < 3; b++) {

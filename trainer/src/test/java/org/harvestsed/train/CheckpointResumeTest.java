@@ -31,17 +31,18 @@ class CheckpointResumeTest {
       a.run(); // 2 iterations: the optimizers have state
       try (NDManager nd = NDManager.newBaseManager();
            PlayerNet p = new PlayerNet(nd, 11, 11, 8, 7, 99);
-           PrincipalNet q = new PrincipalNet(nd, 7 + 3 + 3, 3, 11, 98);
+           PrincipalNet q = new PrincipalNet(nd, PrincipalObservation.size(c.env()), 3, 11, 98);
            Adam po = new Adam(p);
            Adam qo = new Adam(q)) {
-        Checkpoint.Counters counters = Checkpoint.load(dir.resolve("a"), p, po, q, qo);
+        RunningMoments scale = new RunningMoments();
+        Checkpoint.Counters counters = Checkpoint.load(dir.resolve("a"), p, po, q, qo, scale);
         assertThat(counters.iteration()).isEqualTo(2);
         assertThat(counters.globalStep()).isEqualTo(128);
         List<NDArray> mine = a.players().parameters();
         for (int i = 0; i < mine.size(); i++) assertThat(p.parameters().get(i).toFloatArray()).isEqualTo(mine.get(i).toFloatArray());
         assertThat(po.steps()).isEqualTo(2 * 2); // 2 iterations x 1 epoch x 2 minibatches
         // saving what was loaded gives the same bytes
-        Checkpoint.save(dir.resolve("b"), counters, p, po, q, qo);
+        Checkpoint.save(dir.resolve("b"), Checkpoint.FILE, counters, p, po, q, qo, scale);
         assertThat(Files.readAllBytes(dir.resolve("b/checkpoint.bin"))).isEqualTo(Files.readAllBytes(dir.resolve("a/checkpoint.bin")));
       }
     }
@@ -66,6 +67,38 @@ class CheckpointResumeTest {
     assertThat(csv).hasSize(5); // one header, 4 iterations
     assertThat(csv.get(3)).startsWith("3,192,");
     assertThat(csv.get(0)).contains("losses/approx_kl", "losses/clipfrac", "losses/entropy", "losses/explained_variance", "charts/SPS");
+  }
+
+  /**
+   * A run killed (kill -9) after logging an iteration but before checkpointing it resumes from the
+   * checkpoint's iteration: metrics.csv keeps every iteration exactly once.
+   */
+  @Test
+  void resumeDropsTheRowsLoggedAfterTheCheckpoint(@TempDir Path dir) throws Exception {
+    Config first = Config.parse(String.format(TINY.replace("checkpoint_every: 1", "checkpoint_every: 2"), 192), "t");
+    Path saved = dir.resolve("checkpoint-at-2.bin");
+    try (Trainer a = new Trainer(first, TrainConfig.parse(first.train()), dir.resolve("run"))) {
+      a.onProgress(msg -> {
+        try {
+          if (a.iteration() == 2) Files.copy(dir.resolve("run/checkpoint.bin"), saved);
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      });
+      a.run(); // iterations 1..3; checkpoints after 2 and (the end) 3
+    }
+    // as if killed after logging iteration 3 and before its checkpoint: the checkpoint is iteration 2's
+    Files.copy(saved, dir.resolve("run/checkpoint.bin"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+    assertThat(Files.readAllLines(dir.resolve("run/metrics.csv"))).hasSize(4);
+    Config more = Config.parse(String.format(TINY, 256), "t");
+    try (Trainer b = new Trainer(more, TrainConfig.parse(more.train()), dir.resolve("run"))) {
+      b.resume(dir.resolve("run"));
+      assertThat(b.iteration()).isEqualTo(2);
+      b.run();
+    }
+    List<String> csv = Files.readAllLines(dir.resolve("run/metrics.csv"));
+    List<String> iterations = csv.subList(1, csv.size()).stream().map(l -> l.substring(0, l.indexOf(','))).toList();
+    assertThat(iterations).containsExactly("1", "2", "3", "4");
   }
 
   @Test

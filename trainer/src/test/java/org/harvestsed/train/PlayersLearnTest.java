@@ -11,16 +11,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /** On a tiny map, a few thousand steps of PPO make players collect more apples than random ones. */
 class PlayersLearnTest {
-  static final String YAML = """
-      env:
-        map: custom
-        players: 2
-        ascii: ["WWWWWWWWW", "WP     AW", "W     AAW", "W    AAAW", "W     AAW", "W      PW", "WWWWWWWWW"]
-        view: {ahead: 3, behind: 1, left: 2, right: 2}
-        regrowth: {probabilities: [0, 0.05, 0.1, 0.2]}
-        episode_length: 200
-        tax: {period: 20}
-        voting: {round_periods: 10}
+  static final String YAML = "env: {" + TinyGame.MAP + """
+      , regrowth: {probabilities: [0, 0.05, 0.1, 0.2]}, episode_length: 200, tax: {period: 20}, voting: {round_periods: 10}}
       run: {envs: 16, seed: 5}
       train: {total_steps: 40960, num_steps: 64, lr: 1.0e-3, phase1_steps: 40960, cap_anneal_steps: 1000, checkpoint_every: 1000}
       """;

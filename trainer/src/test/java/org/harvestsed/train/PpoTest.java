@@ -128,7 +128,7 @@ class PpoTest {
           return m.ones(new Shape(idx.length, 1, 3)).div(3);
         }
       };
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> PpoUpdate.update(net, opt, b, tc, 1e-3f, 1, new SplittableRandom(1), nd))
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> PpoUpdate.update(net, opt, b, tc.players(), 1e-3f, new SplittableRandom(1), nd))
           .isInstanceOf(PpoUpdate.DivergedException.class)
           .hasMessageContaining("PrincipalNet loss became NaN");
       assertThat(opt.steps()).as("no optimizer step was taken").isZero();

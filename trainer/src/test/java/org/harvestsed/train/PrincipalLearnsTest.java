@@ -21,7 +21,7 @@ class PrincipalLearnsTest {
     System.setProperty("ai.djl.offline", "true");
     int[] target = {2, 7, 10};
     int brackets = 3, levels = 11, inputs = 4, batch = 64;
-    TrainConfig tc = TrainConfig.parse(Config.parse("train: {update_epochs: 4}", "t").train());
+    PpoSettings ppo = TrainConfig.parse(Config.parse("train: {update_epochs: 4, num_minibatches: 2}", "t").train()).players();
     SplittableRandom rnd = new SplittableRandom(1);
     try (NDManager nd = NDManager.newBaseManager();
          PrincipalNet net = new PrincipalNet(nd, inputs, brackets, levels, 7);
@@ -68,7 +68,7 @@ class PrincipalLearnsTest {
           public float[] advantages() { return adv; }
           public float[] returns() { return rew; }
         };
-        PpoUpdate.update(net, opt, bt, tc, 3e-3f, 2, rnd, nd);
+        PpoUpdate.update(net, opt, bt, ppo, 3e-3f, rnd, nd);
       }
       try (NDScope scope = new NDScope()) {
         float[] logits = net.forward(new NDList(nd.create(new float[] {0.5f, 0.5f, 0.5f, 0.5f}, new Shape(1, inputs)))).get(0).toFloatArray();

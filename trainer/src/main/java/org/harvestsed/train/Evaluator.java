@@ -1,0 +1,70 @@
+package org.harvestsed.train;
+
+import java.nio.IntBuffer;
+import java.util.ArrayList;
+import java.util.List;
+import org.harvestsed.engine.VecEnv;
+import org.harvestsed.engine.sim.RoundMetrics;
+import org.harvestsed.engine.state.Buf;
+import org.harvestsed.principal.PrincipalDriver;
+
+/**
+ * Evaluation without learning, from a fresh reset: players act through their {@link
+ * PlayerPolicy} (sampling), or uniformly at random when the policy is null; a principal, if any,
+ * through its {@link PrincipalDriver}.
+ */
+public final class Evaluator {
+  private Evaluator() {}
+
+  /** One evaluated round: metrics (mean over envs), the rates of each period in env 0, env 0's players. */
+  public record RoundResult(RoundMetrics metrics, List<float[]> ratesPerPeriod, int[] apples, float[] sigma, float[] beta) {}
+
+  /** Apples per player-step of each env over {@code steps} steps after {@code reset}: [envs]. */
+  static double[] applesPerStep(VecEnv env, PlayerPolicy policy, int steps, Runnable reset) {
+    reset.run();
+    int n = env.players();
+    double[] apples = new double[env.envs()];
+    IntBuffer eaten = env.state().ints(Buf.EATEN);
+    for (int t = 0; t < steps; t++) {
+      step(env, policy);
+      for (int k = 0; k < env.envs() * n; k++) apples[k / n] += eaten.get(k);
+    }
+    for (int e = 0; e < apples.length; e++) apples[e] /= (double) steps * n;
+    return apples;
+  }
+
+  /** Plays one voting round after {@code reset} (the env's, and the caller's own state), at cap 1. */
+  static RoundResult round(VecEnv env, PlayerPolicy policy, PrincipalDriver driver, Runnable reset) {
+    reset.run();
+    env.setCap(1f);
+    int n = env.players(), b = env.spec().brackets();
+    List<float[]> rates = new ArrayList<>();
+    int[] apples = new int[n];
+    IntBuffer eaten = env.state().ints(Buf.EATEN);
+    for (int t = 0; t < env.spec().roundSteps(); t++) {
+      if (driver != null && env.periodStartsNext()) {
+        driver.beforeStep(env);
+        float[] r = new float[b];
+        for (int k = 0; k < b; k++) r[k] = env.spec().rateOfLevel(env.state().ints(Buf.PENDING_LEVELS).get(k));
+        rates.add(r);
+      }
+      step(env, policy);
+      for (int i = 0; i < n; i++) apples[i] += eaten.get(i);
+      if (driver != null) driver.afterStep(env);
+    }
+    if (!env.roundEnded()) throw new IllegalStateException("an evaluated round did not end after " + env.spec().roundSteps() + " steps");
+    float[] sg = new float[n], bt = new float[n];
+    env.state().floats(Buf.SIGMA).get(0, sg);
+    env.state().floats(Buf.BETA).get(0, bt);
+    return new RoundResult(RoundMetrics.mean(env.lastRoundMetrics()), rates, apples, sg, bt);
+  }
+
+  private static void step(VecEnv env, PlayerPolicy policy) {
+    if (policy == null) {
+      env.stepRandom();
+    } else {
+      policy.act();
+      env.step(policy.action);
+    }
+  }
+}

@@ -1,0 +1,176 @@
+package org.harvestsed.train;
+
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.Shape;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+import org.harvestsed.engine.VecEnv;
+import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.ConfigException;
+import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.principal.Principal;
+
+/**
+ * The trained principal as a {@link Principal} like the baselines: at each period start it reads
+ * every env's {@link PrincipalObservation}, runs its {@link PrincipalNet} once over all envs and
+ * samples one level per bracket. With a {@link PrincipalLearner} attached (training) it also
+ * records each transition and feeds the learner; without one it only acts (evaluation, and
+ * {@code --principal learned:RUN_DIR} in simulate, trace and render).
+ */
+public final class LearnedPrincipal implements Principal {
+  private final PrincipalNet net;
+  private final NDManager manager;
+  private final boolean ownsNet;
+  private final SplittableRandom rnd;
+  private final int brackets, levels, inputs;
+  private PrincipalLearner learner;
+  private RewardSource rewards = (env, out) -> env.principalRewards().get(0, out);
+  private float[] reward;
+  private float[] obs, probs, value, logp;
+  private int[] chosen;
+
+  /** Acts with {@code net} (owned by the caller), sampling with {@code rnd}. */
+  public LearnedPrincipal(PrincipalNet net, EnvSpec spec, SplittableRandom rnd) {
+    this(net, null, spec, rnd);
+  }
+
+  private LearnedPrincipal(PrincipalNet net, NDManager owned, EnvSpec spec, SplittableRandom rnd) {
+    this.net = net;
+    this.manager = owned;
+    this.ownsNet = owned != null;
+    this.rnd = rnd;
+    this.brackets = spec.brackets();
+    this.levels = spec.rateLevels();
+    this.inputs = PrincipalObservation.size(spec);
+  }
+
+  /**
+   * The principal of the training run in {@code runDir} (its last checkpoint), for an env of
+   * {@code spec}: the run's players, brackets and levels must match.
+   */
+  public static LearnedPrincipal load(Path runDir, EnvSpec spec, long seed) {
+    Path cfg = runDir.resolve("config.yaml");
+    if (!Files.isRegularFile(cfg) || !Files.isRegularFile(runDir.resolve(Checkpoint.FILE))) {
+      throw new ConfigException("principal 'learned:" + runDir + "': no training run there (config.yaml and " + Checkpoint.FILE
+          + " expected); pass the --out directory of ./harvest train");
+    }
+    EnvSpec trained = Config.load(cfg).env();
+    if (trained.players() != spec.players() || trained.brackets() != spec.brackets() || trained.rateLevels() != spec.rateLevels()) {
+      throw new ConfigException("principal 'learned:" + runDir + "' was trained for " + trained.players() + " players, " + trained.brackets()
+          + " brackets and " + trained.rateLevels() + " levels; this config has " + spec.players() + ", " + spec.brackets() + " and "
+          + spec.rateLevels() + "; use the run's config (" + cfg + ")");
+    }
+    System.setProperty("ai.djl.offline", "true");
+    NDManager nd = NDManager.newBaseManager();
+    try {
+      PrincipalNet net = new PrincipalNet(nd, PrincipalObservation.size(spec), spec.brackets(), spec.rateLevels(), 0);
+      Checkpoint.loadPrincipal(runDir.resolve(Checkpoint.FILE), net);
+      return new LearnedPrincipal(net, nd, spec, new SplittableRandom(seed));
+    } catch (IOException | RuntimeException e) {
+      nd.close();
+      throw new ConfigException("principal 'learned:" + runDir + "': " + e.getMessage());
+    }
+  }
+
+  /** The principal's reward per env for the period that just ended. */
+  @FunctionalInterface
+  interface RewardSource {
+    void rewards(VecEnv env, float[] out);
+  }
+
+  /**
+   * Rewards from {@code r} instead of the engine's objective increase (positive controls: an
+   * objective whose best rates are known).
+   */
+  void rewardFrom(RewardSource r) {
+    this.rewards = r;
+  }
+
+  /** From now on every transition goes to {@code l} (null: act only). */
+  void learnWith(PrincipalLearner l) {
+    this.learner = l;
+  }
+
+  @Override
+  public String name() {
+    return "learned";
+  }
+
+  /** The levels chosen for env {@code env} at the last period start (all 0 before the first). */
+  @Override
+  public int[] levels(int env, int period) {
+    int[] out = new int[brackets];
+    if (chosen != null) System.arraycopy(chosen, env * brackets, out, 0, brackets);
+    return out;
+  }
+
+  @Override
+  public void act(VecEnv env, int period) {
+    int envs = env.envs();
+    if (obs == null || obs.length != envs * inputs) {
+      obs = new float[envs * inputs];
+      probs = new float[envs * brackets * levels];
+      value = new float[envs];
+      logp = new float[envs];
+      chosen = new int[envs * brackets];
+    }
+    for (int e = 0; e < envs; e++) PrincipalObservation.write(env, e, obs, e * inputs);
+    if (learner != null) learner.beforeAct(obs); // completes the last transition, may update the network
+    try (NDScope scope = new NDScope()) {
+      NDManager nd = net.manager;
+      NDList out = net.forward(new NDList(nd.create(obs, new Shape(envs, inputs))));
+      PlayerPolicy.copy(out.get(0).softmax(-1), probs);
+      PlayerPolicy.copy(out.get(1), value);
+    }
+    int[] lv = new int[brackets];
+    for (int e = 0; e < envs; e++) {
+      float lp = 0f;
+      for (int b = 0; b < brackets; b++) {
+        int off = (e * brackets + b) * levels;
+        lv[b] = PlayerPolicy.sample(rnd, probs, off, levels);
+        lp += (float) Math.log(Math.max(probs[off + lv[b]], 1e-30f));
+        chosen[e * brackets + b] = lv[b];
+      }
+      logp[e] = lp;
+      env.setRates(e, lv);
+    }
+    if (learner != null) learner.record(obs, chosen, logp, value);
+  }
+
+  /** The policy's probabilities [env, bracket, level] on every env's current observation (no sampling, no learning). */
+  float[] probabilities(VecEnv env) {
+    int envs = env.envs();
+    float[] x = new float[envs * inputs];
+    for (int e = 0; e < envs; e++) PrincipalObservation.write(env, e, x, e * inputs);
+    float[] p = new float[envs * brackets * levels];
+    try (NDScope scope = new NDScope()) {
+      PlayerPolicy.copy(net.forward(new NDList(net.manager.create(x, new Shape(envs, inputs)))).get(0).softmax(-1), p);
+    }
+    return p;
+  }
+
+  /** The observation [env, inputs] the last {@link #act} acted on (a copy; null before the first). */
+  float[] lastObservation() {
+    return obs == null ? null : obs.clone();
+  }
+
+  @Override
+  public void periodEnded(VecEnv env) {
+    if (learner == null) return;
+    if (reward == null || reward.length != env.envs()) reward = new float[env.envs()];
+    rewards.rewards(env, reward);
+    learner.reward(reward, env.roundEnded());
+  }
+
+  @Override
+  public void close() {
+    if (ownsNet) {
+      net.close();
+      manager.close();
+    }
+  }
+}
