@@ -78,7 +78,8 @@ public final class JavaBackend implements Backend {
     final Bookkeeper.Scratch book;
     final float[] sigma, votes, sorted;
     final byte[] grid, vis, window;
-    final int[] eaters, grown, drawing;
+    final int[] eaters, grown, drawing, order;
+    final float[] scalars;
 
     Worker(Layout l) {
       book = new Bookkeeper.Scratch(l);
@@ -91,6 +92,8 @@ public final class JavaBackend implements Backend {
       eaters = new int[l.players];
       grown = new int[l.sites.length];
       drawing = new int[l.sites.length + 1];
+      order = new int[l.players];
+      scalars = new float[l.players * l.spec.scalars()];
     }
   }
 
@@ -250,7 +253,7 @@ public final class JavaBackend implements Backend {
     }
     load(e, w);
     observeWindows(e, true, w);
-    observeScalars(e);
+    observeScalars(e, w);
   }
 
   /**
@@ -341,7 +344,7 @@ public final class JavaBackend implements Backend {
       }
     }
     if ((tk + 1) % spec.roundSteps() == 0) roundEnd(e, (tk + 1) / spec.roundSteps(), w);
-    observeScalars(e);
+    observeScalars(e, w);
     if (t0 + 1 == spec.episodeLength()) {
       done.put(e, (byte) 1);
       int ob = e * n * view;
@@ -356,7 +359,7 @@ public final class JavaBackend implements Backend {
       resetEpisode(e, tk + 1, w);
       load(e, w);
       observeWindows(e, false, w); // the step's outputs (eaten, nearby, rewards) stay the old episode's
-      observeScalars(e);
+      observeScalars(e, w);
     } else {
       done.put(e, (byte) 0);
     }
@@ -487,8 +490,8 @@ public final class JavaBackend implements Backend {
    * order[j], j = below(value i of the MOVE_ORDER stream, i + 1).
    */
   void moveOrder(int e, int tk, Worker w) {
-    int pb = e * n;
-    for (int i = 0; i < n; i++) order.put(pb + i, i);
+    int[] ord = w.order; // shuffled on the heap, then stored to ORDER at once
+    for (int i = 0; i < n; i++) ord[i] = i;
     int cached = -1;
     for (int i = n - 1; i >= 1; i--) {
       if ((i >>> 2) != cached) {
@@ -496,10 +499,11 @@ public final class JavaBackend implements Backend {
         Philox.block(cached, tk, e, Purpose.MOVE_ORDER.code, k0, k1, w.block);
       }
       int j = Philox.below(w.block[i & 3], i + 1);
-      int tmp = order.get(pb + i);
-      order.put(pb + i, order.get(pb + j));
-      order.put(pb + j, tmp);
+      int tmp = ord[i];
+      ord[i] = ord[j];
+      ord[j] = tmp;
     }
+    order.put(e * n, ord, 0, n);
   }
 
   /**
@@ -513,7 +517,7 @@ public final class JavaBackend implements Backend {
     int g = e * cells;
     byte[] vis = w.vis;
     for (int k = 0; k < n; k++) {
-      int i = order.get(pb + k);
+      int i = w.order[k];
       int p = pos.get(pb + i);
       if (p < 0) continue;
       int a = actions.get(pb + i);
@@ -807,19 +811,21 @@ public final class JavaBackend implements Backend {
   }
 
   /** Float features: sigma, beta, rates[B], (t mod period) / period, period income, eta. */
-  void observeScalars(int e) {
+  void observeScalars(int e, Worker w) {
     int pb = e * n;
     float frac = (float) (t.get(e) % spec.taxPeriod()) / (float) spec.taxPeriod();
     float et = eta.get(e);
+    float[] out = w.scalars; // filled on the heap, then stored to OBS_SCALARS at once
     for (int i = 0; i < n; i++) {
-      int k = (pb + i) * scalars;
-      obsScalars.put(k, sigma.get(pb + i));
-      obsScalars.put(k + 1, beta.get(pb + i));
-      for (int b = 0; b < brackets; b++) obsScalars.put(k + 2 + b, rates.get(e * brackets + b));
-      obsScalars.put(k + 2 + brackets, frac);
-      obsScalars.put(k + 3 + brackets, (float) income.get(pb + i));
-      obsScalars.put(k + 4 + brackets, et);
+      int k = i * scalars;
+      out[k] = sigma.get(pb + i);
+      out[k + 1] = beta.get(pb + i);
+      for (int b = 0; b < brackets; b++) out[k + 2 + b] = rates.get(e * brackets + b);
+      out[k + 2 + brackets] = frac;
+      out[k + 3 + brackets] = (float) income.get(pb + i);
+      out[k + 4 + brackets] = et;
     }
+    obsScalars.put(pb * scalars, out, 0, n * scalars);
   }
 
   /**

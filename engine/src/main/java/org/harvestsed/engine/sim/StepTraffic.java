@@ -4,8 +4,9 @@ import org.harvestsed.engine.config.EnvSpec;
 import org.harvestsed.engine.state.Layout;
 
 /**
- * The bytes one env-step of the step kernel (and of the Java reference, which does the same
- * accesses) reads and writes, counting every access of every phase once, divided by the players:
+ * The bytes one env-step of the step kernel reads and writes, counting every access of every
+ * phase once, divided by the players (the Java reference instead loads GRID once per env-step into
+ * a heap copy and renders the windows from it, so it reads less of OCC and GRID):
  * a cache-oblivious count of the traffic the step generates, for the roofline of the scaling
  * study. Caches absorb much of it (windows of neighbours overlap; the grid of one env fits in
  * L1), so DRAM traffic is lower; the count is an upper bound on what memory must deliver.
