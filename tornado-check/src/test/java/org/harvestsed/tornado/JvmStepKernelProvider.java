@@ -1,0 +1,92 @@
+package org.harvestsed.tornado;
+
+import java.util.List;
+import org.harvestsed.engine.rng.Rng;
+import org.harvestsed.engine.sim.Backend;
+import org.harvestsed.engine.sim.BackendProvider;
+import org.harvestsed.engine.sim.Bookkeeper;
+import org.harvestsed.engine.sim.JavaBackend;
+import org.harvestsed.engine.state.Buf;
+import org.harvestsed.engine.state.EnvState;
+import org.harvestsed.engine.state.Layout;
+import uk.ac.manchester.tornado.api.KernelContext;
+
+/**
+ * The backend "tornado" for the tests of this module: launches {@link StepKernel#harvestStep} the
+ * way TornadoBackend does (reference reset on the host, pack, run every env's work-item, unpack,
+ * host bookkeeping), except that the work-items run one after another as plain Java on the JVM
+ * instead of on a TornadoVM device. It checks the kernel's rules, not TornadoVM's compilation.
+ */
+public final class JvmStepKernelProvider implements BackendProvider {
+  @Override
+  public String name() {
+    return "tornado";
+  }
+
+  @Override
+  public List<String> devices() {
+    return List.of("the JVM (StepKernel as plain Java; tests only)");
+  }
+
+  @Override
+  public Backend create(Layout layout, int envs, String device, int threads) {
+    EnvState state = new EnvState(layout, envs);
+    JavaBackend host = new JavaBackend(state, threads);
+    Packing pack = new Packing(state);
+    Bookkeeper.Scratch scratch = new Bookkeeper.Scratch(layout);
+    KernelContext ctx = new KernelContext();
+    return new Backend() {
+      @Override
+      public String name() {
+        return "tornado";
+      }
+
+      @Override
+      public EnvState state() {
+        return state;
+      }
+
+      @Override
+      public Bookkeeper bookkeeper() {
+        return host.bookkeeper();
+      }
+
+      @Override
+      public void reset(long seed) {
+        host.reset(seed);
+        pack.params.set(Packing.P_K0, Rng.k0(seed));
+        pack.params.set(Packing.P_K1, Rng.k1(seed));
+        pack.uploadAll();
+      }
+
+      @Override
+      public void step(boolean randomActions, float cap) {
+        launch(randomActions, cap, 1);
+      }
+
+      @Override
+      public void stepMany(int steps, boolean randomActions, float cap) {
+        launch(randomActions, cap, steps);
+      }
+
+      private void launch(boolean randomActions, float cap, int steps) {
+        pack.params.set(Packing.P_RANDOM, randomActions ? 1 : 0);
+        pack.params.set(Packing.P_STEPS, steps);
+        pack.fparams.set(0, cap);
+        pack.upload(Buf.ACTIONS);
+        pack.upload(Buf.PENDING_LEVELS);
+        for (int e = 0; e < envs; e++) {
+          ctx.globalIdx = e;
+          StepKernel.harvestStep(ctx, pack.ints, pack.floats, pack.bytes, pack.spec, pack.fspec, pack.params, pack.fparams);
+        }
+        pack.downloadAll();
+        for (int e = 0; e < envs; e++) host.bookkeeper().afterStep(e, scratch);
+      }
+
+      @Override
+      public void close() {
+        host.close();
+      }
+    };
+  }
+}
