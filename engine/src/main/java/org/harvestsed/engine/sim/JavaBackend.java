@@ -20,11 +20,13 @@ import org.harvestsed.engine.state.Layout;
 /**
  * The reference backend: plain Java over the flat buffers, parallel over envs. It defines correct
  * behaviour; every other backend must match it bit for bit. One step of one env runs the phases
- * of GAME.md section 3 in this order (each a method of the same name):
+ * of docs/RULES.md section 3 in this order (each a method of the same name):
  * <ol>
  *   <li>{@code periodStart}: pending rates take effect (cap, divergence limit);</li>
- *   <li>{@code respawn} (zap on), {@code turns}, {@code moves} in the step's random order, {@code zaps};</li>
- *   <li>{@code consumption};</li>
+ *   <li>{@code respawn} (zap on), then {@code load} (the worker's heap copies of the grid and of
+ *       what windows show: not a rule, a cache rebuilt every step), {@code turns}, {@code moves} in
+ *       the step's random order, {@code zaps};</li>
+ *   <li>{@code consumption} (and SITE_APPLES of the sites around an eaten apple);</li>
  *   <li>{@code regrowth} (synchronous);</li>
  *   <li>{@code observeWindows}: the egocentric windows of the new state, and for each player the
  *       apples eaten by the others it sees (V_i), which the rewards need;</li>
