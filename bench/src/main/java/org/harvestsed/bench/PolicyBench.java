@@ -128,6 +128,6 @@ public class PolicyBench {
   /** One PPO minibatch update on all samples (1 epoch, 1 minibatch). */
   @Benchmark
   public float update() {
-    return PpoUpdate.update(net, adam, batch, tc, 1e-4f, 1, rnd, nd).policyLoss();
+    return PpoUpdate.update(net, adam, batch, tc.players().withMinibatches(1), 1e-4f, rnd, nd).policyLoss();
   }
 }

@@ -14,4 +14,9 @@ package org.harvestsed.train;
  * @param normAdv      normalise advantages per minibatch
  */
 public record PpoSettings(int epochs, int minibatches, float clipCoef, boolean clipVloss, float entCoef, float vfCoef,
-    float maxGradNorm, boolean normAdv) {}
+    float maxGradNorm, boolean normAdv) {
+  /** The same settings with {@code n} minibatches. */
+  public PpoSettings withMinibatches(int n) {
+    return new PpoSettings(epochs, n, clipCoef, clipVloss, entCoef, vfCoef, maxGradNorm, normAdv);
+  }
+}

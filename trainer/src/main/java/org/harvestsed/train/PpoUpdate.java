@@ -82,17 +82,6 @@ public final class PpoUpdate {
     }
   }
 
-  /**
-   * The players' update settings of {@code c} with {@code minibatches} minibatches (the JMH
-   * PolicyBench's entry point).
-   */
-  public static Stats update(Net net, Adam adam, Batch batch, TrainConfig c, float lr, int minibatches, SplittableRandom rnd,
-      NDManager manager) {
-    PpoSettings p = c.players();
-    return update(net, adam, batch, new PpoSettings(p.epochs(), minibatches, p.clipCoef(), p.clipVloss(), p.entCoef(), p.vfCoef(),
-        p.maxGradNorm(), p.normAdv()), lr, rnd, manager);
-  }
-
   /** {@code c.epochs()} passes of {@code c.minibatches()} minibatches over {@code batch} at learning rate {@code lr}. */
   public static Stats update(Net net, Adam adam, Batch batch, PpoSettings c, float lr, SplittableRandom rnd, NDManager manager) {
     int n = batch.size();
