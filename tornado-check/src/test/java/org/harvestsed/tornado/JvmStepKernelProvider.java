@@ -1,12 +1,10 @@
 package org.harvestsed.tornado;
 
 import java.util.List;
-import org.harvestsed.engine.rng.Rng;
 import org.harvestsed.engine.sim.Backend;
 import org.harvestsed.engine.sim.BackendProvider;
 import org.harvestsed.engine.sim.Bookkeeper;
 import org.harvestsed.engine.sim.JavaBackend;
-import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
 import uk.ac.manchester.tornado.api.KernelContext;
@@ -54,9 +52,7 @@ public final class JvmStepKernelProvider implements BackendProvider {
       @Override
       public void reset(long seed) {
         host.reset(seed);
-        pack.params.set(Packing.P_K0, Rng.k0(seed));
-        pack.params.set(Packing.P_K1, Rng.k1(seed));
-        pack.uploadAll();
+        pack.afterHostReset(seed);
       }
 
       @Override
@@ -70,11 +66,7 @@ public final class JvmStepKernelProvider implements BackendProvider {
       }
 
       private void launch(boolean randomActions, float cap, int steps) {
-        pack.params.set(Packing.P_RANDOM, randomActions ? 1 : 0);
-        pack.params.set(Packing.P_STEPS, steps);
-        pack.fparams.set(0, cap);
-        pack.upload(Buf.ACTIONS);
-        pack.upload(Buf.PENDING_LEVELS);
+        pack.beforeLaunch(randomActions, cap, steps);
         for (int e = 0; e < envs; e++) {
           ctx.globalIdx = e;
           StepKernel.harvestStep(ctx, pack.ints, pack.floats, pack.bytes, pack.spec, pack.fspec, pack.params, pack.fparams);

@@ -9,6 +9,7 @@ import org.harvestsed.engine.config.ConfigException;
 import org.harvestsed.engine.config.EnvSpec;
 import org.harvestsed.engine.config.SocialChoice;
 import org.harvestsed.engine.rng.Purpose;
+import org.harvestsed.engine.rng.Rng;
 import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
@@ -22,8 +23,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * element type into three arrays: {@code ints} (OCC's shorts widened into it), {@code floats} and {@code bytes}. Buffer
  * {@code b} (slot {@code b.ordinal()}) of env {@code e} starts at
  * {@code spec[BASE + slot] + e * spec[STRIDE + slot]} of its array. {@code spec} also holds every
- * constant of the spec ({@code K_*}) and the read-only int tables (sites, spawn points,
- * neighbourhood, steps, patches); {@code fspec} the float constants and tables; {@code params} and
+ * constant of the spec ({@code K_*}) and the read-only int tables (sites, spawn points, steps,
+ * patches, site neighbours); {@code fspec} the float constants and tables; {@code params} and
  * {@code fparams} what changes from launch to launch (key, random actions, steps, cap).
  *
  * <p>The host copies between these arrays and the {@link EnvState} buffers (a bulk memory copy per
@@ -45,15 +46,16 @@ final class Packing {
   static final int INITIAL_GRID = 45;
   static final int SLOTS = 46;
 
-  // ---- spec: constants, then per-slot bases and strides, then the int tables ----
+  // ---- spec: constants, then per-slot bases and strides, then the int tables (24 and 36 unused:
+  // the regrowth neighbourhood, which SITE_APPLES replaced) ----
   static final int K_N = 0, K_CELLS = 1, K_BRACKETS = 2, K_VIEW_AHEAD = 3, K_VIEW_LEFT = 4;
   static final int K_OBS_ROWS = 5, K_OBS_COLS = 6, K_VIEW = 7, K_SCALARS = 8, K_NUM_ACTIONS = 9;
   static final int K_TAX_PERIOD = 10, K_EPISODE_LENGTH = 11, K_ROUND_STEPS = 12, K_RATE_LEVELS = 13, K_HAS_DIVERGENCE_LIMIT = 14;
   static final int K_ZAP = 15, K_ZAP_LENGTH = 16, K_ZAP_HALF_WIDTH = 17, K_ZAP_REMOVAL = 18, K_ZAP_COOLDOWN = 19;
-  static final int K_REGROW_UNDER_PLAYERS = 20, K_NUM_PROB = 21, K_NUM_SITES = 22, K_NUM_SPAWNS = 23, K_NUM_NEIGHBOURS = 24;
+  static final int K_REGROW_UNDER_PLAYERS = 20, K_NUM_PROB = 21, K_NUM_SITES = 22, K_NUM_SPAWNS = 23;
   static final int K_NUM_COMPONENTS = 25, K_MAJORITY = 26, K_ENVS = 27, K_PURPOSE_SPAWN = 28, K_PURPOSE_MOVE_ORDER = 29;
   static final int K_PURPOSE_REGROWTH = 30, K_PURPOSE_RESPAWN = 31, K_PURPOSE_POLICY = 32, K_PURPOSE_VOTE = 33, K_T_SITES = 34;
-  static final int K_T_SPAWNS = 35, K_T_NEIGHBOURHOOD = 36, K_T_FWD_STEP = 37, K_T_RIGHT_STEP = 38, K_T_COMP_START = 39;
+  static final int K_T_SPAWNS = 35, K_T_FWD_STEP = 37, K_T_RIGHT_STEP = 38, K_T_COMP_START = 39;
   static final int K_T_COMP_MEMBERS = 40, K_F_CUTOFFS = 41, K_T_SITE_OF_CELL = 42, K_T_SITE_NEIGHBOUR_START = 43;
   static final int K_T_SITE_NEIGHBOURS = 44;
   static final int BASE = 64;
@@ -115,9 +117,9 @@ final class Packing {
     byteData = bytes.getSegment();
     MemorySegment.copy(MemorySegment.ofArray(l.initialGrid()), 0, byteData, base[INITIAL_GRID], l.cells);
 
-    int[][] tables = {l.sites, l.spawns, l.neighbourhood, l.fwdStep, l.rightStep, l.compStart, l.compMembers, l.siteOfCell,
+    int[][] tables = {l.sites, l.spawns, l.fwdStep, l.rightStep, l.compStart, l.compMembers, l.siteOfCell,
         l.siteNeighbourStart, l.siteNeighbours};
-    int[] tableKeys = {K_T_SITES, K_T_SPAWNS, K_T_NEIGHBOURHOOD, K_T_FWD_STEP, K_T_RIGHT_STEP, K_T_COMP_START, K_T_COMP_MEMBERS,
+    int[] tableKeys = {K_T_SITES, K_T_SPAWNS, K_T_FWD_STEP, K_T_RIGHT_STEP, K_T_COMP_START, K_T_COMP_MEMBERS,
         K_T_SITE_OF_CELL, K_T_SITE_NEIGHBOUR_START, K_T_SITE_NEIGHBOURS};
     int specSize = TABLES;
     for (int[] t : tables) specSize += t.length;
@@ -156,7 +158,6 @@ final class Packing {
     spec.set(K_NUM_PROB, s.regrowthProb().length);
     spec.set(K_NUM_SITES, l.sites.length);
     spec.set(K_NUM_SPAWNS, l.spawns.length);
-    spec.set(K_NUM_NEIGHBOURS, l.neighbourhood.length);
     spec.set(K_NUM_COMPONENTS, l.components);
     spec.set(K_MAJORITY, s.socialChoice() == SocialChoice.MAJORITY ? 1 : 0);
     spec.set(K_ENVS, envs);
@@ -233,6 +234,22 @@ final class Packing {
       return;
     }
     MemorySegment.copy(data(b), at, h, 0, h.byteSize());
+  }
+
+  /** After the reference reset on the host buffers: the run's key into params, every buffer into the packed arrays. */
+  void afterHostReset(long seed) {
+    params.set(P_K0, Rng.k0(seed));
+    params.set(P_K1, Rng.k1(seed));
+    uploadAll();
+  }
+
+  /** Before a launch: its parameters, and the host's inputs (actions, pending rate levels), into the packed arrays. */
+  void beforeLaunch(boolean randomActions, float cap, int steps) {
+    params.set(P_RANDOM, randomActions ? 1 : 0);
+    params.set(P_STEPS, steps);
+    fparams.set(0, cap);
+    upload(Buf.ACTIONS);
+    upload(Buf.PENDING_LEVELS);
   }
 
   /** Buf.values() clones its array at every call; the launch path reads this one. */

@@ -2,11 +2,9 @@ package org.harvestsed.tornado;
 
 import java.util.Locale;
 import org.harvestsed.engine.config.ConfigException;
-import org.harvestsed.engine.rng.Rng;
 import org.harvestsed.engine.sim.Backend;
 import org.harvestsed.engine.sim.Bookkeeper;
 import org.harvestsed.engine.sim.JavaBackend;
-import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
 import uk.ac.manchester.tornado.api.GridScheduler;
@@ -99,9 +97,7 @@ public final class TornadoBackend implements Backend {
   @Override
   public void reset(long seed) {
     host.reset(seed); // the reference reset, on the host buffers
-    pack.params.set(Packing.P_K0, Rng.k0(seed));
-    pack.params.set(Packing.P_K1, Rng.k1(seed));
-    pack.uploadAll();
+    pack.afterHostReset(seed);
   }
 
   @Override
@@ -115,11 +111,7 @@ public final class TornadoBackend implements Backend {
   }
 
   private void launch(boolean randomActions, float cap, int steps) {
-    pack.params.set(Packing.P_RANDOM, randomActions ? 1 : 0);
-    pack.params.set(Packing.P_STEPS, steps);
-    pack.fparams.set(0, cap);
-    pack.upload(Buf.ACTIONS);
-    pack.upload(Buf.PENDING_LEVELS);
+    pack.beforeLaunch(randomActions, cap, steps);
     plan.execute();
     pack.downloadAll();
     for (int e = 0; e < state.envs; e++) book.afterStep(e, scratch);

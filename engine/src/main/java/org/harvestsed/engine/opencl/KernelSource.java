@@ -79,7 +79,6 @@ public final class KernelSource {
     def(h, "NUM_PROB", s.regrowthProb().length);
     def(h, "NUM_SITES", l.sites.length);
     def(h, "NUM_SPAWNS", l.spawns.length);
-    def(h, "NUM_NEIGHBOURS", l.neighbourhood.length);
     def(h, "NUM_COMPONENTS", l.components);
     def(h, "MAJORITY", s.socialChoice() == SocialChoice.MAJORITY ? 1 : 0);
     def(h, "CELL_EMPTY", GameMap.EMPTY);

@@ -16,8 +16,6 @@ enum Table {
   SITES("int"),
   /** [spawns] int: padded cell of each spawn point. */
   SPAWNS("int"),
-  /** [neighbours] int: index deltas of the regrowth neighbourhood. */
-  NEIGHBOURHOOD("int"),
   /** [4] int: index delta one cell ahead per orientation. */
   FWD_STEP("int"),
   /** [4] int: index delta one cell to the right per orientation. */
@@ -53,7 +51,6 @@ enum Table {
       }
       case SITES -> ints(l.sites);
       case SPAWNS -> ints(l.spawns);
-      case NEIGHBOURHOOD -> ints(l.neighbourhood);
       case FWD_STEP -> ints(l.fwdStep);
       case RIGHT_STEP -> ints(l.rightStep);
       case COMP_START -> ints(l.compStart);
