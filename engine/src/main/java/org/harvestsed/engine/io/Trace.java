@@ -20,7 +20,7 @@ import org.harvestsed.engine.state.Layout;
  * after it (for a step that ended the episode: the episode's final state, before the auto-reset);
  * a removed player's position is {@code null}. Floats are printed with {@link Float#toString},
  * which round-trips exactly. {@code visible} is computed here from positions and orientations by
- * plain geometry, independently of the engine's window scan.
+ * plain geometry ({@link Layout#sees}), independently of the windows the engine renders.
  */
 public final class Trace {
   private final VecEnv env;
@@ -107,18 +107,8 @@ public final class Trace {
   public static List<Integer> visible(Layout l, int[] pos, int[] dir, int i) {
     List<Integer> out = new ArrayList<>();
     if (pos[i] < 0) return out;
-    EnvSpec spec = l.spec;
-    int[][] fwd = {{-1, 0}, {0, 1}, {1, 0}, {0, -1}};
-    int o = dir[i];
-    int[] fv = fwd[o];
-    int[] rv = fwd[(o + 1) & 3];
     for (int j = 0; j < pos.length; j++) {
-      if (j == i || pos[j] < 0) continue;
-      int dr = l.rowOf(pos[j]) - l.rowOf(pos[i]);
-      int dc = l.colOf(pos[j]) - l.colOf(pos[i]);
-      int f = dr * fv[0] + dc * fv[1];
-      int lat = dr * rv[0] + dc * rv[1];
-      if (f >= -spec.viewBehind() && f <= spec.viewAhead() && lat >= -spec.viewLeft() && lat <= spec.viewRight()) out.add(j);
+      if (j != i && pos[j] >= 0 && l.sees(pos[i], dir[i], pos[j])) out.add(j);
     }
     return out;
   }

@@ -36,7 +36,7 @@ import org.harvestsed.engine.state.Layout;
  *   <li>host bookkeeping ({@link Bookkeeper#afterStep}): principal reward, round metrics.</li>
  * </ol>
  * Everything before the last item is what an accelerator kernel computes; the last is shared.
- * Rendering the windows before the rewards is equivalent to GAME.md's order: the windows depend
+ * Rendering the windows before the rewards is equivalent to docs/RULES.md's order: the windows depend
  * only on the grid and positions, which nothing after regrowth changes.
  */
 public final class JavaBackend implements Backend {
@@ -684,10 +684,6 @@ public final class JavaBackend implements Backend {
     }
   }
 
-  // row and column deltas of fwd and right per orientation (N, E, S, W), as in Layout
-  private static final int[] FWD_R = {-1, 0, 1, 0}, FWD_C = {0, 1, 0, -1};
-  private static final int[] RIGHT_R = {0, 1, 0, -1}, RIGHT_C = {1, 0, -1, 0};
-
   /**
    * Egocentric windows: window cell (r, c) shows world cell pos + (ahead - r) fwd + (c - left) right;
    * codes 0 EMPTY, 1 WALL or outside, 2 APPLE, 3 another player (hiding what is under it). The
@@ -768,7 +764,7 @@ public final class JavaBackend implements Backend {
       if (eaten.get(pb + j) != 0) w.eaters[m++] = j;
     }
     if (m == 0) return;
-    int reach = Math.max(Math.max(spec.viewAhead(), spec.viewBehind()), Math.max(spec.viewLeft(), spec.viewRight()));
+    int reach = l.viewReach();
     if ((long) n <= (long) (2 * reach + 1) * (2 * reach + 1)) {
       for (int i = 0; i < n; i++) {
         int p = pos.get(pb + i);
@@ -777,7 +773,7 @@ public final class JavaBackend implements Backend {
         int sum = 0;
         for (int k = 0; k < m; k++) {
           int j = w.eaters[k];
-          if (j != i && sees(p, o, pos.get(pb + j))) sum += eaten.get(pb + j);
+          if (j != i && l.sees(p, o, pos.get(pb + j))) sum += eaten.get(pb + j);
         }
         nearby.put(pb + i, sum);
       }
@@ -797,19 +793,10 @@ public final class JavaBackend implements Backend {
           int q = r * pw + c;
           if (q == pj || w.vis[q] != SEEN_PLAYER) continue;
           int i = occ.get(g + q);
-          if (sees(q, dir.get(pb + i), pj)) nearby.put(pb + i, nearby.get(pb + i) + eaten.get(pb + j));
+          if (l.sees(q, dir.get(pb + i), pj)) nearby.put(pb + i, nearby.get(pb + i) + eaten.get(pb + j));
         }
       }
     }
-  }
-
-  /** Whether the window of a player at padded cell p facing o holds padded cell q. */
-  private boolean sees(int p, int o, int q) {
-    int dr = q / l.pw - p / l.pw;
-    int dc = q % l.pw - p % l.pw;
-    int f = dr * FWD_R[o] + dc * FWD_C[o];
-    int side = dr * RIGHT_R[o] + dc * RIGHT_C[o];
-    return f >= -spec.viewBehind() && f <= spec.viewAhead() && side >= -spec.viewLeft() && side <= spec.viewRight();
   }
 
   /** Float features: sigma, beta, rates[B], (t mod period) / period, period income, eta. */

@@ -9,7 +9,7 @@ import org.harvestsed.engine.map.GameMap;
 /**
  * The padded grid geometry derived once from a spec. The grid of every env is stored with a
  * border of {@link #pad} WALL cells around the map, so view windows, beams, moves and regrowth
- * neighbourhoods never need bounds checks: "outside the map" reads as WALL, as GAME.md asks.
+ * neighbourhoods never need bounds checks: "outside the map" reads as WALL, as docs/RULES.md asks.
  * <pre>
  *   padded cell index = (row + pad) * pw + (col + pad),   pw = cols + 2 pad,  ph = rows + 2 pad
  *   orientation o: N=0, E=1, S=2, W=3;  fwdStep[o] / rightStep[o] = index delta of one cell
@@ -126,6 +126,28 @@ public final class Layout {
 
   public int colOf(int index) {
     return index % pw - pad;
+  }
+
+  // row and column deltas of fwd and right per orientation (N, E, S, W), as in the class comment
+  private static final int[] FWD_R = {-1, 0, 1, 0}, FWD_C = {0, 1, 0, -1};
+  private static final int[] RIGHT_R = {0, 1, 0, -1}, RIGHT_C = {1, 0, -1, 0};
+
+  /**
+   * Whether the window of a player at padded cell p facing o holds padded cell q: q = p + f fwd +
+   * l right with -behind &lt;= f &lt;= ahead and -left &lt;= l &lt;= right (the visible set V_i of
+   * a player is the other players on the map at cells it sees).
+   */
+  public boolean sees(int p, int o, int q) {
+    int dr = q / pw - p / pw;
+    int dc = q % pw - p % pw;
+    int f = dr * FWD_R[o] + dc * FWD_C[o];
+    int side = dr * RIGHT_R[o] + dc * RIGHT_C[o];
+    return f >= -spec.viewBehind() && f <= spec.viewAhead() && side >= -spec.viewLeft() && side <= spec.viewRight();
+  }
+
+  /** The farthest a window reaches from its observer along a row or a column: max(ahead, behind, left, right). */
+  public int viewReach() {
+    return Math.max(Math.max(spec.viewAhead(), spec.viewBehind()), Math.max(spec.viewLeft(), spec.viewRight()));
   }
 
   /** A fresh episode's padded grid (a copy). */
