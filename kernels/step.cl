@@ -1,5 +1,5 @@
 /*
- * One step of env e, the phases in the order of GAME.md section 3 (the same as JavaBackend.stepEnv).
+ * One step of env e, the phases in the order of docs/RULES.md section 3 (the same as JavaBackend.stepEnv).
  * The host's Bookkeeper then computes the principal's reward and round metrics from the snapshots.
  */
 void draw_random_actions(State* s, int e, uint tick, const Params* p) {

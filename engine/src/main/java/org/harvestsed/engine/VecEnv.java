@@ -96,7 +96,7 @@ public final class VecEnv implements AutoCloseable {
     wasReset = true;
   }
 
-  /** The annealing cap on every rate from the next period start on (GAME.md section 8). */
+  /** The annealing cap on every rate from the next period start on (docs/RULES.md section 9). */
   public void setCap(float cap) {
     if (!(cap >= 0f && cap <= 1f)) throw new IllegalArgumentException("cap " + cap + " is outside [0, 1]");
     this.cap = cap;

@@ -14,10 +14,10 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Config validation: every rejected config names the key path and what is wrong or allowed;
- * the defaults are GAME.md's (sections 1, 6, 7) and the shipped configs load.
+ * the defaults are docs/RULES.md's (sections 1, 6, 7) and the shipped configs load.
  */
 class ConfigTest {
-  /** commons_harvest_open's spawn points: 2 Q + 18 + 20 + 22 P in GAME.md's ASCII. */
+  /** commons_harvest_open's spawn points: 2 Q + 18 + 20 + 22 P in the map's ASCII. */
   static final int OPEN_SPAWNS = 62;
 
   static Config parse(String yaml) {

@@ -8,7 +8,7 @@ import org.harvestsed.engine.map.GameMap;
 import org.harvestsed.engine.state.Buf;
 import org.junit.jupiter.api.Test;
 
-/** GAME.md section 3, step 8: time-limit truncation and auto-reset keeping the final observation. */
+/** docs/RULES.md section 3, step 10: time-limit truncation and auto-reset keeping the final observation. */
 class EpisodeTest {
   static Config cfg(int episode) {
     return Config.parse("env: {episode_length: " + episode + ", tax: {period: 4}, voting: {round_periods: 2}}\n", "t");

@@ -8,7 +8,7 @@ import java.util.Set;
 import org.harvestsed.engine.state.Buf;
 import org.junit.jupiter.api.Test;
 
-/** GAME.md section 2: actions, and the sequential move resolution in a random order. */
+/** docs/RULES.md section 2: actions, and the sequential move resolution in a random order. */
 class MovementTest {
   static final String[] ROOM = {
       "WWWWWWW",

@@ -8,7 +8,7 @@ import org.harvestsed.engine.io.Trace;
 import org.harvestsed.engine.state.Buf;
 import org.junit.jupiter.api.Test;
 
-/** GAME.md section 4: egocentric rotated windows, cell codes, the visible set V_i. */
+/** docs/RULES.md section 4: egocentric rotated windows, cell codes, the visible set V_i. */
 class ObservationTest {
   static final String[] ROOM = {
       "WWWWWWW",

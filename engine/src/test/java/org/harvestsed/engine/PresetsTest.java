@@ -12,9 +12,9 @@ import org.harvestsed.engine.map.Presets;
 import org.harvestsed.engine.state.Layout;
 import org.junit.jupiter.api.Test;
 
-/** Map presets (GAME.md section 1), the generated preset, and the regrowth neighbourhood. */
+/** Map presets (docs/RULES.md section 1), the generated preset, and the regrowth neighbourhood. */
 class PresetsTest {
-  /** GAME.md section 1, verbatim. */
+  /** Melting Pot's commons_harvest_open map (docs/RULES.md section 1), verbatim. */
   static final List<String> GAME_MD_OPEN = List.of(
       "WWWWWWWWWWWWWWWWWWWWWWWW",
       "WAAA    A      A    AAAW",

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.harvestsed.engine.map.GameMap;
 import org.junit.jupiter.api.Test;
 
-/** GAME.md section 3, steps 3 and 4: consumption and synchronous regrowth. */
+/** docs/RULES.md section 3, steps 5 and 6: consumption and synchronous regrowth. */
 class RegrowthTest {
   @Test
   void aPlayerOnAnAppleEatsIt() {

@@ -11,7 +11,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
-/** GAME.md sections 5 and 6: rewards, marginal taxes, redistribution, cap and divergence limit. */
+/** docs/RULES.md sections 5 and 6: rewards, marginal taxes, redistribution, cap and divergence limit. */
 class RewardTaxTest {
   static final float[] TAU = {0f, 10f, 20f};
 

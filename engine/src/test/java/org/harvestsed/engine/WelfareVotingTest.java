@@ -13,7 +13,7 @@ import org.harvestsed.engine.sim.Welfare;
 import org.harvestsed.engine.state.Buf;
 import org.junit.jupiter.api.Test;
 
-/** GAME.md section 7: social choice of eta, objectives, equality, round metrics. */
+/** docs/RULES.md section 7: social choice of eta, objectives, equality, round metrics. */
 class WelfareVotingTest {
   static final float[] NONE = new float[4];
 

@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import org.harvestsed.engine.state.Buf;
 import org.junit.jupiter.api.Test;
 
-/** GAME.md section 2, action 7: the optional zap beam, removal, respawn and cooldown. */
+/** docs/RULES.md section 2, action 7: the optional zap beam, removal, respawn and cooldown. */
 class ZapTest {
   static final String ZAP = "zap: {enabled: true, fire_cost: 0.5, hit_penalty: 2}";
   static final String[] ROOM = {

@@ -18,7 +18,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * packed by element type into three arrays ({@code ints}, {@code floats}, {@code bytes}); the spec
  * array {@code spec} holds every constant of the spec, the read-only tables, and where each buffer
  * starts ({@link Packing}). Every index below is {@code base(spec, SLOT, e) + element}. Phase
- * methods are named as in GAME.md and the OpenCL kernels. Everything here runs on the device.
+ * methods are named as in docs/RULES.md and the OpenCL kernels. Everything here runs on the device.
  *
  * <p>What TornadoVM 5.2 needs of this code (found while writing it): the kernel method must not
  * be called {@code step} (OpenCL C has a built-in {@code step()}; PoCL then finds no kernel and
@@ -101,7 +101,7 @@ public final class StepKernel {
   /**
    * {@code params[STEPS]} steps of env {@code ctx.globalIdx} (1 for a single step; more for a
    * multi-step launch of scripted players, which the host ends at a period end at the latest).
-   * One step is the phases of GAME.md section 3 in order, as in {@code JavaBackend.stepEnv}. They
+   * One step is the phases of docs/RULES.md section 3 in order, as in {@code JavaBackend.stepEnv}. They
    * are called from here, not from a stepEnv method: TornadoVM refuses to inline a callee of more
    * than 600 graph nodes, and the root method has no such limit.
    */

@@ -9,7 +9,7 @@ import org.harvestsed.engine.state.EnvState;
 
 /**
  * A tax-setting principal: at each period start it picks one rate level per bracket for each env.
- * Baselines of GAME.md section 9 are parsed from a spec string:
+ * Baselines of docs/RULES.md section 10 are parsed from a spec string:
  * {@code free_market} (all 0), {@code flat:x}, {@code fixed:a,b,c}, {@code saez}; {@code learned:RUN_DIR}
  * is a trained principal. Every command runs a principal through one {@link PrincipalDriver}. Rates must lie on the grid of
  * the spec's levels (multiples of 1/(L-1)), so what a baseline claims is exactly what it applies.

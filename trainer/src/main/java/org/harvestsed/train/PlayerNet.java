@@ -11,7 +11,7 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 
 /**
- * The players' shared actor-critic (GAME.md section 8). Input: the uint8 window codes [B, R*C],
+ * The players' shared actor-critic (docs/RULES.md section 9). Input: the uint8 window codes [B, R*C],
  * one-hot to 4 channels on the tensor side, and the float features [B, F].
  * <pre>
  *   one-hot [B,4,R,C] -conv3x3 C1, relu- -conv3x3/2 C2, relu- flatten ++ features [B,F]

@@ -3,7 +3,7 @@ package org.harvestsed.train;
 import ai.djl.ndarray.NDArray;
 
 /**
- * PPO pieces as pure functions (CleanRL's ppo.py, GAME.md section 8): GAE, and the loss terms on
+ * PPO pieces as pure functions (CleanRL's ppo.py, docs/RULES.md section 9): GAE, and the loss terms on
  * tensors. The update loop that uses them is in {@link PpoUpdate}.
  */
 public final class Ppo {

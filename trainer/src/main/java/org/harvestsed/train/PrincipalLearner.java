@@ -8,7 +8,7 @@ import ai.djl.ndarray.types.Shape;
 import java.util.SplittableRandom;
 
 /**
- * The principal's PPO (GAME.md section 8). It acts once per period per env ({@link
+ * The principal's PPO (docs/RULES.md section 9). It acts once per period per env ({@link
  * LearnedPrincipal}); each transition is (observation, levels, log-prob, value, reward of the
  * period, whether the period ended the round), stored by rows [row, env].
  *

@@ -10,7 +10,7 @@ import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.EnvState;
 
 /**
- * What the principal sees at a period start (GAME.md section 4, plus what its objective depends
+ * What the principal sees at a period start (docs/RULES.md section 4, plus what its objective depends
  * on), one row of {@link #size(EnvSpec)} floats per env, all read from the engine's buffers:
  * <pre>
  *   [0, n)        each player's pre-tax income of the last period / 10   (PERIOD_END_INCOME)

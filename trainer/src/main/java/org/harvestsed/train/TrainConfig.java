@@ -5,7 +5,7 @@ import org.harvestsed.engine.config.ConfigException;
 
 /**
  * The {@code train:} section: PPO and curriculum settings. Defaults are the paper's code
- * (CleanRL's PPO): GAME.md section 8.
+ * (CleanRL's PPO): docs/RULES.md section 9.
  *
  * @param totalSteps     env steps summed over envs (CleanRL's total_timesteps); player-steps = x players
  * @param numSteps       rollout length per env per iteration

@@ -15,7 +15,7 @@ import org.harvestsed.principal.Principal;
 import org.harvestsed.principal.PrincipalDriver;
 
 /**
- * Two-level PPO (GAME.md section 8), read top to bottom like CleanRL's ppo.py. Each iteration:
+ * Two-level PPO (docs/RULES.md section 9), read top to bottom like CleanRL's ppo.py. Each iteration:
  * {@link Rollout#collect} ({@code num_steps} steps of every env; in phase 2 the principal acts
  * at each period start through its {@link PrincipalDriver}), then {@link PlayerLearner#update}.
  * The principal learns inside the rollout ({@link PrincipalLearner}: an update at the first

@@ -18,7 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 /** The command line of DESIGN.md: simulate --json, trace's schema, render, clear errors. */
 class CliTest {
   static final Path QUICKSTART = Path.of("../configs/quickstart.yaml");
-  /** The paper's game (GAME.md defaults, 7 players, 18x24 map) for the tests that check its shapes; every test passes --envs. */
+  /** The paper's game (docs/RULES.md defaults, 7 players, 18x24 map) for the tests that check its shapes; every test passes --envs. */
   static final Path PAPER = Path.of("../configs/paper.yaml");
   static final ObjectMapper JSON = new ObjectMapper();
 

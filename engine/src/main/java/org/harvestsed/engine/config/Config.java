@@ -19,7 +19,7 @@ import org.harvestsed.engine.map.Presets;
 /**
  * A YAML experiment config: {@code env:} binds to {@link EnvSpec}, {@code run:} to
  * {@link RunSettings}. Unknown keys and bad values are errors naming the key path and what is
- * allowed. Every key is optional; the defaults are GAME.md's (and the preset's, for the map's
+ * allowed. Every key is optional; the defaults are docs/RULES.md's (and the preset's, for the map's
  * regrowth rule).
  */
 public record Config(EnvSpec env, RunSettings run, Section train) {
@@ -57,7 +57,7 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
     return new Config(parseEnv(top.section("env")), parseRun(top.section("run")), top.section("train"));
   }
 
-  /** The defaults of GAME.md on the default map. */
+  /** The defaults of docs/RULES.md on the default map. */
   public static Config defaults() {
     return parse("{}", "defaults");
   }

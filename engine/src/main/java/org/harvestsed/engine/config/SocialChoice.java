@@ -1,6 +1,6 @@
 package org.harvestsed.engine.config;
 
-/** How the players' reported types give eta at a round start (GAME.md section 7). */
+/** How the players' reported types give eta at a round start (docs/RULES.md section 7). */
 public enum SocialChoice {
   /** eta = mean of sigma (the paper). */
   MEAN,

@@ -17,7 +17,7 @@ public interface Backend extends AutoCloseable {
   void reset(long seed);
 
   /**
-   * One step of every env (GAME.md section 3). Reads {@code Buf.ACTIONS} (already validated), or
+   * One step of every env (docs/RULES.md section 3). Reads {@code Buf.ACTIONS} (already validated), or
    * with {@code randomActions} first draws them uniformly from the POLICY stream into it.
    *
    * @param cap the annealing cap on rates applied at period starts

@@ -8,7 +8,7 @@ import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
 
 /**
- * Host-side welfare bookkeeping shared by every backend (GAME.md section 7). The step itself
+ * Host-side welfare bookkeeping shared by every backend (docs/RULES.md section 7). The step itself
  * (Java or kernel) keeps the exact integer round totals, votes eta, and at a round's last step
  * snapshots everything the round metrics need into the ROUND_END_* buffers. After a step that
  * ended a period, this class computes, per env and in double: the principal's reward (the

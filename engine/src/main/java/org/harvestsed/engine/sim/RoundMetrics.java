@@ -1,7 +1,7 @@
 package org.harvestsed.engine.sim;
 
 /**
- * Metrics of one voting round of one env (GAME.md section 7), or their mean over envs.
+ * Metrics of one voting round of one env (docs/RULES.md section 7), or their mean over envs.
  *
  * @param round        index of the round since reset(seed), 0-based
  * @param productivity sum_i A_i

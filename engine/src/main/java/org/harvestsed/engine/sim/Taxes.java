@@ -3,7 +3,7 @@ package org.harvestsed.engine.sim;
 import java.nio.FloatBuffer;
 
 /**
- * Marginal bracket tax (GAME.md section 6), in float with one fixed order of operations that the
+ * Marginal bracket tax (docs/RULES.md section 6), in float with one fixed order of operations that the
  * kernels repeat: {@code T = 0; for b: T = T + phi_b * amount_b}, where amount_b is the part of
  * w inside bracket b = (tau_b, tau_{b+1}] (the last bracket is open).
  */

@@ -5,7 +5,7 @@ import org.harvestsed.engine.config.Objective;
 import org.harvestsed.engine.config.SocialChoice;
 
 /**
- * Round welfare (GAME.md section 7), computed on the host from the exact integer round totals
+ * Round welfare (docs/RULES.md section 7), computed on the host from the exact integer round totals
  * A_i, in double; every backend shares this code, so metrics agree bit for bit.
  */
 public final class Welfare {
