@@ -1,19 +1,11 @@
 /*
- * One step of env e, the phases in the order of docs/RULES.md section 3 (the same as JavaBackend.stepEnv).
+ * One step of env e: the phases of engine/.../sim/Phase.java in order (as JavaBackend.stepEnv and StepKernel.harvestStep),
+ * each defined in its own file of kernels/ (docs/RULES.md section 3).
  * The host's Bookkeeper then computes the principal's reward and round metrics from the snapshots.
  */
-void draw_random_actions(State* s, int e, uint tick, const Params* p) {
-  uint w[4];
-  for (int i = 0; i < N; i++) {
-    if ((i & 3) == 0) philox((uint) (i >> 2), tick, (uint) e, PURPOSE_POLICY, p->k0, p->k1, w);
-    s->ACTIONS[e * N + i] = below(w[i & 3], NUM_ACTIONS);
-  }
-}
-
 void step_env(State* s, int e, const Params* p) {
   int t0 = s->T[e];
   uint tk = (uint) s->TICK[e];
-  int pb = e * N;
 #if !SKIP_ACTIONS
   if (p->random_actions) draw_random_actions(s, e, tk, p);
 #endif
@@ -36,44 +28,16 @@ void step_env(State* s, int e, const Params* p) {
   observe_windows(s, e, 1);
 #endif
   int period_end = (t0 + 1) % TAX_PERIOD == 0;
-  for (int i = 0; i < N; i++) {
-    int a = s->EATEN[pb + i];
-    s->PERIOD_INCOME[pb + i] += a;
-    s->ROUND_APPLES[pb + i] += a;
-  }
-  if (period_end) {
-    taxes(s, e);
-  } else {
-    for (int i = 0; i < N; i++) {
-      s->TAX[pb + i] = 0.0f;
-      s->LUMP[pb + i] = 0.0f;
-    }
-  }
+  income(s, e);
+  taxes(s, e, period_end);
 #if !SKIP_REWARDS
   rewards(s, e);
 #endif
-  s->T[e] = t0 + 1;
-  s->TICK[e] = (int) (tk + 1);
-  if (period_end) {
-    for (int i = 0; i < N; i++) {
-      s->PERIOD_END_INCOME[pb + i] = s->PERIOD_INCOME[pb + i];
-      s->PERIOD_INCOME[pb + i] = 0;
-    }
-  }
+  clock(s, e, t0, tk, period_end);
   if ((tk + 1) % ROUND_STEPS == 0) round_end(s, e, (tk + 1) / ROUND_STEPS, p);
   observe_scalars(s, e);
   if (t0 + 1 == EPISODE_LENGTH) {
-    s->DONE[e] = 1;
-    int ob = e * N * VIEW;
-    for (int k = 0; k < N * VIEW; k++) s->FINAL_OBS[ob + k] = s->OBS[ob + k];
-    int sb = e * N * SCALARS;
-    for (int k = 0; k < N * SCALARS; k++) s->FINAL_SCALARS[sb + k] = s->OBS_SCALARS[sb + k];
-    int g = e * CELLS;
-    for (int c = 0; c < CELLS; c++) s->FINAL_GRID[g + c] = s->GRID[g + c];
-    for (int i = 0; i < N; i++) {
-      s->FINAL_POS[pb + i] = s->POS[pb + i];
-      s->FINAL_DIR[pb + i] = s->DIR[pb + i];
-    }
+    keep_final(s, e);
     reset_episode(s, e, tk + 1, p);
     observe_windows(s, e, 0);
     observe_scalars(s, e);

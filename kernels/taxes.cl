@@ -7,9 +7,16 @@ inline float amount_in(State* s, float w, int b) {
   return w > lo ? w - lo : 0.0f;
 }
 
-/* Period-end taxes: tax_i = T(w_i); lump_i = (sum tax) / n - tax_i; revenue += sum tax. */
-void taxes(State* s, int e) {
+/* At a period's last step: tax_i = T(w_i); lump_i = (sum tax) / n - tax_i; revenue += sum tax. Other steps: TAX = LUMP = 0. */
+void taxes(State* s, int e, int period_end) {
   int pb = e * N;
+  if (!period_end) {
+    for (int i = 0; i < N; i++) {
+      s->TAX[pb + i] = 0.0f;
+      s->LUMP[pb + i] = 0.0f;
+    }
+    return;
+  }
   float sum = 0.0f;
   for (int i = 0; i < N; i++) {
     float w = (float) s->PERIOD_INCOME[pb + i];

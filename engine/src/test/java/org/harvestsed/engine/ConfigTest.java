@@ -34,6 +34,16 @@ class ConfigTest {
   // ---- unknown keys ----
 
   @Test
+  void theConfigPackageKnowsNoBackendImplementation() throws java.io.IOException {
+    try (var files = java.nio.file.Files.list(Path.of("src/main/java/org/harvestsed/engine/config"))) {
+      for (Path f : files.toList()) {
+        String src = java.nio.file.Files.readString(f);
+        assertThat(src).as(f.toString()).doesNotContain("org.harvestsed.engine.sim").doesNotContain("org.harvestsed.engine.opencl");
+      }
+    }
+  }
+
+  @Test
   void unknownTopLevelKeyIsRejected() {
     rejects("envs: 3\n", "envs: unknown key", "[env, run, train]");
   }

@@ -101,7 +101,8 @@ public final class StepKernel {
   /**
    * {@code params[STEPS]} steps of env {@code ctx.globalIdx} (1 for a single step; more for a
    * multi-step launch of scripted players, which the host ends at a period end at the latest).
-   * One step is the phases of docs/RULES.md section 3 in order, as in {@code JavaBackend.stepEnv}. They
+   * One step is the phases of {@code org.harvestsed.engine.sim.Phase} in order (docs/RULES.md section 3), as in
+   * {@code JavaBackend.stepEnv}; a test in tornado-check fails when a phase is missing here or out of order. They
    * are called from here, not from a stepEnv method: TornadoVM refuses to inline a callee of more
    * than 600 graph nodes, and the root method has no such limit.
    */
@@ -130,13 +131,13 @@ public final class StepKernel {
         regrowth(ints, bytes, spec, fspec, e, tk, k0, k1);
         observeWindows(ints, bytes, spec, e, 1);
         int periodEnd = (t0 + 1) % taxPeriod == 0 ? 1 : 0;
-        income(ints, floats, spec, fspec, e, periodEnd);
+        income(ints, spec, e);
+        taxes(ints, floats, spec, fspec, e, periodEnd);
         rewards(ints, floats, spec, fspec, e);
         clock(ints, spec, e, t0, tk, periodEnd);
         if ((tk + 1) % roundSteps == 0) roundEnd(ints, floats, bytes, spec, e, (tk + 1) / roundSteps, k0, k1);
         observeScalars(ints, floats, spec, e);
         if (t0 + 1 == episodeLength) {
-          bytes.set(base(spec, Packing.DONE, e), (byte) 1);
           keepFinal(ints, floats, bytes, spec, e);
           resetEpisode(ints, bytes, spec, e, tk + 1, k0, k1);
           observeWindows(ints, bytes, spec, e, 0); // the step's outputs (eaten, nearby, rewards) stay the old episode's
@@ -148,8 +149,8 @@ public final class StepKernel {
     }
   }
 
-  /** This step's apples into the period income and round apples; a period's last step taxes, other steps clear the tax outputs. */
-  static void income(IntArray ints, FloatArray floats, IntArray spec, FloatArray fspec, int e, int periodEnd) {
+  /** This step's apples into the period income and the round's apples. */
+  static void income(IntArray ints, IntArray spec, int e) {
     int n = spec.get(Packing.K_N);
     int eaten = base(spec, Packing.EATEN, e);
     int income = base(spec, Packing.PERIOD_INCOME, e);
@@ -158,16 +159,6 @@ public final class StepKernel {
       int a = ints.get(eaten + i);
       ints.set(income + i, ints.get(income + i) + a);
       ints.set(roundApples + i, ints.get(roundApples + i) + a);
-    }
-    if (periodEnd == 1) {
-      taxes(ints, floats, spec, fspec, e);
-    } else {
-      int tax = base(spec, Packing.TAX, e);
-      int lump = base(spec, Packing.LUMP, e);
-      for (int i = 0; i < n; i++) {
-        floats.set(tax + i, 0.0f);
-        floats.set(lump + i, 0.0f);
-      }
     }
   }
 
@@ -186,8 +177,9 @@ public final class StepKernel {
     }
   }
 
-  /** The last observation and state of the episode that just ended, kept for the learner and the trace. */
+  /** An episode's last step: DONE = 1, and its last observation and state are kept for the learner and the trace. */
   static void keepFinal(IntArray ints, FloatArray floats, ByteArray bytes, IntArray spec, int e) {
+    bytes.set(base(spec, Packing.DONE, e), (byte) 1);
     int n = spec.get(Packing.K_N);
     int cells = spec.get(Packing.K_CELLS);
     int view = spec.get(Packing.K_VIEW);
@@ -609,8 +601,8 @@ public final class StepKernel {
     return result;
   }
 
-  /** Period-end taxes: tax_i = T(w_i); lump_i = (sum tax) / n - tax_i; revenue += sum tax. */
-  static void taxes(IntArray ints, FloatArray floats, IntArray spec, FloatArray fspec, int e) {
+  /** At a period's last step: tax_i = T(w_i); lump_i = (sum tax) / n - tax_i; revenue += sum tax. Other steps: TAX = LUMP = 0. */
+  static void taxes(IntArray ints, FloatArray floats, IntArray spec, FloatArray fspec, int e, int periodEnd) {
     int n = spec.get(Packing.K_N);
     int brackets = spec.get(Packing.K_BRACKETS);
     int income = base(spec, Packing.PERIOD_INCOME, e);
@@ -618,18 +610,26 @@ public final class StepKernel {
     int tax = base(spec, Packing.TAX, e);
     int lump = base(spec, Packing.LUMP, e);
     int revenue = base(spec, Packing.REVENUE, e);
-    float sum = 0.0f;
-    for (int i = 0; i < n; i++) {
-      float w = (float) ints.get(income + i);
-      float t = 0.0f;
-      for (int b = 0; b < brackets; b++) t = t + floats.get(rates + b) * amountIn(spec, fspec, w, b);
-      floats.set(tax + i, t);
-      sum = sum + t;
+    if (periodEnd == 1) {
+      float sum = 0.0f;
+      for (int i = 0; i < n; i++) {
+        float w = (float) ints.get(income + i);
+        float t = 0.0f;
+        for (int b = 0; b < brackets; b++) t = t + floats.get(rates + b) * amountIn(spec, fspec, w, b);
+        floats.set(tax + i, t);
+        sum = sum + t;
+      }
+      float mean = sum / ((float) n);
+      for (int i = 0; i < n; i++) floats.set(lump + i, mean - floats.get(tax + i));
+      floats.set(revenue, floats.get(revenue) + sum);
+    } else {
+      for (int i = 0; i < n; i++) {
+        floats.set(tax + i, 0.0f);
+        floats.set(lump + i, 0.0f);
+      }
     }
-    float mean = sum / ((float) n);
-    for (int i = 0; i < n; i++) floats.set(lump + i, mean - floats.get(tax + i));
-    floats.set(revenue, floats.get(revenue) + sum);
   }
+
 
   /** r_int = sigma a + (1 - sigma) nearby; r_ext = a + lump - costs; r = beta r_ext + (1 - beta) r_int. */
   static void rewards(IntArray ints, FloatArray floats, IntArray spec, FloatArray fspec, int e) {

@@ -1,6 +1,6 @@
 package org.harvestsed.engine.config;
 
-import org.harvestsed.engine.sim.Backends;
+import java.util.List;
 
 /**
  * How a run executes (not what the game is): the {@code run:} section of a config.
@@ -13,9 +13,15 @@ import org.harvestsed.engine.sim.Backends;
  * @param device    opencl device: its index or part of its name; empty = first GPU, else first device
  */
 public record RunSettings(int envs, long seed, String backend, int threads, String principal, String device) {
+  /**
+   * Every backend name a config may name (the config's vocabulary; which implementation serves a
+   * name is the engine's business: {@code sim/Backends}). {@code tornado} needs its optional module.
+   */
+  public static final List<String> BACKENDS = List.of("java", "opencl", "tornado");
+
   public RunSettings {
     if (envs < 1) throw ConfigException.at("run.envs", envs + " must be at least 1");
-    if (!Backends.NAMES.contains(backend)) throw ConfigException.at("run.backend", "'" + backend + "' is unknown; allowed: " + Backends.NAMES);
+    if (!BACKENDS.contains(backend)) throw ConfigException.at("run.backend", "'" + backend + "' is unknown; allowed: " + BACKENDS);
     if (threads < 0) throw ConfigException.at("run.threads", threads + " must be >= 0 (0 = one per core)");
   }
 

@@ -9,22 +9,32 @@ import org.harvestsed.engine.config.SocialChoice;
 import org.harvestsed.engine.map.GameMap;
 import org.harvestsed.engine.rng.Purpose;
 import org.harvestsed.engine.sim.JavaBackend;
+import org.harvestsed.engine.sim.Phase;
 import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.Layout;
 
 /**
  * The program the OpenCL backend builds: a header generated from the spec (every constant, the
  * State struct with one pointer per {@link Buf} and per {@link Table}, the kernel argument lists),
- * then the files of {@code kernels/} in the step's phase order. No rule constant is written twice:
+ * then the files of {@code kernels/} in the step's phase order ({@link Phase}). No rule constant is written twice:
  * the kernels only use names defined here.
  */
 public final class KernelSource {
   private KernelSource() {}
 
-  /** The files of kernels/, in the order they are concatenated. */
-  static final List<String> FILES = List.of("common.h", "period_start.cl", "spawn.cl", "respawn.cl", "turns.cl",
-      "moves.cl", "zaps.cl", "consumption.cl", "regrowth.cl", "observe.cl", "taxes.cl", "rewards.cl",
-      "round_end.cl", "step.cl");
+  /**
+   * The files of kernels/, in the order they are concatenated: the shared helpers (Philox, the
+   * spawn-point draw that respawns and resets both use), then each phase's file in the order of
+   * {@link Phase}, then the step functions and kernels that call the phases.
+   */
+  static final List<String> FILES = files();
+
+  private static List<String> files() {
+    List<String> f = new java.util.ArrayList<>(List.of("common.h", "spawn.cl"));
+    for (String phase : Phase.kernelFiles()) if (!f.contains(phase)) f.add(phase);
+    f.add("step.cl");
+    return List.copyOf(f);
+  }
 
   /** Phases the diagnostic property harvest.opencl.skip may compile out. */
   static final List<String> SKIPPABLE = List.of("moves", "regrowth", "observe", "rewards", "actions");

@@ -4,13 +4,14 @@ import java.util.List;
 import java.util.Optional;
 import java.util.ServiceLoader;
 import org.harvestsed.engine.config.ConfigException;
+import org.harvestsed.engine.config.RunSettings;
 
 /** The backends: the two built into the engine and the optional ones found as {@link BackendProvider}s. */
 public final class Backends {
   private Backends() {}
 
-  /** Every backend name a config may name; {@code tornado} needs the optional module (see {@link #TORNADO_MISSING}). */
-  public static final List<String> NAMES = List.of("java", "opencl", "tornado");
+  /** Every backend name a config may name ({@link RunSettings#BACKENDS}); {@code tornado} needs the optional module (see {@link #TORNADO_MISSING}). */
+  public static final List<String> NAMES = RunSettings.BACKENDS;
 
   /** What to do when the tornado backend is asked for but its module is not on the class path. */
   public static final String TORNADO_MISSING = "the tornado backend is not in this build. To get it: install a TornadoVM SDK"

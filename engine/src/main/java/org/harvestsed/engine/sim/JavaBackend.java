@@ -19,23 +19,11 @@ import org.harvestsed.engine.state.Layout;
 
 /**
  * The reference backend: plain Java over the flat buffers, parallel over envs. It defines correct
- * behaviour; every other backend must match it bit for bit. One step of one env runs the phases
- * of docs/RULES.md section 3 in this order (each a method of the same name):
- * <ol>
- *   <li>{@code periodStart}: pending rates take effect (cap, divergence limit);</li>
- *   <li>{@code respawn} (zap on), then {@code load} (the worker's heap copies of the grid and of
- *       what windows show: not a rule, a cache rebuilt every step), {@code turns}, {@code moves} in
- *       the step's random order, {@code zaps};</li>
- *   <li>{@code consumption} (and SITE_APPLES of the sites around an eaten apple);</li>
- *   <li>{@code regrowth} (synchronous);</li>
- *   <li>{@code observeWindows}: the egocentric windows of the new state, and for each player the
- *       apples eaten by the others it sees (V_i), which the rewards need;</li>
- *   <li>{@code rewards} with the period-end {@code taxes};</li>
- *   <li>bookkeeping: incomes; at a round end the {@code roundEnd} snapshot and vote; {@code observeScalars};</li>
- *   <li>episode end: keep the final observation, {@code resetEpisode}, observe again;</li>
- *   <li>host bookkeeping ({@link Bookkeeper#afterStep}): principal reward, round metrics.</li>
- * </ol>
- * Everything before the last item is what an accelerator kernel computes; the last is shared.
+ * behaviour; every other backend must match it bit for bit. One step of one env ({@link #stepEnv})
+ * runs the phases of {@link Phase} in order, each a method declared here in that order; between the
+ * respawns and the turns, {@code load} fills the worker's heap copies of the grid and of what
+ * windows show (not a rule: a cache rebuilt every step). After the phases, the host bookkeeping
+ * ({@link Bookkeeper#afterStep}: principal reward, round metrics) runs for every backend alike.
  * Rendering the windows before the rewards is equivalent to docs/RULES.md's order: the windows depend
  * only on the grid and positions, which nothing after regrowth changes.
  */
@@ -218,102 +206,12 @@ public final class JavaBackend implements Backend {
     for (int e = from; e < to; e++) stepEnv(e, w);
   }
 
-  // ------------------------------------------------------------------ reset
+  // ------------------------------------------------------------------ step: the phases in order (Phase)
 
-  /** Full reset of env e: types (drawn once per env), rates 0, round 0, a fresh episode. */
-  void resetEnv(int e, Worker w) {
-    int pb = e * n;
-    for (int i = 0; i < n; i++) {
-      Philox.block(i, 0, e, Purpose.TYPES.code, k0, k1, w.block);
-      sigma.put(pb + i, Philox.uniform(w.block[0]));
-      beta.put(pb + i, Philox.uniform(w.block[1]));
-    }
-    for (int b = 0; b < brackets; b++) {
-      pending.put(e * brackets + b, 0);
-      rates.put(e * brackets + b, 0f);
-    }
-    tick.put(e, 0);
-    done.put(e, (byte) 0);
-    for (int i = 0; i < n; i++) {
-      w.sigma[i] = sigma.get(pb + i);
-      w.votes[i] = spec.socialChoice() == SocialChoice.MAJORITY ? vote(e, 0, i, w) : 0f;
-    }
-    eta.put(e, Welfare.eta(spec.socialChoice(), w.sigma, w.votes, n, w.sorted));
-    startRound(e);
-    book.reset(e, w.book);
-    resetEpisode(e, 0, w);
-    for (int i = 0; i < n; i++) {
-      zapFlags.put(pb + i, 0);
-      eaten.put(pb + i, 0);
-      periodEndIncome.put(pb + i, 0);
-      tax.put(pb + i, 0f);
-      lump.put(pb + i, 0f);
-      rExt.put(pb + i, 0f);
-      rInt.put(pb + i, 0f);
-      reward.put(pb + i, 0f);
-      actions.put(pb + i, 0);
-    }
-    load(e, w);
-    observeWindows(e, true, w);
-    observeScalars(e, w);
-  }
-
-  /**
-   * A new episode in env e: full apple map (so every site has all its neighbour sites' apples
-   * around it), every player on a random free spawn point. The last
-   * step's outputs (eaten, rewards, taxes, zap flags) are left as they are.
-   */
-  void resetEpisode(int e, int tk, Worker w) {
-    int g = e * cells;
-    l.writeInitialGrid(grid, g);
-    for (int c = 0; c < cells; c++) occ.put(g + c, (short) -1);
-    int sb = e * l.sites.length;
-    for (int s = 0; s < l.sites.length; s++) siteApples.put(sb + s, (byte) (l.siteNeighbourStart[s + 1] - l.siteNeighbourStart[s]));
-    int pb = e * n;
-    for (int i = 0; i < n; i++) {
-      pos.put(pb + i, -1);
-      cooldown.put(pb + i, 0);
-      removed.put(pb + i, 0);
-      income.put(pb + i, 0);
-    }
-    for (int i = 0; i < n; i++) placeOnFreeSpawn(e, i, tk, Purpose.SPAWN, w);
-    t.put(e, 0);
-  }
-
-  /**
-   * Puts player i on a uniformly random free spawn point by rejection: attempt a draws block
-   * (i, tick, e, purpose | a << 8); word 0 picks the spawn point, word 1 >>> 30 the orientation.
-   * Returns false (player stays off the map) if no spawn point is free.
-   */
-  boolean placeOnFreeSpawn(int e, int i, int tk, Purpose p, Worker w) {
-    int g = e * cells;
-    int[] sp = l.spawns;
-    boolean anyFree = false;
-    for (int s : sp) {
-      if (occ.get(g + s) < 0) {
-        anyFree = true;
-        break;
-      }
-    }
-    if (!anyFree) return false;
-    for (int a = 0; ; a++) {
-      Philox.block(i, tk, e, p.code | (a << 8), k0, k1, w.block);
-      int cell = sp[Philox.below(w.block[0], sp.length)];
-      if (occ.get(g + cell) < 0) {
-        occ.put(g + cell, (short) i);
-        pos.put(e * n + i, cell);
-        dir.put(e * n + i, w.block[1] >>> 30);
-        return true;
-      }
-    }
-  }
-
-  // ------------------------------------------------------------------ step
-
+  /** One step of env e: the phases of {@link Phase}, in order (the kernels' step_env and StepKernel.harvestStep call the same). */
   void stepEnv(int e, Worker w) {
     final int t0 = t.get(e);
     final int tk = tick.get(e);
-    final int pb = e * n;
     if (randomActions) drawRandomActions(e, tk, w);
     if (t0 % spec.taxPeriod() == 0) periodStart(e);
     if (spec.zap()) respawn(e, tk, w);
@@ -325,39 +223,14 @@ public final class JavaBackend implements Backend {
     regrowth(e, tk, w);
     observeWindows(e, true, w);
     boolean periodEnd = (t0 + 1) % spec.taxPeriod() == 0;
-    for (int i = 0; i < n; i++) {
-      int a = eaten.get(pb + i);
-      income.put(pb + i, income.get(pb + i) + a);
-      roundApples.put(pb + i, roundApples.get(pb + i) + a);
-    }
-    if (periodEnd) taxes(e);
-    else for (int i = 0; i < n; i++) {
-      tax.put(pb + i, 0f);
-      lump.put(pb + i, 0f);
-    }
+    income(e);
+    taxes(e, periodEnd);
     rewards(e);
-    // bookkeeping
-    t.put(e, t0 + 1);
-    tick.put(e, tk + 1);
-    if (periodEnd) {
-      for (int i = 0; i < n; i++) {
-        periodEndIncome.put(pb + i, income.get(pb + i));
-        income.put(pb + i, 0);
-      }
-    }
+    clock(e, t0, tk, periodEnd);
     if ((tk + 1) % spec.roundSteps() == 0) roundEnd(e, (tk + 1) / spec.roundSteps(), w);
     observeScalars(e, w);
     if (t0 + 1 == spec.episodeLength()) {
-      done.put(e, (byte) 1);
-      int ob = e * n * view;
-      finalObs.put(ob, obs, ob, n * view);
-      int sb = e * n * scalars;
-      finalScalars.put(sb, obsScalars, sb, n * scalars);
-      finalGrid.put(e * cells, grid, e * cells, cells);
-      for (int i = 0; i < n; i++) {
-        finalPos.put(pb + i, pos.get(pb + i));
-        finalDir.put(pb + i, dir.get(pb + i));
-      }
+      keepFinal(e);
       resetEpisode(e, tk + 1, w);
       load(e, w);
       observeWindows(e, false, w); // the step's outputs (eaten, nearby, rewards) stay the old episode's
@@ -367,6 +240,7 @@ public final class JavaBackend implements Backend {
     }
     book.afterStep(e, w.book);
   }
+
 
   /**
    * Loads env e into the worker's heap copies: {@code grid} = GRID, {@code vis} = GRID with
@@ -380,53 +254,6 @@ public final class JavaBackend implements Backend {
       int p = pos.get(pb + i);
       if (p >= 0) w.vis[p] = SEEN_PLAYER;
     }
-  }
-
-  /** Player i's vote for round {@code round}: uniform of block (i, round, e, VOTE), word 0. */
-  float vote(int e, int round, int i, Worker w) {
-    Philox.block(i, round, e, Purpose.VOTE.code, k0, k1, w.block);
-    return Philox.uniform(w.block[0]);
-  }
-
-  /** A round starts: its accumulators restart (eta was set by the caller). */
-  void startRound(int e) {
-    int pb = e * n;
-    for (int i = 0; i < n; i++) roundApples.put(pb + i, 0);
-    revenue.put(e, 0f);
-    for (int b = 0; b < brackets; b++) rateSum.put(e * brackets + b, 0f);
-  }
-
-  /**
-   * A round's last step: snapshot what the round metrics need (ROUND_END_*: A_i, eta, revenue,
-   * rate sums, apples left, lost patches = sites of patches without any apple), then start round
-   * {@code next}; with the majority rule the players vote anew: eta = 0 if the mean vote (sum in
-   * player order / n) is > 0.5, else 1. Mean and median of the fixed types do not change.
-   */
-  void roundEnd(int e, int next, Worker w) {
-    int pb = e * n;
-    for (int i = 0; i < n; i++) endApples.put(pb + i, roundApples.get(pb + i));
-    endEta.put(e, eta.get(e));
-    endRevenue.put(e, revenue.get(e));
-    for (int b = 0; b < brackets; b++) endRateSum.put(e * brackets + b, rateSum.get(e * brackets + b));
-    int g = e * cells;
-    int left = 0;
-    int lost = 0;
-    for (int c = 0; c < l.components; c++) {
-      int alive = 0;
-      for (int k = l.compStart[c]; k < l.compStart[c + 1]; k++) {
-        if (grid.get(g + l.sites[l.compMembers[k]]) == GameMap.APPLE) alive++;
-      }
-      left += alive;
-      if (alive == 0) lost += l.compStart[c + 1] - l.compStart[c];
-    }
-    endLeft.put(e, left);
-    endLost.put(e, lost);
-    if (spec.socialChoice() == SocialChoice.MAJORITY) {
-      float sum = 0f;
-      for (int i = 0; i < n; i++) sum += vote(e, next, i, w);
-      eta.put(e, sum / (float) n > 0.5f ? 0f : 1f);
-    }
-    startRound(e);
   }
 
   void drawRandomActions(int e, int tk, Worker w) {
@@ -655,6 +482,16 @@ public final class JavaBackend implements Backend {
     }
   }
 
+  /** SITE_APPLES of every site around site s grows by {@code delta} (an apple appeared or went at s). */
+  private void addAround(int e, int s, int delta) {
+    int sb = e * l.sites.length;
+    int[] nbs = l.siteNeighbours;
+    for (int k = l.siteNeighbourStart[s]; k < l.siteNeighbourStart[s + 1]; k++) {
+      int t = sb + nbs[k];
+      siteApples.put(t, (byte) (siteApples.get(t) + delta));
+    }
+  }
+
   /**
    * Recomputes SITE_APPLES of env e from its GRID. The step keeps SITE_APPLES up to date by itself;
    * this is for code that writes GRID from outside a step (tests, tools editing a state).
@@ -671,16 +508,6 @@ public final class JavaBackend implements Backend {
         if (grid.get(g + l.sites[l.siteNeighbours[j]]) == GameMap.APPLE) k++;
       }
       counts.put(sb + s, (byte) k);
-    }
-  }
-
-  /** SITE_APPLES of every site around site s grows by {@code delta} (an apple appeared or went at s). */
-  private void addAround(int e, int s, int delta) {
-    int sb = e * l.sites.length;
-    int[] nbs = l.siteNeighbours;
-    for (int k = l.siteNeighbourStart[s]; k < l.siteNeighbourStart[s + 1]; k++) {
-      int t = sb + nbs[k];
-      siteApples.put(t, (byte) (siteApples.get(t) + delta));
     }
   }
 
@@ -799,30 +626,29 @@ public final class JavaBackend implements Backend {
     }
   }
 
-  /** Float features: sigma, beta, rates[B], (t mod period) / period, period income, eta. */
-  void observeScalars(int e, Worker w) {
+  /** This step's apples into the period income and the round's apples. */
+  void income(int e) {
     int pb = e * n;
-    float frac = (float) (t.get(e) % spec.taxPeriod()) / (float) spec.taxPeriod();
-    float et = eta.get(e);
-    float[] out = w.scalars; // filled on the heap, then stored to OBS_SCALARS at once
     for (int i = 0; i < n; i++) {
-      int k = i * scalars;
-      out[k] = sigma.get(pb + i);
-      out[k + 1] = beta.get(pb + i);
-      for (int b = 0; b < brackets; b++) out[k + 2 + b] = rates.get(e * brackets + b);
-      out[k + 2 + brackets] = frac;
-      out[k + 3 + brackets] = (float) income.get(pb + i);
-      out[k + 4 + brackets] = et;
+      int a = eaten.get(pb + i);
+      income.put(pb + i, income.get(pb + i) + a);
+      roundApples.put(pb + i, roundApples.get(pb + i) + a);
     }
-    obsScalars.put(pb * scalars, out, 0, n * scalars);
   }
 
   /**
-   * Period-end taxes: tax_i = T(w_i); sumT in player order; lump_i = sumT / n - tax_i; the round's
-   * revenue grows by sumT.
+   * At a period's last step: tax_i = T(w_i); sumT in player order; lump_i = sumT / n - tax_i; the
+   * round's revenue grows by sumT. At every other step TAX and LUMP are 0.
    */
-  void taxes(int e) {
+  void taxes(int e, boolean periodEnd) {
     int pb = e * n;
+    if (!periodEnd) {
+      for (int i = 0; i < n; i++) {
+        tax.put(pb + i, 0f);
+        lump.put(pb + i, 0f);
+      }
+      return;
+    }
     float sum = 0f;
     for (int i = 0; i < n; i++) {
       float ti = Taxes.tax((float) income.get(pb + i), cutoffs, rates, e * brackets);
@@ -833,6 +659,7 @@ public final class JavaBackend implements Backend {
     for (int i = 0; i < n; i++) lump.put(pb + i, mean - tax.get(pb + i));
     revenue.put(e, revenue.get(e) + sum);
   }
+
 
   /**
    * r_int = sigma a + (1 - sigma) nearby; r_ext = a (+ lump at a period end) (- fire cost if it
@@ -856,5 +683,188 @@ public final class JavaBackend implements Backend {
       rExt.put(pb + i, re);
       reward.put(pb + i, b * re + (1f - b) * ri);
     }
+  }
+
+  /** The clock moves on; at a period's end its incomes are kept (for the principals) and restart. */
+  void clock(int e, int t0, int tk, boolean periodEnd) {
+    t.put(e, t0 + 1);
+    tick.put(e, tk + 1);
+    if (periodEnd) {
+      int pb = e * n;
+      for (int i = 0; i < n; i++) {
+        periodEndIncome.put(pb + i, income.get(pb + i));
+        income.put(pb + i, 0);
+      }
+    }
+  }
+
+  /**
+   * A round's last step: snapshot what the round metrics need (ROUND_END_*: A_i, eta, revenue,
+   * rate sums, apples left, lost patches = sites of patches without any apple), then start round
+   * {@code next}; with the majority rule the players vote anew: eta = 0 if the mean vote (sum in
+   * player order / n) is > 0.5, else 1. Mean and median of the fixed types do not change.
+   */
+  void roundEnd(int e, int next, Worker w) {
+    int pb = e * n;
+    for (int i = 0; i < n; i++) endApples.put(pb + i, roundApples.get(pb + i));
+    endEta.put(e, eta.get(e));
+    endRevenue.put(e, revenue.get(e));
+    for (int b = 0; b < brackets; b++) endRateSum.put(e * brackets + b, rateSum.get(e * brackets + b));
+    int g = e * cells;
+    int left = 0;
+    int lost = 0;
+    for (int c = 0; c < l.components; c++) {
+      int alive = 0;
+      for (int k = l.compStart[c]; k < l.compStart[c + 1]; k++) {
+        if (grid.get(g + l.sites[l.compMembers[k]]) == GameMap.APPLE) alive++;
+      }
+      left += alive;
+      if (alive == 0) lost += l.compStart[c + 1] - l.compStart[c];
+    }
+    endLeft.put(e, left);
+    endLost.put(e, lost);
+    if (spec.socialChoice() == SocialChoice.MAJORITY) {
+      float sum = 0f;
+      for (int i = 0; i < n; i++) sum += vote(e, next, i, w);
+      eta.put(e, sum / (float) n > 0.5f ? 0f : 1f);
+    }
+    startRound(e);
+  }
+
+  /** Player i's vote for round {@code round}: uniform of block (i, round, e, VOTE), word 0. */
+  float vote(int e, int round, int i, Worker w) {
+    Philox.block(i, round, e, Purpose.VOTE.code, k0, k1, w.block);
+    return Philox.uniform(w.block[0]);
+  }
+
+  /** A round starts: its accumulators restart (eta was set by the caller). */
+  void startRound(int e) {
+    int pb = e * n;
+    for (int i = 0; i < n; i++) roundApples.put(pb + i, 0);
+    revenue.put(e, 0f);
+    for (int b = 0; b < brackets; b++) rateSum.put(e * brackets + b, 0f);
+  }
+
+  /** Float features: sigma, beta, rates[B], (t mod period) / period, period income, eta. */
+  void observeScalars(int e, Worker w) {
+    int pb = e * n;
+    float frac = (float) (t.get(e) % spec.taxPeriod()) / (float) spec.taxPeriod();
+    float et = eta.get(e);
+    float[] out = w.scalars; // filled on the heap, then stored to OBS_SCALARS at once
+    for (int i = 0; i < n; i++) {
+      int k = i * scalars;
+      out[k] = sigma.get(pb + i);
+      out[k + 1] = beta.get(pb + i);
+      for (int b = 0; b < brackets; b++) out[k + 2 + b] = rates.get(e * brackets + b);
+      out[k + 2 + brackets] = frac;
+      out[k + 3 + brackets] = (float) income.get(pb + i);
+      out[k + 4 + brackets] = et;
+    }
+    obsScalars.put(pb * scalars, out, 0, n * scalars);
+  }
+
+  /** An episode's last step: DONE = 1, and its last observation and state are kept for the learner and the trace. */
+  void keepFinal(int e) {
+    done.put(e, (byte) 1);
+    int pb = e * n;
+    int ob = pb * view;
+    finalObs.put(ob, obs, ob, n * view);
+    int sb = pb * scalars;
+    finalScalars.put(sb, obsScalars, sb, n * scalars);
+    finalGrid.put(e * cells, grid, e * cells, cells);
+    for (int i = 0; i < n; i++) {
+      finalPos.put(pb + i, pos.get(pb + i));
+      finalDir.put(pb + i, dir.get(pb + i));
+    }
+  }
+
+  /**
+   * A new episode in env e: full apple map (so every site has all its neighbour sites' apples
+   * around it), every player on a random free spawn point. The last
+   * step's outputs (eaten, rewards, taxes, zap flags) are left as they are.
+   */
+  void resetEpisode(int e, int tk, Worker w) {
+    int g = e * cells;
+    l.writeInitialGrid(grid, g);
+    for (int c = 0; c < cells; c++) occ.put(g + c, (short) -1);
+    int sb = e * l.sites.length;
+    for (int s = 0; s < l.sites.length; s++) siteApples.put(sb + s, (byte) (l.siteNeighbourStart[s + 1] - l.siteNeighbourStart[s]));
+    int pb = e * n;
+    for (int i = 0; i < n; i++) {
+      pos.put(pb + i, -1);
+      cooldown.put(pb + i, 0);
+      removed.put(pb + i, 0);
+      income.put(pb + i, 0);
+    }
+    for (int i = 0; i < n; i++) placeOnFreeSpawn(e, i, tk, Purpose.SPAWN, w);
+    t.put(e, 0);
+  }
+
+  /**
+   * Puts player i on a uniformly random free spawn point by rejection: attempt a draws block
+   * (i, tick, e, purpose | a << 8); word 0 picks the spawn point, word 1 >>> 30 the orientation.
+   * Returns false (player stays off the map) if no spawn point is free.
+   */
+  boolean placeOnFreeSpawn(int e, int i, int tk, Purpose p, Worker w) {
+    int g = e * cells;
+    int[] sp = l.spawns;
+    boolean anyFree = false;
+    for (int s : sp) {
+      if (occ.get(g + s) < 0) {
+        anyFree = true;
+        break;
+      }
+    }
+    if (!anyFree) return false;
+    for (int a = 0; ; a++) {
+      Philox.block(i, tk, e, p.code | (a << 8), k0, k1, w.block);
+      int cell = sp[Philox.below(w.block[0], sp.length)];
+      if (occ.get(g + cell) < 0) {
+        occ.put(g + cell, (short) i);
+        pos.put(e * n + i, cell);
+        dir.put(e * n + i, w.block[1] >>> 30);
+        return true;
+      }
+    }
+  }
+
+  // ------------------------------------------------------------------ full reset
+
+  /** Full reset of env e: types (drawn once per env), rates 0, round 0, a fresh episode. */
+  void resetEnv(int e, Worker w) {
+    int pb = e * n;
+    for (int i = 0; i < n; i++) {
+      Philox.block(i, 0, e, Purpose.TYPES.code, k0, k1, w.block);
+      sigma.put(pb + i, Philox.uniform(w.block[0]));
+      beta.put(pb + i, Philox.uniform(w.block[1]));
+    }
+    for (int b = 0; b < brackets; b++) {
+      pending.put(e * brackets + b, 0);
+      rates.put(e * brackets + b, 0f);
+    }
+    tick.put(e, 0);
+    done.put(e, (byte) 0);
+    for (int i = 0; i < n; i++) {
+      w.sigma[i] = sigma.get(pb + i);
+      w.votes[i] = spec.socialChoice() == SocialChoice.MAJORITY ? vote(e, 0, i, w) : 0f;
+    }
+    eta.put(e, Welfare.eta(spec.socialChoice(), w.sigma, w.votes, n, w.sorted));
+    startRound(e);
+    book.reset(e, w.book);
+    resetEpisode(e, 0, w);
+    for (int i = 0; i < n; i++) {
+      zapFlags.put(pb + i, 0);
+      eaten.put(pb + i, 0);
+      periodEndIncome.put(pb + i, 0);
+      tax.put(pb + i, 0f);
+      lump.put(pb + i, 0f);
+      rExt.put(pb + i, 0f);
+      rInt.put(pb + i, 0f);
+      reward.put(pb + i, 0f);
+      actions.put(pb + i, 0);
+    }
+    load(e, w);
+    observeWindows(e, true, w);
+    observeScalars(e, w);
   }
 }
