@@ -562,18 +562,30 @@ public final class JavaBackend implements Backend {
 
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
-  /** dst[to + c] = src[from + c] for c = 0 .. len-1, eight bytes at a time (short runs: no arraycopy call). */
+  /**
+   * dst[to + c] = src[from + c] for c = 0 .. len-1, eight bytes at a time; a tail shorter than eight
+   * is one more eight-byte copy ending at the run's end (overlapping bytes already written with the
+   * same values), so an 11-byte row is two loads and two stores.
+   */
   private static void forwardCopy(byte[] src, int from, byte[] dst, int to, int len) {
+    if (len < 8) {
+      for (int c = 0; c < len; c++) dst[to + c] = src[from + c];
+      return;
+    }
     int c = 0;
     for (; c + 8 <= len; c += 8) LONGS.set(dst, to + c, (long) LONGS.get(src, from + c));
-    for (; c < len; c++) dst[to + c] = src[from + c];
+    if (c < len) LONGS.set(dst, to + len - 8, (long) LONGS.get(src, from + len - 8));
   }
 
-  /** dst[to + c] = src[from - c] for c = 0 .. len-1, eight bytes at a time. */
+  /** dst[to + c] = src[from - c] for c = 0 .. len-1, eight bytes at a time (the tail as in {@link #forwardCopy}). */
   private static void reverseCopy(byte[] src, int from, byte[] dst, int to, int len) {
+    if (len < 8) {
+      for (int c = 0; c < len; c++) dst[to + c] = src[from - c];
+      return;
+    }
     int c = 0;
     for (; c + 8 <= len; c += 8) LONGS.set(dst, to + c, Long.reverseBytes((long) LONGS.get(src, from - c - 7)));
-    for (; c < len; c++) dst[to + c] = src[from - c];
+    if (c < len) LONGS.set(dst, to + len - 8, Long.reverseBytes((long) LONGS.get(src, from - (len - 8) - 7)));
   }
 
   /**
