@@ -10,6 +10,14 @@ void draw_random_actions(State* s, int e, uint tick, const Params* p) {
   }
 }
 
+/* Apples on the map of env e (every apple stands on an apple site): PERIOD_START_APPLES. */
+int apples_on_map(State* s, int e) {
+  int g = e * CELLS;
+  int apples = 0;
+  for (int k = 0; k < NUM_SITES; k++) if (s->GRID[g + s->SITES[k]] == CELL_APPLE) apples++;
+  return apples;
+}
+
 void step_env(State* s, int e, const Params* p) {
   int t0 = s->T[e];
   uint tk = (uint) s->TICK[e];
@@ -80,6 +88,7 @@ void step_env(State* s, int e, const Params* p) {
   } else {
     s->DONE[e] = 0;
   }
+  if (period_end) s->PERIOD_START_APPLES[e] = apples_on_map(s, e);
 }
 
 /* One step of every env: one work-item per env. */

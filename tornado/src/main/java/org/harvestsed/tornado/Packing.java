@@ -19,7 +19,7 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * How the engine buffers are laid out for the TornadoVM kernel ({@link StepKernel}). A TornadoVM
- * task takes at most 15 arguments and no objects, so the 44 buffers of {@link Buf} are packed by
+ * task takes at most 15 arguments and no objects, so the 45 buffers of {@link Buf} are packed by
  * element type into three arrays: {@code ints} (OCC's shorts widened into it), {@code floats} and {@code bytes}. Buffer
  * {@code b} (slot {@code b.ordinal()}) of env {@code e} starts at
  * {@code spec[BASE + slot] + e * spec[STRIDE + slot]} of its array. {@code spec} also holds every
@@ -39,12 +39,12 @@ final class Packing {
   static final int REVENUE = 24, RATE_SUM = 25, ROUND_END_APPLES = 26, ROUND_END_ETA = 27, ROUND_END_REVENUE = 28, ROUND_END_RATE_SUM = 29;
   static final int ROUND_END_LEFT = 30, ROUND_END_LOST = 31, ACTIONS = 32, OBS = 33, OBS_SCALARS = 34, REWARD = 35;
   static final int DONE = 36, FINAL_OBS = 37, FINAL_SCALARS = 38, FINAL_GRID = 39, FINAL_POS = 40, FINAL_DIR = 41;
-  static final int PRINCIPAL_REWARD = 42, SITE_APPLES = 43;
+  static final int PRINCIPAL_REWARD = 42, SITE_APPLES = 43, PERIOD_START_APPLES = 44;
   /** [env, 4] int: the Philox block a phase is drawing from (the kernel's scratch). */
-  static final int SCRATCH = 44;
+  static final int SCRATCH = 45;
   /** [C] byte, shared by all envs (stride 0): a fresh episode's padded grid. */
-  static final int INITIAL_GRID = 45;
-  static final int SLOTS = 46;
+  static final int INITIAL_GRID = 46;
+  static final int SLOTS = 47;
 
   // ---- spec: constants, then per-slot bases and strides, then the int tables (24 and 36 unused:
   // the regrowth neighbourhood, which SITE_APPLES replaced) ----

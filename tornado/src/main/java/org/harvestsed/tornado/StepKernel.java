@@ -144,6 +144,7 @@ public final class StepKernel {
         } else {
           bytes.set(base(spec, Packing.DONE, e), (byte) 0);
         }
+        if (periodEnd != 0) ints.set(base(spec, Packing.PERIOD_START_APPLES, e), applesOnMap(ints, bytes, spec, e));
       }
     }
   }
@@ -661,6 +662,18 @@ public final class StepKernel {
       floats.set(rExt + i, re);
       floats.set(reward + i, bt * re + (1.0f - bt) * ri);
     }
+  }
+
+  /** Apples on the map of env e (every apple stands on an apple site): PERIOD_START_APPLES. */
+  static int applesOnMap(IntArray ints, ByteArray bytes, IntArray spec, int e) {
+    int grid = base(spec, Packing.GRID, e);
+    int sites = spec.get(Packing.K_T_SITES);
+    int numSites = spec.get(Packing.K_NUM_SITES);
+    int apples = 0;
+    for (int k = 0; k < numSites; k++) {
+      if (bytes.get(grid + spec.get(sites + k)) == CELL_APPLE) apples++;
+    }
+    return apples;
   }
 
   /** A round's last step: snapshot for the host's metrics, then start round {@code next} (majority: a new vote). */

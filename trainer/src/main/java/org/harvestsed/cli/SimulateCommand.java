@@ -27,7 +27,8 @@ final class SimulateCommand implements Callable<Integer> {
   boolean json;
 
   /** The result of a simulation: throughput and per-round means over envs. */
-  record Result(String backend, int envs, int players, int steps, double seconds, List<RoundMetrics> rounds) {
+  record Result(String backend, String transfer, int envs, int players, int steps, double seconds, List<RoundMetrics> rounds,
+      long bytesToDevice, long bytesFromDevice) {
     double envStepsPerS() {
       return (double) envs * steps / seconds;
     }
@@ -40,9 +41,10 @@ final class SimulateCommand implements Callable<Integer> {
   static Result simulate(Config c, int steps) {
     if (steps < 1) throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
     try (Principal principal = Principal.parse(c.run().principal(), c.env(), c.run().seed());
-         VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device())) {
+         VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device(), c.run().transfer())) {
       PrincipalDriver driver = new PrincipalDriver(principal);
       env.reset(c.run().seed());
+      long to0 = env.bytesToDevice(), from0 = env.bytesFromDevice(); // the steps' transfers, not the reset's upload
       List<RoundMetrics> rounds = new ArrayList<>();
       long t0 = System.nanoTime();
       for (int s = 0; s < steps; ) {
@@ -55,7 +57,8 @@ final class SimulateCommand implements Callable<Integer> {
         if (env.roundEnded()) rounds.add(RoundMetrics.mean(env.lastRoundMetrics()));
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      return new Result(env.backendName(), env.envs(), env.players(), steps, secs, rounds);
+      return new Result(env.backendName(), env.transfer(), env.envs(), env.players(), steps, secs, rounds,
+          env.bytesToDevice() - to0, env.bytesFromDevice() - from0);
     }
   }
 
@@ -67,8 +70,8 @@ final class SimulateCommand implements Callable<Integer> {
       System.out.println(toJson(r, c.run().principal()));
       return 0;
     }
-    System.out.printf(Locale.ROOT, "%s backend, %d envs x %d players, %d steps, principal %s, seed %d%n",
-        r.backend(), r.envs(), r.players(), r.steps(), c.run().principal(), c.run().seed());
+    System.out.printf(Locale.ROOT, "%s backend (%s), %d envs x %d players, %d steps, principal %s, seed %d%n",
+        r.backend(), r.transfer(), r.envs(), r.players(), r.steps(), c.run().principal(), c.run().seed());
     System.out.printf(Locale.ROOT, "%5s %12s %9s %10s %10s %6s %20s %9s %7s %5s%n",
         "round", "productivity", "equality", "eq_x_prod", "objective", "eta", "rates", "revenue", "apples", "lost");
     for (RoundMetrics m : r.rounds()) {
@@ -87,6 +90,7 @@ final class SimulateCommand implements Callable<Integer> {
     ObjectMapper om = new ObjectMapper();
     ObjectNode o = om.createObjectNode();
     o.put("backend", r.backend());
+    o.put("transfer", r.transfer());
     o.put("envs", r.envs());
     o.put("players", r.players());
     o.put("steps", r.steps());
@@ -94,6 +98,10 @@ final class SimulateCommand implements Callable<Integer> {
     o.put("seconds", r.seconds());
     o.put("player_steps_per_s", r.playerStepsPerS());
     o.put("env_steps_per_s", r.envStepsPerS());
+    // counted by the backend at each transfer it enqueued during the steps (0 where nothing is copied)
+    o.put("bytes_to_device_per_step", (double) r.bytesToDevice() / r.steps());
+    o.put("bytes_from_device_per_step", (double) r.bytesFromDevice() / r.steps());
+    o.put("bytes_from_device_per_env_step", (double) r.bytesFromDevice() / r.steps() / r.envs());
     ArrayNode rounds = o.putArray("rounds");
     for (RoundMetrics m : r.rounds()) {
       ObjectNode x = rounds.addObject();

@@ -62,6 +62,12 @@ public interface Backend extends AutoCloseable {
    */
   default void fetchState() {}
 
+  /**
+   * The caller wrote PENDING_LEVELS (VecEnv.setRates): a backend whose device keeps the state
+   * uploads them before its next launch, and only then.
+   */
+  default void pendingLevelsSet() {}
+
   @Override
   void close();
 }

@@ -73,6 +73,14 @@ public final class Bookkeeper {
     return Welfare.objective(spec.objective(), et, sc.ints, n);
   }
 
+  /**
+   * After a step that did not end a tax period, for backends that run {@link #afterStep} only at
+   * period ends (it would write 0 for every env): every env's principal reward is 0.
+   */
+  public void noPeriodEnd() {
+    for (int e = 0, envs = objectivePrev.length; e < envs; e++) principalReward.put(e, 0f);
+  }
+
   /** After every step of env e: the principal's reward at a period end (else 0), metrics at a round end. */
   public void afterStep(int e, Scratch sc) {
     int tk = tick.get(e); // already advanced: the step just taken was tk - 1

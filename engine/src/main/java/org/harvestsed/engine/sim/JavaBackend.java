@@ -59,7 +59,7 @@ public final class JavaBackend implements Backend {
       pending, t, tick, actions, finalPos, finalDir;
   private final FloatBuffer sigma, beta, rates, tax, lump, rExt, rInt, eta, revenue, obsScalars, reward,
       finalScalars, principalReward, rateSum, endEta, endRevenue, endRateSum;
-  private final IntBuffer endApples, endLeft, endLost, periodEndIncome;
+  private final IntBuffer endApples, endLeft, endLost, periodEndIncome, periodStartApples;
   private long seed;
   private int k0, k1;
   private boolean randomActions;
@@ -166,6 +166,7 @@ public final class JavaBackend implements Backend {
     endLeft = state.ints(Buf.ROUND_END_LEFT);
     endLost = state.ints(Buf.ROUND_END_LOST);
     periodEndIncome = state.ints(Buf.PERIOD_END_INCOME);
+    periodStartApples = state.ints(Buf.PERIOD_START_APPLES);
   }
 
   @Override
@@ -256,6 +257,15 @@ public final class JavaBackend implements Backend {
     load(e, w);
     observeWindows(e, true, w);
     observeScalars(e, w);
+    periodStartApples.put(e, applesOnMap(e));
+  }
+
+  /** Apples on the map of env e (every apple stands on an apple site): PERIOD_START_APPLES. */
+  int applesOnMap(int e) {
+    int g = e * cells;
+    int apples = 0;
+    for (int site : l.sites) if (grid.get(g + site) == GameMap.APPLE) apples++;
+    return apples;
   }
 
   /**
@@ -324,7 +334,7 @@ public final class JavaBackend implements Backend {
     consumption(e, w);
     regrowth(e, tk, w);
     observeWindows(e, true, w);
-    boolean periodEnd = (t0 + 1) % spec.taxPeriod() == 0;
+    boolean periodEnd = spec.endsPeriod(t0);
     for (int i = 0; i < n; i++) {
       int a = eaten.get(pb + i);
       income.put(pb + i, income.get(pb + i) + a);
@@ -345,9 +355,9 @@ public final class JavaBackend implements Backend {
         income.put(pb + i, 0);
       }
     }
-    if ((tk + 1) % spec.roundSteps() == 0) roundEnd(e, (tk + 1) / spec.roundSteps(), w);
+    if (spec.endsRound(tk)) roundEnd(e, (tk + 1) / spec.roundSteps(), w);
     observeScalars(e, w);
-    if (t0 + 1 == spec.episodeLength()) {
+    if (spec.endsEpisode(t0)) {
       done.put(e, (byte) 1);
       int ob = e * n * view;
       finalObs.put(ob, obs, ob, n * view);
@@ -365,6 +375,7 @@ public final class JavaBackend implements Backend {
     } else {
       done.put(e, (byte) 0);
     }
+    if (periodEnd) periodStartApples.put(e, applesOnMap(e));
     book.afterStep(e, w.book);
   }
 
