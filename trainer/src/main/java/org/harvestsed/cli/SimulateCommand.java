@@ -26,6 +26,10 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object instead of a table")
   boolean json;
 
+  @Option(names = "--per-step", description = "one launch per step, as a learner's rollout runs (every step's outputs come back);"
+      + " default: one launch per tax period (scripted players)")
+  boolean perStep;
+
   /** The result of a simulation: throughput and per-round means over envs. */
   record Result(String backend, String transfer, int envs, int players, int steps, double seconds, List<RoundMetrics> rounds,
       long bytesToDevice, long bytesFromDevice) {
@@ -39,6 +43,10 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   static Result simulate(Config c, int steps) {
+    return simulate(c, steps, false);
+  }
+
+  static Result simulate(Config c, int steps, boolean perStep) {
     if (steps < 1) throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
     try (Principal principal = Principal.parse(c.run().principal(), c.env(), c.run().seed());
          VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device(), c.run().transfer())) {
@@ -50,8 +58,9 @@ final class SimulateCommand implements Callable<Integer> {
       for (int s = 0; s < steps; ) {
         driver.beforeStep(env);
         // up to the period's end in one call: one multi-step launch on accelerators
-        int k = Math.min(steps - s, env.stepsToPeriodEnd());
-        env.stepRandom(k);
+        int k = perStep ? 1 : Math.min(steps - s, env.stepsToPeriodEnd());
+        if (perStep) env.stepRandom();
+        else env.stepRandom(k);
         driver.afterStep(env);
         s += k;
         if (env.roundEnded()) rounds.add(RoundMetrics.mean(env.lastRoundMetrics()));
@@ -65,7 +74,7 @@ final class SimulateCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Config c = run.load();
-    Result r = simulate(c, steps);
+    Result r = simulate(c, steps, perStep);
     if (json) {
       System.out.println(toJson(r, c.run().principal()));
       return 0;
