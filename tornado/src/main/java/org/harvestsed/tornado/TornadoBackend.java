@@ -24,7 +24,8 @@ import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
  * <p>Data flow per launch: the host's inputs (actions, pending rate levels) are copied into the
  * packed arrays ({@link Packing}); TornadoVM copies the packed state to the device, runs the task
  * and copies it back; the host copies every buffer back into the {@link EnvState} buffers and runs
- * the welfare bookkeeping ({@link Bookkeeper}), as the OpenCL backend does on a discrete device.
+ * the welfare bookkeeping ({@link Bookkeeper}). (The OpenCL backend's copy path moves only the IO
+ * buffers, docs/DESIGN-transfers.md; this backend still moves the whole packed state both ways.)
  * The spec and its tables go to the device once. reset(seed) runs the java reference on the host.
  */
 public final class TornadoBackend implements Backend {
@@ -52,12 +53,25 @@ public final class TornadoBackend implements Backend {
         .task("step", StepKernel::harvestStep, context, pack.ints, pack.floats, pack.bytes, pack.spec, pack.fspec, pack.params, pack.fparams)
         .transferToHost(DataTransferMode.EVERY_EXECUTION, pack.ints, pack.floats, pack.bytes);
     ImmutableTaskGraph snapshot = graph.snapshot();
-    WorkerGrid1D grid = new WorkerGrid1D(envs);
-    grid.setLocalWork(1, 1, 1); // one env per work-item and per group: any number of envs works
+    // one env per work-item, LOCAL work-items per group (the global size rounded up to a multiple of
+    // it; the kernel skips work-items past the last env)
+    int local = localSize(envs);
+    WorkerGrid1D grid = new WorkerGrid1D((envs + local - 1) / local * local);
+    grid.setLocalWork(local, 1, 1);
     GridScheduler scheduler = new GridScheduler("harvest.step", grid);
     TornadoExecutionPlan p = new TornadoExecutionPlan(snapshot).withGridScheduler(scheduler).withDevice(device.device());
     if (device.device().getTornadoVMBackend() == TornadoVMBackendType.OPENCL) p = p.withCompilerFlags(TornadoVMBackendType.OPENCL, TornadoDevices.OPENCL_FLAGS);
     this.plan = p;
+  }
+
+  /**
+   * Work-items per group: {@code harvest.tornado.local} if set, else 64 (two 32-wide warps, a
+   * wavefront on AMD), capped at the envs so a small run is one group.
+   */
+  static int localSize(int envs) {
+    int want = Integer.getInteger("harvest.tornado.local", 64);
+    if (want < 1) throw new ConfigException("harvest.tornado.local " + want + " must be at least 1");
+    return Math.min(want, envs);
   }
 
   /** Refuses, before anything goes to the device, a size it cannot hold, naming the most envs that fit. */
