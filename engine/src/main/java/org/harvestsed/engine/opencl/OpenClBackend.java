@@ -71,7 +71,7 @@ public final class OpenClBackend implements Backend {
   private long bytesToDevice, bytesFromDevice;
   /** Steps since reset(seed): every env's tick (envs run in lockstep). */
   private long ticks;
-  private boolean pendingDirty, actionsOnDevice, rewardsCleared = true;
+  private boolean pendingDirty, actionsOnDevice;
   /** Whether the host maps/unmaps the shared buffers around each launch (see {@link #mapPolicy}). */
   private final boolean mapEachLaunch;
   private final long[] local;
@@ -347,7 +347,6 @@ public final class OpenClBackend implements Backend {
     k0[0] = Rng.k0(seed);
     k1[0] = Rng.k1(seed);
     ticks = 0;
-    rewardsCleared = true; // the reference reset wrote 0
     if (zeroCopy) return;
     for (Buf b : Buf.values()) upload(b);
     clFinish(queue);
@@ -384,30 +383,16 @@ public final class OpenClBackend implements Backend {
       actionsOnDevice = randomActions;
     }
     clEnqueueNDRangeKernel(queue, k, 1, null, global, local, 0, null, null);
-    // what the launch ended: the caller ends a launch at a period end at the latest, and episodes
-    // and rounds end at period ends, so only its last step can end any of them
-    long last = ticks + n - 1;
-    int t = (int) (last % layout.spec.episodeLength());
-    boolean periodEnd = layout.spec.endsPeriod(t);
+    Role through = Role.lastRegion(layout.spec, ticks + n - 1); // what the launch's last step ended
     ticks += n;
     if (mapEachLaunch) {
       mapAll();
     } else if (zeroCopy) {
       clFinish(queue);
     } else {
-      Role through = Role.STEP;
-      if (periodEnd) through = Role.PERIOD;
-      if (layout.spec.endsRound(last)) through = Role.ROUND;
-      if (layout.spec.endsEpisode(t)) through = Role.EPISODE;
       readIo(io.start(Role.STEP), io.end(through));
     }
-    if (periodEnd) {
-      for (int e = 0; e < state.envs; e++) book.afterStep(e, scratch);
-      rewardsCleared = false;
-    } else if (!rewardsCleared) {
-      book.noPeriodEnd();
-      rewardsCleared = true;
-    }
+    book.afterLaunch(through != Role.STEP, scratch);
   }
 
   @Override

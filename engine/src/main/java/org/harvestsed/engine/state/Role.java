@@ -26,6 +26,26 @@ public enum Role {
   /** The read-back regions in layout order. */
   public static final Role[] OUTPUTS = {STEP, PERIOD, ROUND, EPISODE};
 
+  /**
+   * The last output region a launch must read back, given the tick (steps since reset(seed); envs
+   * run in lockstep) of its last step: EPISODE, ROUND or PERIOD if that step ended one, else STEP.
+   * Episode and round ends are period ends, and callers end a launch at a period end at the
+   * latest, so only a launch's last step can end any of them.
+   */
+  public static Role lastRegion(org.harvestsed.engine.config.EnvSpec spec, long lastTick) {
+    int t = (int) (lastTick % spec.episodeLength());
+    if (spec.endsEpisode(t)) return EPISODE;
+    if (spec.endsRound(lastTick)) return ROUND;
+    if (spec.endsPeriod(t)) return PERIOD;
+    return STEP;
+  }
+
+  /** Whether this output region is read back by a launch whose last region is {@code through}. */
+  public boolean readUpTo(Role through) {
+    int at = java.util.Arrays.asList(OUTPUTS).indexOf(this);
+    return at >= 0 && at <= java.util.Arrays.asList(OUTPUTS).indexOf(through);
+  }
+
   public static Role of(Buf b) {
     return switch (b) {
       case ACTIONS, PENDING_LEVELS -> INPUT;
