@@ -44,6 +44,7 @@ void step_env(State* s, int e, const Params* p) {
   } else {
     s->DONE[e] = 0;
   }
+  if (period_end) count_apples(s, e);
 }
 
 /* One step of every env: one work-item per env. */

@@ -26,6 +26,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * <pre>
  *   java -jar bench/target/benchmarks.jar EnvStepBench -prof gc
  *   java -jar bench/target/benchmarks.jar EnvStepBench -p backend=java -p stepsPerOp=1 -p envs=1,64,1024,4096
+ *   # the copy path against zero-copy (one launch per step):
+ *   java -jar bench/target/benchmarks.jar EnvStepBench -p backend=opencl -p transfer=auto,copy -p stepsPerOp=1 -p envs=1024,4096
  *   # the tornado backend (built where TORNADOVM_HOME is set; the forks inherit TornadoVM's flags):
  *   java @tornado/target/tornado-argfile @tornado/jvm.args -jar bench/target/benchmarks.jar EnvStepBench -p backend=java,opencl,tornado
  * </pre>
@@ -50,6 +52,14 @@ public class EnvStepBench {
   @Param({"1", "50"})
   public int stepsPerOp;
 
+  /**
+   * How the opencl backend shares buffers with the device: auto (zero-copy on a host-unified device
+   * such as PoCL) or copy (state on the device, only the IO buffers copied: the discrete-GPU path,
+   * docs/DESIGN-transfers.md). Ignored by java.
+   */
+  @Param({"auto"})
+  public String transfer;
+
   /** Worker threads of the java backend; 0 = one per core. */
   @Param({"0"})
   public int threads;
@@ -72,7 +82,7 @@ public class EnvStepBench {
   @Setup(Level.Trial)
   public void setup() {
     Config c = Config.defaults();
-    env = VecEnv.create(c.env(), envs, backend, threads, "");
+    env = VecEnv.create(c.env(), envs, backend, threads, "", transfer);
     env.reset(1);
     playersPerStep = envs * c.env().players() * stepsPerOp;
   }

@@ -6,6 +6,7 @@ import java.util.SplittableRandom;
 import org.harvestsed.engine.config.EnvSpec;
 import org.harvestsed.engine.sim.RoundMetrics;
 import org.harvestsed.engine.state.Buf;
+import org.harvestsed.engine.state.Role;
 
 /**
  * Lock-step comparison of a backend with the java reference (the determinism contract of
@@ -50,8 +51,13 @@ public final class Parity {
 
   /** {@link #check} of one case, also failing if the run did not cover its episode and round ends. */
   public static Result check(Case c, String backend, String device) {
+    return check(c, backend, device, "auto");
+  }
+
+  /** {@link #check(Case, String, String)} with a transfer mode ({@code auto} or {@code copy}, see VecEnv.create). */
+  public static Result check(Case c, String backend, String device, String transfer) {
     EnvSpec spec = c.spec();
-    Result r = check(spec, c.envs(), c.steps(), c.seed(), backend, device);
+    Result r = check(spec, c.envs(), c.steps(), c.seed(), backend, device, transfer);
     if (r.episodeEnds() < c.steps() / spec.episodeLength() || r.roundEnds() < c.steps() / spec.roundSteps()) {
       throw new AssertionError(c + ": covered only " + r.episodeEnds() + " episode ends and " + r.roundEnds() + " round ends");
     }
@@ -60,8 +66,12 @@ public final class Parity {
 
   /** {@code steps} single steps of both backends with the same inputs, compared after each. */
   public static Result check(EnvSpec spec, int envs, int steps, long seed, String backend, String device) {
+    return check(spec, envs, steps, seed, backend, device, "auto");
+  }
+
+  public static Result check(EnvSpec spec, int envs, int steps, long seed, String backend, String device, String transfer) {
     try (VecEnv ref = VecEnv.create(spec, envs, "java", 0);
-         VecEnv other = VecEnv.create(spec, envs, backend, 0, device)) {
+         VecEnv other = VecEnv.create(spec, envs, backend, 0, device, transfer)) {
       ref.reset(seed);
       other.reset(seed);
       compare(ref, other, -1);
@@ -98,9 +108,13 @@ public final class Parity {
    * single random steps: {@code periods} periods with rates changing every period.
    */
   public static void checkMultiStep(EnvSpec spec, int envs, int periods, long seed, String backend, String device) {
+    checkMultiStep(spec, envs, periods, seed, backend, device, "auto");
+  }
+
+  public static void checkMultiStep(EnvSpec spec, int envs, int periods, long seed, String backend, String device, String transfer) {
     int period = spec.taxPeriod();
     try (VecEnv ref = VecEnv.create(spec, envs, "java", 0);
-         VecEnv other = VecEnv.create(spec, envs, backend, 0, device)) {
+         VecEnv other = VecEnv.create(spec, envs, backend, 0, device, transfer)) {
       ref.reset(seed);
       other.reset(seed);
       int[] levels = new int[spec.brackets()];
@@ -118,17 +132,40 @@ public final class Parity {
     }
   }
 
-  /** Every buffer, byte for byte. */
+  /**
+   * Every buffer, byte for byte, in two passes. First, before anything is fetched, what the
+   * backend keeps current on the host after every step ({@link Role}): the step's outputs, the
+   * round-end and episode-end snapshots (read back at the steps that write them, unchanged
+   * between), the principal's inputs where the step ended a period, the pending levels and the
+   * host's principal reward: on the copy path these are all a caller sees without asking. Then,
+   * after {@link VecEnv#syncState()} (a full read-back on the copy path, a no-op elsewhere), every
+   * buffer: the state kept on the device.
+   */
   public static void compare(VecEnv ref, VecEnv other, int step) {
+    boolean periodEnded = ref.periodStartsNext();
     for (Buf b : Buf.values()) {
-      ByteBuffer x = ref.state().raw(b);
-      ByteBuffer y = other.state().raw(b);
-      int at = x.mismatch(y);
-      if (at >= 0) {
-        long perEnv = b.bytesPerEnv(ref.state().layout);
-        throw new AssertionError("after step " + step + ": buffer " + b + " differs at byte " + at + " (env " + at / perEnv
-            + ", element " + (at % perEnv) / b.type.bytes + "): java " + x.get(at) + ", " + other.backendName() + " " + y.get(at));
-      }
+      Role r = Role.of(b);
+      boolean current = switch (r) {
+        case STEP, ROUND, EPISODE, HOST -> true;
+        case PERIOD -> periodEnded;
+        case INPUT -> b == Buf.PENDING_LEVELS; // ACTIONS: drawn on the device by random steps
+        case STATE -> false;
+      };
+      if (current) compare(ref, other, step, b, " (without a fetch)");
+    }
+    other.syncState();
+    for (Buf b : Buf.values()) compare(ref, other, step, b, "");
+  }
+
+  private static void compare(VecEnv ref, VecEnv other, int step, Buf b, String when) {
+    ByteBuffer x = ref.state().raw(b);
+    ByteBuffer y = other.state().raw(b);
+    int at = x.mismatch(y);
+    if (at >= 0) {
+      long perEnv = b.bytesPerEnv(ref.state().layout);
+      throw new AssertionError("after step " + step + ": buffer " + b + when + " differs at byte " + at + " (env " + at / perEnv
+          + ", element " + (at % perEnv) / b.type.bytes + "): java " + x.get(at) + ", " + other.backendName() + " (" + other.transfer()
+          + ") " + y.get(at));
     }
   }
 

@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import org.harvestsed.engine.config.ConfigException;
 import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.config.RunSettings;
 import org.harvestsed.engine.opencl.OpenClBackend;
 import org.harvestsed.engine.sim.Backend;
 import org.harvestsed.engine.sim.Backends;
@@ -59,11 +60,24 @@ public final class VecEnv implements AutoCloseable {
    * @param device  opencl or tornado device: index or part of its name (see ./harvest devices); empty = first GPU, else first device
    */
   public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device) {
+    return create(spec, envs, backend, threads, device, "auto");
+  }
+
+  /**
+   * @param transfer {@code auto} or {@code copy}: {@code copy} makes the opencl backend keep the
+   *                 state on the device and copy only the IO buffers even on a host-unified device
+   *                 (docs/DESIGN-transfers.md); the java backend has nothing to copy, the tornado
+   *                 backend always copies
+   */
+  public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device, String transfer) {
     if (envs < 1) throw new ConfigException("envs: " + envs + " must be at least 1");
+    if (!RunSettings.TRANSFERS.contains(transfer)) {
+      throw new ConfigException("transfer '" + transfer + "' is unknown; allowed: " + RunSettings.TRANSFERS);
+    }
     Layout layout = new Layout(spec);
     return switch (backend) {
       case "java" -> new VecEnv(spec, new JavaBackend(layout, envs, threads));
-      case "opencl" -> new VecEnv(spec, new OpenClBackend(layout, envs, device, threads));
+      case "opencl" -> new VecEnv(spec, new OpenClBackend(layout, envs, device, threads, transfer));
       default -> new VecEnv(spec, Backends.require(backend).create(layout, envs, device, threads));
     };
   }
@@ -124,6 +138,7 @@ public final class VecEnv implements AutoCloseable {
     }
     IntBuffer pending = state.ints(Buf.PENDING_LEVELS);
     for (int k = 0; k < b; k++) pending.put(e * b + k, levels[k]);
+    backend.pendingLevelsSet();
   }
 
   /**
@@ -256,6 +271,30 @@ public final class VecEnv implements AutoCloseable {
   /** [env] the principal's reward for the period that ended on the last step (0 otherwise). */
   public FloatBuffer principalRewards() {
     return state.floats(Buf.PRINCIPAL_REWARD);
+  }
+
+  /** Bytes the backend copied host -> device since creation ({@link Backend#bytesToDevice()}; 0 for java and zero-copy). */
+  public long bytesToDevice() {
+    return backend.bytesToDevice();
+  }
+
+  /** Bytes the backend copied device -> host since creation ({@link Backend#bytesFromDevice()}). */
+  public long bytesFromDevice() {
+    return backend.bytesFromDevice();
+  }
+
+  /** host, zero-copy or copy ({@link Backend#transfer()}). */
+  public String transfer() {
+    return backend.transfer();
+  }
+
+  /**
+   * Makes every buffer of {@link #state()} current (on the copy path the host keeps only the IO
+   * buffers current after a step; {@link Backend#fetchState()}). Call before reading other state
+   * buffers (grid, positions, ...) outside the step's outputs.
+   */
+  public void syncState() {
+    backend.fetchState();
   }
 
   @Override

@@ -7,12 +7,14 @@ import org.harvestsed.engine.sim.Bookkeeper;
 import org.harvestsed.engine.sim.JavaBackend;
 import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
+import org.harvestsed.engine.state.Role;
 import uk.ac.manchester.tornado.api.KernelContext;
 
 /**
  * The backend "tornado" for the tests of this module: launches {@link StepKernel#harvestStep} the
- * way TornadoBackend does (reference reset on the host, pack, run every env's work-item, unpack,
- * host bookkeeping), except that the work-items run one after another as plain Java on the JVM
+ * way TornadoBackend does (reference reset on the host, pack, run every env's work-item, unpack only
+ * the output regions the launch ended ({@link Role#lastRegion}), host bookkeeping at period ends,
+ * the rest unpacked on demand by fetchState), except that the work-items run one after another as plain Java on the JVM
  * instead of on a TornadoVM device. It checks the kernel's rules, not TornadoVM's compilation.
  */
 public final class JvmStepKernelProvider implements BackendProvider {
@@ -34,6 +36,9 @@ public final class JvmStepKernelProvider implements BackendProvider {
     Bookkeeper.Scratch scratch = new Bookkeeper.Scratch(layout);
     KernelContext ctx = new KernelContext();
     return new Backend() {
+      private long ticks;
+      private boolean actionsDrawn;
+
       @Override
       public String name() {
         return "tornado";
@@ -53,6 +58,8 @@ public final class JvmStepKernelProvider implements BackendProvider {
       public void reset(long seed) {
         host.reset(seed);
         pack.afterHostReset(seed);
+        ticks = 0;
+        actionsDrawn = false;
       }
 
       @Override
@@ -69,10 +76,23 @@ public final class JvmStepKernelProvider implements BackendProvider {
         pack.beforeLaunch(randomActions, cap, steps);
         for (int e = 0; e < envs; e++) {
           ctx.globalIdx = e;
-          StepKernel.harvestStep(ctx, pack.ints, pack.floats, pack.bytes, pack.spec, pack.fspec, pack.params, pack.fparams);
+          StepKernel.harvestStep(ctx, pack.ints, pack.floats, pack.bytes, pack.inputs, pack.spec, pack.fspec, pack.params, pack.fparams);
         }
-        pack.downloadAll();
-        for (int e = 0; e < envs; e++) host.bookkeeper().afterStep(e, scratch);
+        Role through = Role.lastRegion(layout.spec, ticks + steps - 1);
+        ticks += steps;
+        actionsDrawn = randomActions;
+        pack.downloadOutputs(through);
+        host.bookkeeper().afterLaunch(through != Role.STEP, scratch);
+      }
+
+      @Override
+      public void fetchState() {
+        pack.downloadState(actionsDrawn);
+      }
+
+      @Override
+      public String transfer() {
+        return "copy";
       }
 
       @Override

@@ -13,19 +13,22 @@ import org.harvestsed.engine.rng.Rng;
 import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
+import org.harvestsed.engine.state.Role;
 import uk.ac.manchester.tornado.api.types.arrays.ByteArray;
 import uk.ac.manchester.tornado.api.types.arrays.FloatArray;
 import uk.ac.manchester.tornado.api.types.arrays.IntArray;
 
 /**
  * How the engine buffers are laid out for the TornadoVM kernel ({@link StepKernel}). A TornadoVM
- * task takes at most 15 arguments and no objects, so the 44 buffers of {@link Buf} are packed by
- * element type into three arrays: {@code ints} (OCC's shorts widened into it), {@code floats} and {@code bytes}. Buffer
+ * task takes at most 15 arguments and no objects, so the 45 buffers of {@link Buf} are packed by
+ * element type, and within a type by {@link Role} (the outputs last, region by region), into three arrays: {@code ints} (OCC's shorts widened into it), {@code floats} and {@code bytes}. Buffer
  * {@code b} (slot {@code b.ordinal()}) of env {@code e} starts at
  * {@code spec[BASE + slot] + e * spec[STRIDE + slot]} of its array. {@code spec} also holds every
  * constant of the spec ({@code K_*}) and the read-only int tables (sites, spawn points, steps,
  * patches, site neighbours); {@code fspec} the float constants and tables; {@code params} and
- * {@code fparams} what changes from launch to launch (key, random actions, steps, cap).
+ * {@code fparams} what changes from launch to launch (key, random actions, steps, cap). The inputs
+ * (ACTIONS, PENDING_LEVELS) live in a fourth array, {@code inputs}, the only one that goes to the
+ * device at every launch; the state arrays stay there.
  *
  * <p>The host copies between these arrays and the {@link EnvState} buffers (a bulk memory copy per
  * buffer): TornadoVM arrays carry a header, so they cannot wrap the engine's buffers in place.
@@ -39,12 +42,12 @@ final class Packing {
   static final int REVENUE = 24, RATE_SUM = 25, ROUND_END_APPLES = 26, ROUND_END_ETA = 27, ROUND_END_REVENUE = 28, ROUND_END_RATE_SUM = 29;
   static final int ROUND_END_LEFT = 30, ROUND_END_LOST = 31, ACTIONS = 32, OBS = 33, OBS_SCALARS = 34, REWARD = 35;
   static final int DONE = 36, FINAL_OBS = 37, FINAL_SCALARS = 38, FINAL_GRID = 39, FINAL_POS = 40, FINAL_DIR = 41;
-  static final int PRINCIPAL_REWARD = 42, SITE_APPLES = 43;
+  static final int PRINCIPAL_REWARD = 42, SITE_APPLES = 43, PERIOD_START_APPLES = 44;
   /** [env, 4] int: the Philox block a phase is drawing from (the kernel's scratch). */
-  static final int SCRATCH = 44;
+  static final int SCRATCH = 45;
   /** [C] byte, shared by all envs (stride 0): a fresh episode's padded grid. */
-  static final int INITIAL_GRID = 45;
-  static final int SLOTS = 46;
+  static final int INITIAL_GRID = 46;
+  static final int SLOTS = 47;
 
   // ---- spec: constants, then per-slot bases and strides, then the int tables (24 and 36 unused:
   // the regrowth neighbourhood, which SITE_APPLES replaced) ----
@@ -69,14 +72,18 @@ final class Packing {
   static final int P_K0 = 0, P_K1 = 1, P_RANDOM = 2, P_STEPS = 3, PARAMS = 4;
 
   final IntArray ints;
+  /** ACTIONS and PENDING_LEVELS (Role.INPUT): the only array uploaded at every launch. */
+  final IntArray inputs;
   final FloatArray floats;
   final ByteArray bytes;
   final IntArray spec;
   final FloatArray fspec;
   final IntArray params = new IntArray(PARAMS);
   final FloatArray fparams = new FloatArray(1);
-  private final MemorySegment intData, floatData, byteData;
+  private final MemorySegment intData, floatData, byteData, inputData;
   private final int[] base = new int[SLOTS];
+  private final long[] outputStart = new long[Buf.Type.values().length];
+  private final long[][] outputEnd = new long[Role.values().length][Buf.Type.values().length];
   private final Map<Buf, MemorySegment> hostSegments = new EnumMap<>(Buf.class);
 
   Packing(EnvState state) {
@@ -86,18 +93,28 @@ final class Packing {
     for (Buf b : Buf.values()) hostSegments.put(b, MemorySegment.ofBuffer(state.raw(b)));
     long[] size = new long[Buf.Type.values().length];
     int[] stride = new int[SLOTS];
+    // by role as well as by type: in each array what stays on the device first (state, the host's
+    // own, inputs, the kernel's scratch and initial grid), then the outputs region by region in
+    // Role.OUTPUTS order, so a launch reads one range of each array (outputStart/outputEnd)
+    long inputSize = 0;
     for (Buf b : Buf.values()) {
-      int t = packType(b).ordinal();
-      base[b.ordinal()] = (int) Math.min(size[t], Integer.MAX_VALUE);
+      if (Role.of(b) != Role.INPUT) continue; // the inputs have their own array, uploaded at every launch
+      base[b.ordinal()] = (int) inputSize;
       stride[b.ordinal()] = (int) b.perEnv(l);
-      size[t] += b.perEnv(l) * envs;
+      inputSize += b.perEnv(l) * envs;
     }
+    for (Buf b : Buf.values()) if (!isOutput(b) && Role.of(b) != Role.INPUT) place(b, l, envs, size, stride);
     base[SCRATCH] = (int) Math.min(size[Buf.Type.INT.ordinal()], Integer.MAX_VALUE);
     stride[SCRATCH] = 4;
     size[Buf.Type.INT.ordinal()] += 4L * envs;
     base[INITIAL_GRID] = (int) Math.min(size[Buf.Type.BYTE.ordinal()], Integer.MAX_VALUE);
     stride[INITIAL_GRID] = 0;
     size[Buf.Type.BYTE.ordinal()] += l.cells;
+    for (Buf.Type t : Buf.Type.values()) outputStart[t.ordinal()] = size[t.ordinal()];
+    for (Role r : Role.OUTPUTS) {
+      for (Buf b : Buf.values()) if (Role.of(b) == r) place(b, l, envs, size, stride);
+      for (Buf.Type t : Buf.Type.values()) outputEnd[r.ordinal()][t.ordinal()] = size[t.ordinal()];
+    }
     for (Buf.Type t : Buf.Type.values()) {
       if (size[t.ordinal()] > MAX_ELEMENTS) {
         long perEnv = 0;
@@ -112,6 +129,12 @@ final class Packing {
     ints = new IntArray((int) size[Buf.Type.INT.ordinal()]);
     floats = new FloatArray((int) Math.max(1, size[Buf.Type.FLOAT.ordinal()]));
     bytes = new ByteArray((int) size[Buf.Type.BYTE.ordinal()]);
+    if (inputSize > MAX_ELEMENTS) {
+      throw new ConfigException("tornado backend: " + envs + " envs need " + inputSize + " input elements, over the " + MAX_ELEMENTS
+          + " a TornadoVM array can index; use fewer envs (or the opencl backend)");
+    }
+    inputs = new IntArray((int) inputSize);
+    inputData = inputs.getSegment();
     intData = ints.getSegment();
     floatData = floats.getSegment();
     byteData = bytes.getSegment();
@@ -179,12 +202,50 @@ final class Packing {
     for (int k = 0; k < cutoffs.length; k++) fspec.set(F_PROB + prob.length + k, cutoffs[k]);
   }
 
+  private void place(Buf b, Layout l, int envs, long[] size, int[] stride) {
+    int t = packType(b).ordinal();
+    base[b.ordinal()] = (int) Math.min(size[t], Integer.MAX_VALUE);
+    stride[b.ordinal()] = (int) b.perEnv(l);
+    size[t] += b.perEnv(l) * envs;
+  }
+
+  static boolean isOutput(Buf b) {
+    return java.util.Arrays.asList(Role.OUTPUTS).contains(Role.of(b));
+  }
+
+  /** First element of the outputs in the array of type {@code t} (the STEP region's start). */
+  long outputStart(Buf.Type t) {
+    return outputStart[t.ordinal()];
+  }
+
+  /** One past the last element of the outputs up to region {@code through} in the array of type {@code t}. */
+  long outputEnd(Buf.Type t, Role through) {
+    return outputEnd[through.ordinal()][t.ordinal()];
+  }
+
+  /** Packed arrays -> host buffers: the output regions a launch that ended {@code through} reads back. */
+  void downloadOutputs(Role through) {
+    for (Buf b : ALL) if (Role.of(b).readUpTo(through)) download(b);
+  }
+
+  /**
+   * Packed arrays -> host buffers: everything but what the host owns (PENDING_LEVELS,
+   * PRINCIPAL_REWARD, and ACTIONS unless the last launch drew them): Backend.fetchState.
+   */
+  void downloadState(boolean actionsDrawn) {
+    for (Buf b : ALL) {
+      if (b == Buf.PENDING_LEVELS || Role.of(b) == Role.HOST || (b == Buf.ACTIONS && !actionsDrawn)) continue;
+      download(b);
+    }
+  }
+
   /** The most elements one packed array may hold (int-indexed, with room for TornadoVM's header). */
   static final long MAX_ELEMENTS = Integer.MAX_VALUE - 64L;
 
   /** Bytes of the arrays that live on the device. */
   long deviceBytes() {
     return ints.getNumBytesOfSegmentWithHeader() + floats.getNumBytesOfSegmentWithHeader() + bytes.getNumBytesOfSegmentWithHeader()
+        + inputs.getNumBytesOfSegmentWithHeader()
         + spec.getNumBytesOfSegmentWithHeader() + fspec.getNumBytesOfSegmentWithHeader();
   }
 
@@ -203,6 +264,7 @@ final class Packing {
   }
 
   private MemorySegment data(Buf b) {
+    if (Role.of(b) == Role.INPUT) return inputData;
     return switch (packType(b)) {
       case INT, SHORT -> intData;
       case FLOAT -> floatData;

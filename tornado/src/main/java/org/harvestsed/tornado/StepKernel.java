@@ -106,8 +106,8 @@ public final class StepKernel {
    * are called from here, not from a stepEnv method: TornadoVM refuses to inline a callee of more
    * than 600 graph nodes, and the root method has no such limit.
    */
-  public static void harvestStep(KernelContext ctx, IntArray ints, FloatArray floats, ByteArray bytes, IntArray spec, FloatArray fspec,
-      IntArray params, FloatArray fparams) {
+  public static void harvestStep(KernelContext ctx, IntArray ints, FloatArray floats, ByteArray bytes, IntArray inputs, IntArray spec,
+      FloatArray fspec, IntArray params, FloatArray fparams) {
     int e = ctx.globalIdx;
     if (e < spec.get(Packing.K_ENVS)) {
       int steps = params.get(Packing.P_STEPS);
@@ -121,12 +121,12 @@ public final class StepKernel {
       for (int k = 0; k < steps; k++) {
         int t0 = ints.get(base(spec, Packing.T, e));
         int tk = ints.get(base(spec, Packing.TICK, e));
-        if (random != 0) drawRandomActions(ints, spec, e, tk, k0, k1);
-        if (t0 % taxPeriod == 0) periodStart(ints, floats, spec, fspec, fparams, e);
+        if (random != 0) drawRandomActions(inputs, ints, spec, e, tk, k0, k1);
+        if (t0 % taxPeriod == 0) periodStart(inputs, ints, floats, spec, fspec, fparams, e);
         if (zap != 0) respawn(ints, spec, e, tk, k0, k1);
-        turns(ints, spec, e);
-        moves(ints, bytes, spec, e, tk, k0, k1);
-        if (zap != 0) zaps(ints, bytes, spec, e);
+        turns(inputs, ints, spec, e);
+        moves(inputs, ints, bytes, spec, e, tk, k0, k1);
+        if (zap != 0) zaps(inputs, ints, bytes, spec, e);
         consumption(ints, bytes, spec, e);
         regrowth(ints, bytes, spec, fspec, e, tk, k0, k1);
         observeWindows(ints, bytes, spec, e, 1);
@@ -145,6 +145,7 @@ public final class StepKernel {
         } else {
           bytes.set(base(spec, Packing.DONE, e), (byte) 0);
         }
+        if (periodEnd != 0) countApples(ints, bytes, spec, e);
       }
     }
   }
@@ -204,7 +205,7 @@ public final class StepKernel {
   }
 
   /** Uniform actions from the POLICY stream: block (i / 4, tick, e, POLICY), word i mod 4. */
-  static void drawRandomActions(IntArray ints, IntArray spec, int e, int tk, int k0, int k1) {
+  static void drawRandomActions(IntArray inputs, IntArray ints, IntArray spec, int e, int tk, int k0, int k1) {
     int n = spec.get(Packing.K_N);
     int numActions = spec.get(Packing.K_NUM_ACTIONS);
     int purpose = spec.get(Packing.K_PURPOSE_POLICY);
@@ -212,14 +213,14 @@ public final class StepKernel {
     int actions = base(spec, Packing.ACTIONS, e);
     for (int i = 0; i < n; i++) {
       if ((i & 3) == 0) philox(ints, w, i >> 2, tk, e, purpose, k0, k1);
-      ints.set(actions + i, below(ints.get(w + (i & 3)), numActions));
+      inputs.set(actions + i, below(ints.get(w + (i & 3)), numActions));
     }
   }
 
   // ------------------------------------------------------------------ phases
 
   /** Period start: pending levels take effect (divergence limit, then cap); RATE_SUM accumulates. */
-  static void periodStart(IntArray ints, FloatArray floats, IntArray spec, FloatArray fspec, FloatArray fparams, int e) {
+  static void periodStart(IntArray inputs, IntArray ints, FloatArray floats, IntArray spec, FloatArray fspec, FloatArray fparams, int e) {
     int brackets = spec.get(Packing.K_BRACKETS);
     float levelsMinusOne = (float) (spec.get(Packing.K_RATE_LEVELS) - 1);
     int hasLimit = spec.get(Packing.K_HAS_DIVERGENCE_LIMIT);
@@ -229,7 +230,7 @@ public final class StepKernel {
     int rates = base(spec, Packing.RATES, e);
     int rateSum = base(spec, Packing.RATE_SUM, e);
     for (int b = 0; b < brackets; b++) {
-      float r = ((float) ints.get(pending + b)) / levelsMinusOne;
+      float r = ((float) inputs.get(pending + b)) / levelsMinusOne;
       if (hasLimit != 0) {
         float old = floats.get(rates + b);
         float lo = old - delta;
@@ -326,14 +327,14 @@ public final class StepKernel {
   }
 
   /** TURN_LEFT: o = (o + 3) mod 4; TURN_RIGHT: o = (o + 1) mod 4. */
-  static void turns(IntArray ints, IntArray spec, int e) {
+  static void turns(IntArray inputs, IntArray ints, IntArray spec, int e) {
     int n = spec.get(Packing.K_N);
     int pos = base(spec, Packing.POS, e);
     int dir = base(spec, Packing.DIR, e);
     int actions = base(spec, Packing.ACTIONS, e);
     for (int i = 0; i < n; i++) {
       if (ints.get(pos + i) >= 0) {
-        int a = ints.get(actions + i);
+        int a = inputs.get(actions + i);
         if (a == TURN_LEFT) ints.set(dir + i, (ints.get(dir + i) + 3) & 3);
         else if (a == TURN_RIGHT) ints.set(dir + i, (ints.get(dir + i) + 1) & 3);
       }
@@ -341,7 +342,7 @@ public final class StepKernel {
   }
 
   /** The step's move order (Fisher-Yates, value i of MOVE_ORDER picks j in [0, i]), then sequential moves. */
-  static void moves(IntArray ints, ByteArray bytes, IntArray spec, int e, int tk, int k0, int k1) {
+  static void moves(IntArray inputs, IntArray ints, ByteArray bytes, IntArray spec, int e, int tk, int k0, int k1) {
     int n = spec.get(Packing.K_N);
     int order = base(spec, Packing.ORDER, e);
     int w = base(spec, Packing.SCRATCH, e);
@@ -367,7 +368,7 @@ public final class StepKernel {
     for (int k = 0; k < n; k++) {
       int i = ints.get(order + k);
       int p = ints.get(pos + i);
-      int a = ints.get(actions + i);
+      int a = inputs.get(actions + i);
       if (p >= 0 && a >= FORWARD && a <= STEP_RIGHT) {
         int o = ints.get(dir + i);
         int md = (o + 1) & 3; // STEP_RIGHT
@@ -385,7 +386,7 @@ public final class StepKernel {
   }
 
   /** Simultaneous zaps on post-move positions; hit players leave the map for the removal time. */
-  static void zaps(IntArray ints, ByteArray bytes, IntArray spec, int e) {
+  static void zaps(IntArray inputs, IntArray ints, ByteArray bytes, IntArray spec, int e) {
     int n = spec.get(Packing.K_N);
     int pos = base(spec, Packing.POS, e);
     int dir = base(spec, Packing.DIR, e);
@@ -405,7 +406,7 @@ public final class StepKernel {
         int cd = ints.get(cooldown + i);
         if (cd > 0) {
           ints.set(cooldown + i, cd - 1);
-        } else if (ints.get(actions + i) == ZAP) {
+        } else if (inputs.get(actions + i) == ZAP) {
           ints.set(cooldown + i, spec.get(Packing.K_ZAP_COOLDOWN));
           ints.set(flags + i, ints.get(flags + i) | 1);
           int o = ints.get(dir + i);
@@ -661,6 +662,18 @@ public final class StepKernel {
       floats.set(rExt + i, re);
       floats.set(reward + i, bt * re + (1.0f - bt) * ri);
     }
+  }
+
+  /** PERIOD_START_APPLES = the apples on the map of env e (every apple stands on an apple site), the principal's next input. */
+  static void countApples(IntArray ints, ByteArray bytes, IntArray spec, int e) {
+    int grid = base(spec, Packing.GRID, e);
+    int sites = spec.get(Packing.K_T_SITES);
+    int numSites = spec.get(Packing.K_NUM_SITES);
+    int apples = 0;
+    for (int k = 0; k < numSites; k++) {
+      if (bytes.get(grid + spec.get(sites + k)) == CELL_APPLE) apples++;
+    }
+    ints.set(base(spec, Packing.PERIOD_START_APPLES, e), apples);
   }
 
   /** A round's last step: snapshot for the host's metrics, then start round {@code next} (majority: a new vote). */

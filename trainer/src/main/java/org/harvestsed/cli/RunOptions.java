@@ -28,6 +28,9 @@ final class RunOptions {
   @Option(names = "--device", description = "opencl or tornado device: index or part of its name (see ./harvest devices); default: first GPU, else first device")
   String device;
 
+  @Option(names = "--transfer", description = "auto or copy: copy makes the opencl backend keep the state on the device and copy only the IO buffers, also on a host-unified device (docs/DESIGN-transfers.md); default: run.transfer of the config (auto)")
+  String transfer;
+
   Config load() {
     Config c = Config.load(config);
     RunSettings r = c.run();
@@ -37,6 +40,12 @@ final class RunOptions {
     if (principal != null) r = r.withPrincipal(principal);
     if (threads != null) r = r.withThreads(threads);
     if (device != null) r = r.withDevice(device);
+    if (transfer != null) {
+      if (!RunSettings.TRANSFERS.contains(transfer)) {
+        throw new org.harvestsed.engine.config.ConfigException("--transfer " + transfer + " is unknown; use one of " + RunSettings.TRANSFERS);
+      }
+      r = r.withTransfer(transfer);
+    }
     return new Config(c.env(), r, c.train());
   }
 }

@@ -145,7 +145,7 @@ final class ScaleCommand implements Callable<Integer> {
     if ((long) p * e > maxPlayerEnvs) return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: players x envs over --max-player-envs", traffic, bw, Double.NaN);
     long direct = Runtime.getRuntime().maxMemory(); // the default direct-memory limit equals the heap limit
     if (perEnv * e > direct * 0.8) return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: needs more host memory than -Xmx allows", traffic, bw, Double.NaN);
-    try (VecEnv env = VecEnv.create(spec, e, backend, c.run().threads(), device != null ? device : c.run().device())) {
+    try (VecEnv env = VecEnv.create(spec, e, backend, c.run().threads(), device != null ? device : c.run().device(), c.run().transfer())) {
       env.reset(1);
       env.stepRandom(Math.min(spec.taxPeriod(), 5)); // warm-up (JIT, kernel build)
       long steps = 0;

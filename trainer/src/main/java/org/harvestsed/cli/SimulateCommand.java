@@ -26,8 +26,13 @@ final class SimulateCommand implements Callable<Integer> {
   @Option(names = "--json", description = "print one JSON object instead of a table")
   boolean json;
 
+  @Option(names = "--per-step", description = "one launch per step, as a learner's rollout runs (every step's outputs come back);"
+      + " default: one launch per tax period (scripted players)")
+  boolean perStep;
+
   /** The result of a simulation: throughput and per-round means over envs. */
-  record Result(String backend, int envs, int players, int steps, double seconds, List<RoundMetrics> rounds) {
+  record Result(String backend, String transfer, int envs, int players, int steps, double seconds, List<RoundMetrics> rounds,
+      long bytesToDevice, long bytesFromDevice) {
     double envStepsPerS() {
       return (double) envs * steps / seconds;
     }
@@ -38,37 +43,44 @@ final class SimulateCommand implements Callable<Integer> {
   }
 
   static Result simulate(Config c, int steps) {
+    return simulate(c, steps, false);
+  }
+
+  static Result simulate(Config c, int steps, boolean perStep) {
     if (steps < 1) throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
     try (Principal principal = Principal.parse(c.run().principal(), c.env(), c.run().seed());
-         VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device())) {
+         VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device(), c.run().transfer())) {
       PrincipalDriver driver = new PrincipalDriver(principal);
       env.reset(c.run().seed());
+      long to0 = env.bytesToDevice(), from0 = env.bytesFromDevice(); // the steps' transfers, not the reset's upload
       List<RoundMetrics> rounds = new ArrayList<>();
       long t0 = System.nanoTime();
       for (int s = 0; s < steps; ) {
         driver.beforeStep(env);
         // up to the period's end in one call: one multi-step launch on accelerators
-        int k = Math.min(steps - s, env.stepsToPeriodEnd());
-        env.stepRandom(k);
+        int k = perStep ? 1 : Math.min(steps - s, env.stepsToPeriodEnd());
+        if (perStep) env.stepRandom();
+        else env.stepRandom(k);
         driver.afterStep(env);
         s += k;
         if (env.roundEnded()) rounds.add(RoundMetrics.mean(env.lastRoundMetrics()));
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      return new Result(env.backendName(), env.envs(), env.players(), steps, secs, rounds);
+      return new Result(env.backendName(), env.transfer(), env.envs(), env.players(), steps, secs, rounds,
+          env.bytesToDevice() - to0, env.bytesFromDevice() - from0);
     }
   }
 
   @Override
   public Integer call() throws Exception {
     Config c = run.load();
-    Result r = simulate(c, steps);
+    Result r = simulate(c, steps, perStep);
     if (json) {
       System.out.println(toJson(r, c.run().principal()));
       return 0;
     }
-    System.out.printf(Locale.ROOT, "%s backend, %d envs x %d players, %d steps, principal %s, seed %d%n",
-        r.backend(), r.envs(), r.players(), r.steps(), c.run().principal(), c.run().seed());
+    System.out.printf(Locale.ROOT, "%s backend (%s), %d envs x %d players, %d steps, principal %s, seed %d%n",
+        r.backend(), r.transfer(), r.envs(), r.players(), r.steps(), c.run().principal(), c.run().seed());
     System.out.printf(Locale.ROOT, "%5s %12s %9s %10s %10s %6s %20s %9s %7s %5s%n",
         "round", "productivity", "equality", "eq_x_prod", "objective", "eta", "rates", "revenue", "apples", "lost");
     for (RoundMetrics m : r.rounds()) {
@@ -87,6 +99,7 @@ final class SimulateCommand implements Callable<Integer> {
     ObjectMapper om = new ObjectMapper();
     ObjectNode o = om.createObjectNode();
     o.put("backend", r.backend());
+    o.put("transfer", r.transfer());
     o.put("envs", r.envs());
     o.put("players", r.players());
     o.put("steps", r.steps());
@@ -94,6 +107,10 @@ final class SimulateCommand implements Callable<Integer> {
     o.put("seconds", r.seconds());
     o.put("player_steps_per_s", r.playerStepsPerS());
     o.put("env_steps_per_s", r.envStepsPerS());
+    // counted by the backend at each transfer it enqueued during the steps (0 where nothing is copied)
+    o.put("bytes_to_device_per_step", (double) r.bytesToDevice() / r.steps());
+    o.put("bytes_from_device_per_step", (double) r.bytesFromDevice() / r.steps());
+    o.put("bytes_from_device_per_env_step", (double) r.bytesFromDevice() / r.steps() / r.envs());
     ArrayNode rounds = o.putArray("rounds");
     for (RoundMetrics m : r.rounds()) {
       ObjectNode x = rounds.addObject();

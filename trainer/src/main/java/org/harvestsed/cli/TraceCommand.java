@@ -36,7 +36,7 @@ final class TraceCommand implements Callable<Integer> {
     if (steps < 1) throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
     Path tmp = org.harvestsed.engine.io.AtomicFiles.tempFor(out);
     try (Principal principal = Principal.parse(c.run().principal(), c.env(), c.run().seed());
-         VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device());
+         VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device(), c.run().transfer());
          BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
       env.reset(c.run().seed());
       Trace trace = new Trace(env);
@@ -47,6 +47,7 @@ final class TraceCommand implements Callable<Integer> {
         for (int e = 0; e < env.envs(); e++) before[e] = trace.before(e);
         env.stepRandom();
         driver.afterStep(env);
+        env.syncState(); // a trace shows the whole state: on the copy path, read it back
         for (int e = 0; e < env.envs(); e++) {
           w.write(trace.line(e, before[e]));
           w.write('\n');

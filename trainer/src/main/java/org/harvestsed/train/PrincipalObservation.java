@@ -1,11 +1,9 @@
 package org.harvestsed.train;
 
-import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.EnvSpec;
-import org.harvestsed.engine.map.GameMap;
 import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.EnvState;
 
@@ -16,9 +14,11 @@ import org.harvestsed.engine.state.EnvState;
  *   [0, n)        each player's pre-tax income of the last period / 10   (PERIOD_END_INCOME)
  *   n + 0, 1, 2   min, mean, max of the round-to-date apples A_i / 10     (ROUND_APPLES: the objective's terms)
  *   n + 3 ..      the rates in force, one per bracket                     (RATES)
- *   then          the cap, apples on the map / apple sites, eta, fraction of the round elapsed
+ *   then          the cap, apples on the map / apple sites (PERIOD_START_APPLES), eta, fraction of the round elapsed
  * </pre>
- * Incomes come from the engine's snapshot, so every command that runs a principal (training,
+ * Everything is kept by the step itself (no scan of the grid here), so a backend whose device
+ * keeps the state reads back only its period-end snapshot (docs/DESIGN-transfers.md). Incomes come
+ * from the engine's snapshot, so every command that runs a principal (training,
  * evaluation, simulate) shows it the same numbers.
  */
 public final class PrincipalObservation {
@@ -51,11 +51,8 @@ public final class PrincipalObservation {
     FloatBuffer rates = s.floats(Buf.RATES);
     for (int j = 0; j < b; j++) out[k++] = rates.get(e * b + j);
     out[k++] = env.cap();
-    int[] sites = s.layout.sites;
-    ByteBuffer grid = s.bytes(Buf.GRID);
-    int apples = 0;
-    for (int site : sites) if (grid.get(e * s.layout.cells + site) == GameMap.APPLE) apples++;
-    out[k++] = sites.length == 0 ? 0f : (float) apples / sites.length;
+    int sites = s.layout.sites.length;
+    out[k++] = sites == 0 ? 0f : (float) s.ints(Buf.PERIOD_START_APPLES).get(e) / sites;
     out[k++] = s.floats(Buf.ETA).get(e);
     out[k] = (float) (s.ints(Buf.TICK).get(e) % spec.roundSteps()) / spec.roundSteps();
   }

@@ -45,6 +45,9 @@ class CliTest {
     assertThat(r.code()).as(r.err()).isZero();
     JsonNode o = JSON.readTree(r.out());
     assertThat(o.get("backend").asText()).isEqualTo("java");
+    assertThat(o.get("transfer").asText()).isEqualTo("host");
+    assertThat(o.get("bytes_to_device_per_step").asDouble()).isZero();
+    assertThat(o.get("bytes_from_device_per_step").asDouble()).isZero();
     assertThat(o.get("envs").asInt()).isEqualTo(4);
     assertThat(o.get("players").asInt()).isEqualTo(7);
     assertThat(o.get("player_steps_per_s").asDouble()).isPositive();
@@ -58,6 +61,43 @@ class CliTest {
       assertThat(round.get("productivity").asDouble()).isPositive();
       assertThat(round.get("equality").asDouble()).isBetween(0.0, 1.0);
     }
+  }
+
+  /**
+   * The copy path on PoCL (what a discrete GPU runs): simulate reports it, with the bytes the
+   * backend counted, which on the paper's map stay within 1.2 KB per env-step from the device (the
+   * step's outputs plus the period-end snapshots, amortised), and round metrics equal to java's.
+   */
+  @Test
+  void simulateOnTheCopyPathReportsCountedTransfers() throws Exception {
+    try {
+      org.harvestsed.engine.opencl.Devices.list();
+    } catch (org.harvestsed.engine.opencl.Devices.NoOpenClException e) {
+      if ("1".equals(System.getenv("HARVEST_REQUIRE_OPENCL"))) throw e;
+      org.junit.jupiter.api.Assumptions.assumeTrue(false, "skipped: " + e.getMessage());
+    }
+    String[] common = {"--config", PAPER.toString(), "--envs", "128", "--steps", "1000", "--seed", "2", "--json"};
+    // per env and step, in bytes (128 envs: no alignment padding): the step's outputs 7 x (121 window
+    // + 8 x 4 scalars + 4 reward + 4 eaten) + 1 done + 4 T = 1132; at a period end the snapshot
+    // 7 x 4 x 2 + 3 x 4 + 3 x 4 = 80; at the round and episode end (step 1000) 56 + 7 x (121 + 32) = 1127
+    Run perStep = cli(concat(new String[] {"simulate", "--backend", "opencl", "--transfer", "copy", "--per-step"}, common));
+    assertThat(perStep.code()).as(perStep.err()).isZero();
+    JsonNode o = JSON.readTree(perStep.out());
+    assertThat(o.get("transfer").asText()).isEqualTo("copy");
+    assertThat(o.get("bytes_from_device_per_step").asDouble() / 128).isEqualTo((1000 * 1132 + 20 * 80 + 1127) / 1000.0);
+    // random players: no actions go up; the principal's pending levels once per period (3 brackets x 4 bytes x 128 envs)
+    assertThat(o.get("bytes_to_device_per_step").asDouble()).isEqualTo(20 * 3 * 4 * 128 / 1000.0);
+    Run perPeriod = cli(concat(new String[] {"simulate", "--backend", "opencl", "--transfer", "copy"}, common));
+    JsonNode p = JSON.readTree(perPeriod.out());
+    assertThat(p.get("bytes_from_device_per_step").asDouble() / 128).as("one launch per period").isEqualTo((20 * (1132 + 80) + 1127) / 1000.0);
+    Run java = cli(concat(new String[] {"simulate", "--backend", "java"}, common));
+    assertThat(JSON.readTree(java.out()).get("rounds")).isEqualTo(o.get("rounds")).isEqualTo(p.get("rounds"));
+  }
+
+  static String[] concat(String[] a, String[] b) {
+    String[] r = java.util.Arrays.copyOf(a, a.length + b.length);
+    System.arraycopy(b, 0, r, a.length, b.length);
+    return r;
   }
 
   @Test
@@ -141,6 +181,14 @@ class CliTest {
     r = cli("simulate", "--config", QUICKSTART.toString(), "--backend", "cuda");
     assertThat(r.code()).isEqualTo(2);
     assertThat(r.err()).contains("run.backend: 'cuda' is unknown; allowed: [java, opencl, tornado]");
+    r = cli("simulate", "--config", QUICKSTART.toString(), "--transfer", "pinned");
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("--transfer pinned is unknown; use one of [auto, copy]");
+    Path badTransfer = dir.resolve("transfer.yaml");
+    Files.writeString(badTransfer, "run:\n  transfer: always\n");
+    r = cli("simulate", "--config", badTransfer.toString());
+    assertThat(r.code()).isEqualTo(2);
+    assertThat(r.err()).contains("run.transfer: 'always' is unknown; allowed: [auto, copy]");
     Path out = dir.resolve("x.png");
     r = cli("render", "--config", QUICKSTART.toString(), "--out", dir.resolve("x.bmp").toString());
     assertThat(r.code()).isEqualTo(2);

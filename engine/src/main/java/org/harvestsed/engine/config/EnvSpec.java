@@ -165,6 +165,21 @@ public record EnvSpec(
     return 5 + brackets();
   }
 
+  /** Whether the step taken at episode step {@code t} (0-based, before the step) is a tax period's last. */
+  public boolean endsPeriod(int t) {
+    return (t + 1) % taxPeriod == 0;
+  }
+
+  /** Whether the step taken at episode step {@code t} is the episode's last (then the env resets). */
+  public boolean endsEpisode(int t) {
+    return t + 1 == episodeLength;
+  }
+
+  /** Whether the step taken at tick {@code tick} (steps since reset(seed)) is a voting round's last. */
+  public boolean endsRound(long tick) {
+    return (tick + 1) % roundSteps() == 0;
+  }
+
   public int roundSteps() {
     return roundPeriods * taxPeriod;
   }

@@ -11,41 +11,54 @@ import java.util.List;
  * @param threads   worker threads of the java backend; 0 = one per available core
  * @param principal principal spec for simulate/trace: free_market, flat:x, fixed:a,b,c
  * @param device    opencl device: its index or part of its name; empty = first GPU, else first device
+ * @param transfer  {@code auto} (opencl: zero-copy on a host-unified device, else copy only the IO
+ *                  buffers) or {@code copy} (the copy path on any device; docs/DESIGN-transfers.md)
  */
-public record RunSettings(int envs, long seed, String backend, int threads, String principal, String device) {
+public record RunSettings(int envs, long seed, String backend, int threads, String principal, String device, String transfer) {
   /**
    * Every backend name a config may name (the config's vocabulary; which implementation serves a
    * name is the engine's business: {@code sim/Backends}). {@code tornado} needs its optional module.
    */
   public static final List<String> BACKENDS = List.of("java", "opencl", "tornado");
+  /** The values of {@code run.transfer}. */
+  public static final List<String> TRANSFERS = List.of("auto", "copy");
+
+  public RunSettings(int envs, long seed, String backend, int threads, String principal, String device) {
+    this(envs, seed, backend, threads, principal, device, "auto");
+  }
 
   public RunSettings {
+    if (!TRANSFERS.contains(transfer)) throw ConfigException.at("run.transfer", "'" + transfer + "' is unknown; allowed: " + TRANSFERS);
     if (envs < 1) throw ConfigException.at("run.envs", envs + " must be at least 1");
     if (!BACKENDS.contains(backend)) throw ConfigException.at("run.backend", "'" + backend + "' is unknown; allowed: " + BACKENDS);
     if (threads < 0) throw ConfigException.at("run.threads", threads + " must be >= 0 (0 = one per core)");
   }
 
   public RunSettings withEnvs(int e) {
-    return new RunSettings(e, seed, backend, threads, principal, device);
+    return new RunSettings(e, seed, backend, threads, principal, device, transfer);
   }
 
   public RunSettings withSeed(long s) {
-    return new RunSettings(envs, s, backend, threads, principal, device);
+    return new RunSettings(envs, s, backend, threads, principal, device, transfer);
   }
 
   public RunSettings withBackend(String b) {
-    return new RunSettings(envs, seed, b, threads, principal, device);
+    return new RunSettings(envs, seed, b, threads, principal, device, transfer);
   }
 
   public RunSettings withPrincipal(String p) {
-    return new RunSettings(envs, seed, backend, threads, p, device);
+    return new RunSettings(envs, seed, backend, threads, p, device, transfer);
   }
 
   public RunSettings withThreads(int t) {
-    return new RunSettings(envs, seed, backend, t, principal, device);
+    return new RunSettings(envs, seed, backend, t, principal, device, transfer);
+  }
+
+  public RunSettings withTransfer(String x) {
+    return new RunSettings(envs, seed, backend, threads, principal, device, x);
   }
 
   public RunSettings withDevice(String d) {
-    return new RunSettings(envs, seed, backend, threads, principal, d);
+    return new RunSettings(envs, seed, backend, threads, principal, d, transfer);
   }
 }

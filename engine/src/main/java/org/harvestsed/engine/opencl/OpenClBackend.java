@@ -15,9 +15,11 @@ import org.harvestsed.engine.sim.JavaBackend;
 import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
+import org.harvestsed.engine.state.Role;
 import org.jocl.CLException;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
+import org.jocl.cl_buffer_region;
 import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
@@ -29,15 +31,22 @@ import org.jocl.cl_program;
 /**
  * The step as OpenCL kernels (kernels/*.cl), one work-item per env, bit-identical to
  * {@link JavaBackend}. The host keeps the same {@link EnvState} buffers as the java backend.
+ * Two ways to share them with the device (docs/DESIGN-transfers.md):
  * <ul>
- *   <li>Host-unified devices (PoCL, integrated GPUs): device buffers are created over the host
- *       buffers ({@code CL_MEM_USE_HOST_PTR}); the host unmaps them before a launch and maps them
- *       after, so nothing is copied (checked: the mapped address is the host buffer's).</li>
- *   <li>Other devices: the host writes its inputs (actions, pending levels) before a launch and
- *       reads every buffer back after it.</li>
+ *   <li>zero-copy, on host-unified devices (PoCL, integrated GPUs) unless the copy path is asked
+ *       for: device buffers are created over the host buffers ({@code CL_MEM_USE_HOST_PTR}); the
+ *       host unmaps them before a launch and maps them after, so nothing is copied (checked: the
+ *       mapped address is the host buffer's).</li>
+ *   <li>copy, on other devices or with {@code transfer = copy}: the state stays on the device
+ *       between launches; per launch the host uploads the actions (unless drawn on the device) and
+ *       the pending rate levels only after the principal set them, and reads back, in one
+ *       transfer into a pinned arena ({@code CL_MEM_ALLOC_HOST_PTR}, mapped once, whose slices
+ *       are the IO buffers of {@link #state()}), only what the caller consumes: the step's
+ *       outputs, plus the period-end, round-end and episode-end snapshots at the launches that
+ *       end those ({@link Role}). Every other host buffer is stale until {@link #fetchState()}.</li>
  * </ul>
- * reset(seed) runs the java reference on the host buffers and uploads them; the welfare
- * bookkeeping runs on the host after each launch ({@link Bookkeeper}).
+ * reset(seed) runs the java reference on the host buffers (uploading them on the copy path); the
+ * welfare bookkeeping runs on the host after a launch that ended a tax period ({@link Bookkeeper}).
  */
 public final class OpenClBackend implements Backend {
   private final Layout layout;
@@ -53,6 +62,16 @@ public final class OpenClBackend implements Backend {
   private final Map<Table, cl_mem> tables = new EnumMap<>(Table.class);
   private final Map<Buf, ByteBuffer> mapped = new EnumMap<>(Buf.class);
   private final boolean zeroCopy;
+  // ---- copy path (null / unused on the zero-copy path) ----
+  private final IoArena io;
+  /** The device's IO buffer (the IO buffers are sub-buffers of it) and the pinned host arena (mapped once). */
+  private cl_mem ioMem, pinnedMem;
+  private ByteBuffer arena;
+  private Pointer arenaPtr;
+  private long bytesToDevice, bytesFromDevice;
+  /** Steps since reset(seed): every env's tick (envs run in lockstep). */
+  private long ticks;
+  private boolean pendingDirty, actionsOnDevice;
   /** Whether the host maps/unmaps the shared buffers around each launch (see {@link #mapPolicy}). */
   private final boolean mapEachLaunch;
   private final long[] local;
@@ -66,13 +85,22 @@ public final class OpenClBackend implements Backend {
   private boolean closed;
 
   public OpenClBackend(Layout layout, int envs, String deviceSelector, int hostThreads) {
+    this(layout, envs, deviceSelector, hostThreads, "auto");
+  }
+
+  /**
+   * @param transfer {@code auto} (zero-copy on a host-unified device, else copy) or {@code copy}
+   *                 (the discrete-device path on any device: how CI runs it on PoCL)
+   */
+  public OpenClBackend(Layout layout, int envs, String deviceSelector, int hostThreads, String transfer) {
+    boolean forceCopy = switch (transfer) {
+      case "auto" -> false;
+      case "copy" -> true;
+      default -> throw new ConfigException("transfer '" + transfer + "' is unknown; use auto or copy");
+    };
     this.layout = layout;
     this.device = Devices.choose(deviceSelector);
     checkMemory(layout, envs, device);
-    this.state = new EnvState(layout, envs);
-    this.host = new JavaBackend(state, hostThreads);
-    this.book = host.bookkeeper();
-    this.scratch = new Bookkeeper.Scratch(layout);
     cl_context_properties props = new cl_context_properties();
     props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
     context = clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
@@ -80,18 +108,51 @@ public final class OpenClBackend implements Backend {
     program = build(context, device, KernelSource.build(layout));
     stepKernel = clCreateKernel(program, "harvest_step", null);
     stepManyKernel = clCreateKernel(program, "harvest_step_many", null);
-    boolean unified = device.hostUnified();
-    for (Buf b : Buf.values()) {
-      ByteBuffer hb = state.raw(b);
-      long flags = CL_MEM_READ_WRITE | (unified ? CL_MEM_USE_HOST_PTR : 0);
-      mems.put(b, clCreateBuffer(context, flags, hb.capacity(), unified ? Pointer.to(hb) : null, null));
+    EnvState st = null;
+    if (device.hostUnified() && !forceCopy) {
+      st = new EnvState(layout, envs);
+      for (Buf b : Buf.values()) {
+        ByteBuffer hb = st.raw(b);
+        mems.put(b, clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR, hb.capacity(), Pointer.to(hb), null));
+      }
+      if (!mapAllAndCheck(st)) { // the device copies after all: take the copy path
+        unmapAll();
+        for (cl_mem m : mems.values()) clReleaseMemObject(m);
+        mems.clear();
+        st = null;
+      }
     }
+    zeroCopy = st != null;
+    if (zeroCopy) {
+      io = null;
+    } else {
+      long align = Math.max(64, Devices.deviceInt(device.id(), CL_DEVICE_MEM_BASE_ADDR_ALIGN) / 8);
+      io = new IoArena(layout, envs, align);
+      ioMem = clCreateBuffer(context, CL_MEM_READ_WRITE, io.bytes, null, null);
+      pinnedMem = clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR, io.bytes, null, null);
+      arena = clEnqueueMapBuffer(queue, pinnedMem, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0, io.bytes, 0, null, null, null)
+          .order(java.nio.ByteOrder.nativeOrder());
+      for (int i = 0, size = arena.capacity(); i < size; i++) arena.put(i, (byte) 0); // as fresh direct buffers are
+      arenaPtr = Pointer.to(arena);
+      IoArena a = io;
+      ByteBuffer whole = arena;
+      st = new EnvState(layout, envs, b -> a.holds(b)
+          ? whole.slice((int) a.offset(b), (int) a.size(b)).order(java.nio.ByteOrder.nativeOrder()) : null);
+      for (Buf b : Buf.values()) {
+        long size = st.raw(b).capacity();
+        mems.put(b, io.holds(b)
+            ? clCreateSubBuffer(ioMem, CL_MEM_READ_WRITE, CL_BUFFER_CREATE_TYPE_REGION, new cl_buffer_region(io.offset(b), size), null)
+            : clCreateBuffer(context, CL_MEM_READ_WRITE, size, null, null));
+      }
+    }
+    this.state = st;
+    this.host = new JavaBackend(state, hostThreads);
+    this.book = host.bookkeeper();
+    this.scratch = new Bookkeeper.Scratch(layout);
     for (Table t : Table.values()) {
       ByteBuffer c = t.contents(layout);
       tables.put(t, clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, c.capacity(), Pointer.to(c), null));
     }
-    zeroCopy = unified && mapAllAndCheck();
-    if (!zeroCopy && unified) unmapAll();
     mapEachLaunch = zeroCopy && mapPolicy(device);
     if (zeroCopy && !mapEachLaunch) unmapAll();
     long ls = Long.getLong("harvest.opencl.local", 0L);
@@ -127,6 +188,26 @@ public final class OpenClBackend implements Backend {
   /** Whether the host reads the device's buffers in place (no copies). */
   public boolean zeroCopy() {
     return zeroCopy;
+  }
+
+  @Override
+  public String transfer() {
+    return zeroCopy ? "zero-copy" : "copy";
+  }
+
+  @Override
+  public long bytesToDevice() {
+    return bytesToDevice;
+  }
+
+  @Override
+  public long bytesFromDevice() {
+    return bytesFromDevice;
+  }
+
+  /** The bytes of the IO arena (copy path; 0 on the zero-copy path): what one launch reads back at most, plus the inputs. */
+  public long ioArenaBytes() {
+    return io == null ? 0 : io.bytes;
   }
 
   public Devices.Device device() {
@@ -178,10 +259,10 @@ public final class OpenClBackend implements Backend {
     return new String(buf, 0, Math.max(0, buf.length - 1));
   }
 
-  private boolean mapAllAndCheck() {
+  private boolean mapAllAndCheck(EnvState st) {
     boolean same = true;
     for (Buf b : Buf.values()) {
-      ByteBuffer hb = state.raw(b);
+      ByteBuffer hb = st.raw(b);
       ByteBuffer m = clEnqueueMapBuffer(queue, mems.get(b), CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0, hb.capacity(), 0, null, null, null);
       mapped.put(b, m);
       same &= MemorySegment.ofBuffer(m).address() == MemorySegment.ofBuffer(hb).address();
@@ -203,17 +284,46 @@ public final class OpenClBackend implements Backend {
     }
   }
 
+  /** Copy path: host buffer -> device buffer, counted. */
   private void upload(Buf b) {
     ByteBuffer hb = state.raw(b);
     clEnqueueWriteBuffer(queue, mems.get(b), CL_FALSE, 0, hb.capacity(), Pointer.to(hb), 0, null, null);
+    bytesToDevice += hb.capacity();
   }
 
-  private void downloadAll() {
+  /** Copy path: one IO buffer from the pinned arena to the device, counted. */
+  private void uploadIo(Buf b) {
+    clEnqueueWriteBuffer(queue, ioMem, CL_FALSE, io.offset(b), io.size(b), arenaPtr.withByteOffset(io.offset(b)), 0, null, null);
+    bytesToDevice += io.size(b);
+  }
+
+  /** Copy path: the IO range [from, to) from the device into the pinned arena in one transfer, counted. */
+  private void readIo(long from, long to) {
+    clEnqueueReadBuffer(queue, ioMem, CL_TRUE, from, to - from, arenaPtr.withByteOffset(from), 0, null, null);
+    bytesFromDevice += to - from;
+  }
+
+  /**
+   * Copy path: reads back every buffer the host does not keep current (state, and IO buffers
+   * outside the last launch's regions), except what the host owns: PENDING_LEVELS (the principal's,
+   * uploaded before the next launch), PRINCIPAL_REWARD (the bookkeeping's) and ACTIONS unless the
+   * last launch drew them on the device.
+   */
+  @Override
+  public void fetchState() {
+    if (zeroCopy) return;
     for (Buf b : Buf.values()) {
+      if (b == Buf.PENDING_LEVELS || Role.of(b) == Role.HOST || (b == Buf.ACTIONS && !actionsOnDevice)) continue;
       ByteBuffer hb = state.raw(b);
       clEnqueueReadBuffer(queue, mems.get(b), CL_FALSE, 0, hb.capacity(), Pointer.to(hb), 0, null, null);
+      bytesFromDevice += hb.capacity();
     }
     clFinish(queue);
+  }
+
+  @Override
+  public void pendingLevelsSet() {
+    pendingDirty = true;
   }
 
   @Override
@@ -236,7 +346,12 @@ public final class OpenClBackend implements Backend {
     host.reset(seed); // the reference reset, on the host buffers
     k0[0] = Rng.k0(seed);
     k1[0] = Rng.k1(seed);
-    if (!zeroCopy) for (Buf b : Buf.values()) upload(b);
+    ticks = 0;
+    if (zeroCopy) return;
+    for (Buf b : Buf.values()) upload(b);
+    clFinish(queue);
+    pendingDirty = false;
+    actionsOnDevice = false;
   }
 
   @Override
@@ -262,14 +377,22 @@ public final class OpenClBackend implements Backend {
     if (mapEachLaunch) {
       unmapAll();
     } else if (!zeroCopy) {
-      upload(Buf.ACTIONS);
-      upload(Buf.PENDING_LEVELS);
+      if (!randomActions) uploadIo(Buf.ACTIONS);
+      if (pendingDirty) uploadIo(Buf.PENDING_LEVELS);
+      pendingDirty = false;
+      actionsOnDevice = randomActions;
     }
     clEnqueueNDRangeKernel(queue, k, 1, null, global, local, 0, null, null);
-    if (mapEachLaunch) mapAll();
-    else if (zeroCopy) clFinish(queue);
-    else downloadAll();
-    for (int e = 0; e < state.envs; e++) book.afterStep(e, scratch);
+    Role through = Role.lastRegion(layout.spec, ticks + n - 1); // what the launch's last step ended
+    ticks += n;
+    if (mapEachLaunch) {
+      mapAll();
+    } else if (zeroCopy) {
+      clFinish(queue);
+    } else {
+      readIo(io.start(Role.STEP), io.end(through));
+    }
+    book.afterLaunch(through != Role.STEP, scratch);
   }
 
   @Override
@@ -278,8 +401,11 @@ public final class OpenClBackend implements Backend {
     closed = true;
     host.close();
     if (mapEachLaunch) unmapAll();
+    if (arena != null) clEnqueueUnmapMemObject(queue, pinnedMem, arena, 0, null, null);
     clFinish(queue);
-    for (cl_mem m : mems.values()) clReleaseMemObject(m);
+    for (cl_mem m : mems.values()) clReleaseMemObject(m); // sub-buffers before their parent
+    if (ioMem != null) clReleaseMemObject(ioMem);
+    if (pinnedMem != null) clReleaseMemObject(pinnedMem);
     for (cl_mem m : tables.values()) clReleaseMemObject(m);
     clReleaseKernel(stepKernel);
     clReleaseKernel(stepManyKernel);

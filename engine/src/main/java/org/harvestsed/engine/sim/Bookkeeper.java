@@ -36,6 +36,8 @@ public final class Bookkeeper {
   private final double[] objectivePrev;
   private final double[] metrics;
   private volatile int completedRounds;
+  /** Whether every principal reward is 0 (after a reset, or a launch within a period). */
+  private boolean rewardsZero = true;
 
   public Bookkeeper(EnvState s) {
     this.spec = s.layout.spec;
@@ -63,7 +65,10 @@ public final class Bookkeeper {
 
   /** After reset(seed) of env e: O of a round in which nothing was collected yet. */
   public void reset(int e, Scratch sc) {
-    if (e == 0) completedRounds = 0;
+    if (e == 0) {
+      completedRounds = 0;
+      rewardsZero = true;
+    }
     principalReward.put(e, 0f);
     objectivePrev[e] = emptyObjective(eta.get(e), sc);
   }
@@ -71,6 +76,23 @@ public final class Bookkeeper {
   private double emptyObjective(float et, Scratch sc) {
     java.util.Arrays.fill(sc.ints, 0);
     return Welfare.objective(spec.objective(), et, sc.ints, n);
+  }
+
+  /**
+   * After a launch of one or more steps of every env, for accelerator backends (docs/DESIGN-transfers.md):
+   * {@link #afterStep} for every env if the launch ended a tax period (callers end launches at a
+   * period end at the latest); otherwise every principal reward is 0, which is what afterStep
+   * would write, written only once after a period end. Reads only what a period end's snapshot
+   * brings back.
+   */
+  public void afterLaunch(boolean periodEnded, Scratch sc) {
+    if (periodEnded) {
+      for (int e = 0, envs = objectivePrev.length; e < envs; e++) afterStep(e, sc);
+      rewardsZero = false;
+    } else if (!rewardsZero) {
+      for (int e = 0, envs = objectivePrev.length; e < envs; e++) principalReward.put(e, 0f);
+      rewardsZero = true;
+    }
   }
 
   /** After every step of env e: the principal's reward at a period end (else 0), metrics at a round end. */

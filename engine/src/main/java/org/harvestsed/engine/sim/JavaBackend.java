@@ -47,7 +47,7 @@ public final class JavaBackend implements Backend {
       pending, t, tick, actions, finalPos, finalDir;
   private final FloatBuffer sigma, beta, rates, tax, lump, rExt, rInt, eta, revenue, obsScalars, reward,
       finalScalars, principalReward, rateSum, endEta, endRevenue, endRateSum;
-  private final IntBuffer endApples, endLeft, endLost, periodEndIncome;
+  private final IntBuffer endApples, endLeft, endLost, periodEndIncome, periodStartApples;
   private long seed;
   private int k0, k1;
   private boolean randomActions;
@@ -154,6 +154,7 @@ public final class JavaBackend implements Backend {
     endLeft = state.ints(Buf.ROUND_END_LEFT);
     endLost = state.ints(Buf.ROUND_END_LOST);
     periodEndIncome = state.ints(Buf.PERIOD_END_INCOME);
+    periodStartApples = state.ints(Buf.PERIOD_START_APPLES);
   }
 
   @Override
@@ -222,14 +223,14 @@ public final class JavaBackend implements Backend {
     consumption(e, w);
     regrowth(e, tk, w);
     observeWindows(e, true, w);
-    boolean periodEnd = (t0 + 1) % spec.taxPeriod() == 0;
+    boolean periodEnd = spec.endsPeriod(t0);
     income(e);
     taxes(e, periodEnd);
     rewards(e);
     clock(e, t0, tk, periodEnd);
-    if ((tk + 1) % spec.roundSteps() == 0) roundEnd(e, (tk + 1) / spec.roundSteps(), w);
+    if (spec.endsRound(tk)) roundEnd(e, (tk + 1) / spec.roundSteps(), w);
     observeScalars(e, w);
-    if (t0 + 1 == spec.episodeLength()) {
+    if (spec.endsEpisode(t0)) {
       keepFinal(e);
       resetEpisode(e, tk + 1, w);
       load(e, w);
@@ -238,6 +239,7 @@ public final class JavaBackend implements Backend {
     } else {
       done.put(e, (byte) 0);
     }
+    if (periodEnd) countApples(e);
     book.afterStep(e, w.book);
   }
 
@@ -840,6 +842,14 @@ public final class JavaBackend implements Backend {
     }
   }
 
+  /** PERIOD_START_APPLES = the apples on the map of env e (every apple stands on an apple site), for the principal's next observation. */
+  void countApples(int e) {
+    int g = e * cells;
+    int apples = 0;
+    for (int site : l.sites) if (grid.get(g + site) == GameMap.APPLE) apples++;
+    periodStartApples.put(e, apples);
+  }
+
   // ------------------------------------------------------------------ full reset
 
   /** Full reset of env e: types (drawn once per env), rates 0, round 0, a fresh episode. */
@@ -878,5 +888,6 @@ public final class JavaBackend implements Backend {
     load(e, w);
     observeWindows(e, true, w);
     observeScalars(e, w);
+    countApples(e);
   }
 }

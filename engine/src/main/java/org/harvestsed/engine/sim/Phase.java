@@ -47,7 +47,9 @@ public enum Phase {
   KEEP_FINAL("keepFinal", "final.cl", "keep_final", "keepFinal",
       "at an episode's last step: DONE = 1 and the final observation and state are kept"),
   RESET_EPISODE("resetEpisode", "reset.cl", "reset_episode", "resetEpisode",
-      "then a new episode (full apple map, SPAWN stream), observed again; other steps: DONE = 0");
+      "then a new episode (full apple map, SPAWN stream), observed again; other steps: DONE = 0"),
+  COUNT_APPLES("countApples", "apples.cl", "count_apples", "countApples",
+      "at a period's end (after any reset): PERIOD_START_APPLES = apples on the map, the principal's next input");
 
   /** The java reference's method ({@link JavaBackend}). */
   public final String javaMethod;

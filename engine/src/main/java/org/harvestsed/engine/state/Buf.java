@@ -102,7 +102,13 @@ public enum Buf {
    * neighbourhood (Layout.siteNeighbours), updated when an apple is eaten or grows; regrowth reads
    * it instead of recounting the neighbourhood.
    */
-  SITE_APPLES(Type.BYTE, Dim.SITES);
+  SITE_APPLES(Type.BYTE, Dim.SITES),
+  /**
+   * [env] int: apples on the map when the current tax period started (the principal's apple
+   * fraction, docs/RULES.md section 4): written at reset and at every period's last step, after
+   * an episode reset at that step, so the host never scans the grid for it.
+   */
+  PERIOD_START_APPLES(Type.INT, Dim.ONE);
 
   public enum Type {
     BYTE(1), SHORT(2), INT(4), FLOAT(4);

@@ -21,6 +21,15 @@ public final class EnvState {
   private final Map<Buf, ShortBuffer> shorts = new EnumMap<>(Buf.class);
 
   public EnvState(Layout layout, int envs) {
+    this(layout, envs, b -> null);
+  }
+
+  /**
+   * Buffers from {@code provided} where it returns one (a native-order buffer of exactly
+   * {@code b.bytesPerEnv(layout) * envs} bytes, e.g. a slice of a pinned staging arena), fresh
+   * direct buffers elsewhere.
+   */
+  public EnvState(Layout layout, int envs, java.util.function.Function<Buf, ByteBuffer> provided) {
     this.layout = layout;
     this.envs = envs;
     long total = bytesPerEnv(layout) * envs;
@@ -30,7 +39,11 @@ public final class EnvState {
         throw new IllegalArgumentException(envs + " envs need " + size + " bytes for buffer " + b
             + " (over 2 GiB); use at most " + ((Integer.MAX_VALUE - 16) / b.bytesPerEnv(layout)) + " envs with this map");
       }
-      ByteBuffer buf = ByteBuffer.allocateDirect((int) size).order(ByteOrder.nativeOrder());
+      ByteBuffer given = provided.apply(b);
+      if (given != null && (given.capacity() != size || given.order() != ByteOrder.nativeOrder() || !given.isDirect())) {
+        throw new IllegalArgumentException("buffer for " + b + " must be direct, native-order and " + size + " bytes");
+      }
+      ByteBuffer buf = given != null ? given : ByteBuffer.allocateDirect((int) size).order(ByteOrder.nativeOrder());
       bytes.put(b, buf);
       if (b.type == Buf.Type.INT) ints.put(b, buf.asIntBuffer());
       if (b.type == Buf.Type.FLOAT) floats.put(b, buf.asFloatBuffer());

@@ -30,4 +30,20 @@ class ParityTest {
   void multiStepLaunchEqualsSingleSteps() {
     Parity.checkMultiStep(Config.defaults().env(), 64, 24, 5, "opencl", "");
   }
+
+  /**
+   * The copy path (state on the device, only the IO buffers moved: what a discrete GPU runs),
+   * forced on PoCL: every case, bit-identical to java, first in what the host sees without a
+   * fetch, then in every buffer after a full read-back ({@link Parity#compare}).
+   */
+  @ParameterizedTest(name = "copy path: {0}")
+  @FieldSource("CASES")
+  void copyPathEveryBufferAfterEveryStep(Parity.Case c) {
+    Parity.check(c, "opencl", "", "copy");
+  }
+
+  @Test
+  void copyPathMultiStepLaunchEqualsSingleSteps() {
+    Parity.checkMultiStep(Config.defaults().env(), 64, 24, 5, "opencl", "", "copy");
+  }
 }
