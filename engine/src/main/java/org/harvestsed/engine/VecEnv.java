@@ -258,6 +258,30 @@ public final class VecEnv implements AutoCloseable {
     return state.floats(Buf.PRINCIPAL_REWARD);
   }
 
+  /** Bytes the backend copied host -> device since creation ({@link Backend#bytesToDevice()}; 0 for java and zero-copy). */
+  public long bytesToDevice() {
+    return backend.bytesToDevice();
+  }
+
+  /** Bytes the backend copied device -> host since creation ({@link Backend#bytesFromDevice()}). */
+  public long bytesFromDevice() {
+    return backend.bytesFromDevice();
+  }
+
+  /** host, zero-copy or copy ({@link Backend#transfer()}). */
+  public String transfer() {
+    return backend.transfer();
+  }
+
+  /**
+   * Makes every buffer of {@link #state()} current (on the copy path the host keeps only the IO
+   * buffers current after a step; {@link Backend#fetchState()}). Call before reading other state
+   * buffers (grid, positions, ...) outside the step's outputs.
+   */
+  public void syncState() {
+    backend.fetchState();
+  }
+
   @Override
   public void close() {
     backend.close();

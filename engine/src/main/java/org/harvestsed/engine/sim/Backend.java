@@ -31,6 +31,37 @@ public interface Backend extends AutoCloseable {
    */
   void stepMany(int n, boolean randomActions, float cap);
 
+  /**
+   * Bytes this backend has copied from the host to the device since it was created, counted at
+   * each transfer it enqueues (reset uploads included). 0 for backends that compute in host memory
+   * (java, and OpenCL's zero-copy path on host-unified devices).
+   */
+  default long bytesToDevice() {
+    return 0;
+  }
+
+  /** Bytes copied from the device to the host since the backend was created, counted like {@link #bytesToDevice()}. */
+  default long bytesFromDevice() {
+    return 0;
+  }
+
+  /**
+   * How the host sees the device's buffers: {@code host} (the buffers are the host's own: java),
+   * {@code zero-copy} (the device computes in host memory) or {@code copy} (the device keeps the
+   * state; the host reads back what the caller consumes, see {@link #fetchState()}).
+   */
+  default String transfer() {
+    return "host";
+  }
+
+  /**
+   * Brings every host buffer the backend does not keep current after a step (on the copy path:
+   * everything but the IO buffers, docs/DESIGN-transfers.md) up to date with the device. A full
+   * read back, for traces, renders and the parity suite, not for the hot path; counted in
+   * {@link #bytesFromDevice()}. No-op where the host buffers are always current.
+   */
+  default void fetchState() {}
+
   @Override
   void close();
 }
