@@ -36,20 +36,24 @@ public final class Adam implements AutoCloseable {
   }
 
   /**
-   * Clips the gradients to a global norm of {@code maxNorm}, applies one Adam step at learning
-   * rate {@code lr}, and zeroes the gradients. Returns the gradient norm before clipping.
+   * Clips the gradients to a global norm of {@code maxNorm} (PyTorch's clip_grad_norm_: scale
+   * min(1, maxNorm / (norm + 1e-6))), applies one Adam step at learning rate {@code lr}, and zeroes
+   * the gradients, all on the parameters' device. Returns the gradient norm before clipping, a
+   * scalar tensor there (in the caller's scope: reading it is the caller's transfer).
    */
-  public float step(float lr, float maxNorm) {
+  public NDArray step(float lr, float maxNorm) {
+    NDArray norm;
     try (NDScope scope = new NDScope()) {
-      double sq = 0;
       List<NDArray> grads = new ArrayList<>(params.size());
+      NDArray sq = null;
       for (NDArray p : params) {
         NDArray g = p.getGradient();
         grads.add(g);
-        sq += g.square().sum().getFloat();
+        NDArray s = g.square().sum();
+        sq = sq == null ? s : sq.add(s);
       }
-      float norm = (float) Math.sqrt(sq);
-      float scale = norm > maxNorm ? maxNorm / (norm + 1e-6f) : 1f;
+      norm = sq.sqrt();
+      NDArray scale = norm.add(1e-6f).pow(-1).mul(maxNorm).minimum(1f);
       t++;
       float c1 = 1f - (float) Math.pow(B1, t);
       float c2 = 1f - (float) Math.pow(B2, t);
@@ -61,8 +65,10 @@ public final class Adam implements AutoCloseable {
         params.get(i).subi(m.get(i).div(c1).div(v.get(i).div(c2).sqrt().add(EPS)).mul(lr));
         g.subi(g); // zero the gradient for the next backward pass
       }
-      return norm;
+      NDScope.unregister(norm);
     }
+    NDScope.register(norm); // the caller's scope closes it
+    return norm;
   }
 
   public void save(DataOutputStream out) throws IOException {
