@@ -29,7 +29,7 @@ public final class PlayerPolicy implements AutoCloseable {
   private final boolean gpu;
   private final int m, actions;
   private final long[] mBound;
-  /** The engine's buffers as CPU tensors: [m, view] codes, [m, F] features, their final-observation twins, [m] int32 action ids, [m] rewards, [envs] dones. */
+  /** The engine's buffers as CPU tensors: [m, view] codes, [m, F] features, their final-observation twins, [m, 1] int32 action ids, [m] rewards, [envs] dones. */
   final NDArray obs, feats, finalObs, finalFeats, actionIds, rewards, dones;
   private final NDArray obsScratch, featsScratch;
 
@@ -48,7 +48,7 @@ public final class PlayerPolicy implements AutoCloseable {
     feats = wrappers.create(s.raw(Buf.OBS_SCALARS), new Shape(m, f), DataType.FLOAT32);
     finalObs = wrappers.create(s.raw(Buf.FINAL_OBS), new Shape(m, view), DataType.UINT8);
     finalFeats = wrappers.create(s.raw(Buf.FINAL_SCALARS), new Shape(m, f), DataType.FLOAT32);
-    actionIds = wrappers.create(s.raw(Buf.ACTIONS), new Shape(m), DataType.INT32);
+    actionIds = wrappers.create(s.raw(Buf.ACTIONS), new Shape(m, 1), DataType.INT32);
     rewards = wrappers.create(s.raw(Buf.REWARD), new Shape(m), DataType.FLOAT32);
     dones = wrappers.create(s.raw(Buf.DONE), new Shape(env.envs()), DataType.UINT8);
     obsScratch = gpu ? learner.create(new Shape(m, view), DataType.UINT8) : null;
@@ -57,8 +57,8 @@ public final class PlayerPolicy implements AutoCloseable {
 
   /**
    * Samples every player's action on {@code codes} [m, view] and {@code features} [m, F] (on the
-   * learner's device) into the engine's action buffer. Returns the action ids (int64), their
-   * log-probabilities and V(s), each [m] on the learner's device, in the caller's scope.
+   * learner's device) into the engine's action buffer. Returns the action ids (int64) and their
+   * log-probabilities, [m, 1], and V(s), [m], on the learner's device, in the caller's scope.
    */
   NDList sample(NDArray codes, NDArray features) {
     NDList out = net.forward(new NDList(codes, features));
@@ -66,8 +66,8 @@ public final class PlayerPolicy implements AutoCloseable {
     NDArray cdf = logp.exp().cumSum(1);
     NDArray u = learner.randomUniform(0f, 1f, new Shape(m, 1));
     // the first action whose cumulative probability exceeds u; rounding can leave the last sum under u
-    NDArray a = cdf.lte(u).sum(new int[] {1}).minimum(actions - 1);
-    NDArray lp = logp.gather(a.reshape(m, 1), 1).reshape(m);
+    NDArray a = cdf.lte(u).sum(new int[] {1}, true).minimum(actions - 1);
+    NDArray lp = logp.gather(a, 1);
     Copy.all(actionIds, mBound, a);
     copies.out(m * 4L);
     return new NDList(a, lp, out.get(1));

@@ -48,8 +48,8 @@ final class Rollout implements AutoCloseable {
     storage = learner.newSubManager();
     codes = storage.zeros(new Shape(steps, m, view), DataType.UINT8);
     features = storage.zeros(new Shape(steps, m, f));
-    actions = storage.zeros(new Shape(steps, m), DataType.INT64);
-    logps = storage.zeros(new Shape(steps, m));
+    actions = storage.zeros(new Shape(steps, m, 1), DataType.INT64); // [.., 1]: the sampler's shape, copied without a reshape
+    logps = storage.zeros(new Shape(steps, m, 1));
     values = storage.zeros(new Shape(steps, m));
     rewards = storage.zeros(new Shape(steps, m));
     dones = storage.zeros(new Shape(steps, envs), DataType.UINT8);
