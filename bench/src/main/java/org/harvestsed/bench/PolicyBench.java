@@ -1,17 +1,22 @@
 package org.harvestsed.bench;
 
+import ai.djl.Device;
+import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.util.SplittableRandom;
 import java.util.concurrent.TimeUnit;
 import org.harvestsed.engine.config.Config;
 import org.harvestsed.train.Adam;
+import org.harvestsed.train.HostCopies;
 import org.harvestsed.train.PlayerNet;
 import org.harvestsed.train.PpoUpdate;
 import org.harvestsed.train.TrainConfig;
@@ -31,9 +36,10 @@ import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The players' network on DJL/PyTorch (CPU): the observation hand-off (a direct buffer of
- * [samples, 121] codes wrapped as an NDArray, against copying it into a heap array and creating
- * from that), one policy forward, and one PPO minibatch update (forward, backward, Adam), at
- * 1024 and 4096 samples. Time per op.
+ * [samples, 121] codes wrapped as an NDArray; wrapped and copied into a row of the rollout storage,
+ * on the CPU and, where PyTorch sees one, on GPU 0; against copying it into a heap array and
+ * creating from that), one policy forward, and one PPO minibatch update (forward, backward, Adam),
+ * at 1024 and 4096 samples. Time per op.
  * <pre>  java -jar bench/target/benchmarks.jar PolicyBench</pre>
  */
 @BenchmarkMode(Mode.AverageTime)
@@ -56,6 +62,9 @@ public class PolicyBench {
   private PpoUpdate.Batch batch;
   private TrainConfig tc;
   private SplittableRandom rnd;
+  private NDArray slot, wrapped, gpuSlot;
+  private NDManager gpu;
+  private static final long[] ROW0 = {0}, ROW1 = {1}, STEP = {1};
 
   @Setup(Level.Trial)
   public void setup() {
@@ -77,29 +86,26 @@ public class PolicyBench {
       ret[i] = (float) rnd.nextDouble(-1, 1);
       act[i] = rnd.nextInt(ACTIONS);
     }
-    batch = new PpoUpdate.Batch() {
-      public int size() { return samples; }
-      public NDList inputs(NDManager m, int[] idx) { return new NDList(m.create(codes, new Shape(samples, VIEW), DataType.UINT8), m.create(feats, new Shape(samples, FEATS), DataType.FLOAT32)); }
-      public NDArray actions(NDManager m, int[] idx) {
-        float[] oh = new float[samples * ACTIONS];
-        for (int i = 0; i < samples; i++) oh[i * ACTIONS + act[i]] = 1f;
-        return m.create(oh, new Shape(samples, ACTIONS));
-      }
-      public float[] logProbs() { return logp; }
-      public float[] values() { return val; }
-      public float[] advantages() { return adv; }
-      public float[] returns() { return ret; }
-    };
+    batch = new PpoUpdate.Batch(new NDList(nd.create(codes, new Shape(samples, VIEW), DataType.UINT8).duplicate(),
+        nd.create(feats, new Shape(samples, FEATS), DataType.FLOAT32).duplicate()), nd.create(act).toType(DataType.INT64, false), ACTIONS,
+        nd.create(logp), nd.create(val), nd.create(adv), nd.create(ret));
+    slot = nd.zeros(new Shape(4, samples, VIEW), DataType.UINT8);
+    wrapped = nd.create(codes, new Shape(samples, VIEW), DataType.UINT8);
+    if (Engine.getInstance().getGpuCount() > 0) {
+      gpu = NDManager.newBaseManager(Device.gpu(0));
+      gpuSlot = gpu.zeros(new Shape(4, samples, VIEW), DataType.UINT8);
+    }
   }
 
   @TearDown(Level.Trial)
   public void tearDown() {
+    if (gpu != null) gpu.close();
     adam.close();
     net.close();
     nd.close();
   }
 
-  /** Wrap the engine's direct obs buffer (what the trainer does). */
+  /** Wrap the engine's direct obs buffer as a tensor (no copy: what the CPU learner's forward reads). */
   @Benchmark
   public long handOffWrap() {
     try (NDScope s = new NDScope()) {
@@ -116,6 +122,25 @@ public class PolicyBench {
     }
   }
 
+  /**
+   * The rollout's per-step hand-off (issue 13): the wrapped engine buffer copied into a row of the
+   * rollout storage on the learner's device, here the CPU (a host copy; the same call is the one
+   * PCIe copy when the storage is on a GPU, see {@link #handOffToGpuRow}).
+   */
+  @Benchmark
+  public long handOffToStorageRow() {
+    JniUtils.indexSet((PtNDArray) slot, (PtNDArray) wrapped, ROW0, ROW1, STEP);
+    return slot.getShape().size();
+  }
+
+  /** As {@link #handOffToStorageRow} with the storage on GPU 0: one host-to-device copy (skipped without a GPU). */
+  @Benchmark
+  public long handOffToGpuRow() {
+    if (gpuSlot == null) return 0;
+    JniUtils.indexSet((PtNDArray) gpuSlot, (PtNDArray) wrapped, ROW0, ROW1, STEP);
+    return gpuSlot.getShape().size();
+  }
+
   @Benchmark
   public float forward() {
     try (NDScope s = new NDScope()) {
@@ -128,6 +153,6 @@ public class PolicyBench {
   /** One PPO minibatch update on all samples (1 epoch, 1 minibatch). */
   @Benchmark
   public float update() {
-    return PpoUpdate.update(net, adam, batch, tc.players().withMinibatches(1), 1e-4f, rnd, nd).policyLoss();
+    return PpoUpdate.update(net, adam, batch, tc.players().withMinibatches(1), 1e-4f, nd, new HostCopies()).policyLoss();
   }
 }

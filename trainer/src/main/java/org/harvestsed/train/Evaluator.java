@@ -63,8 +63,8 @@ public final class Evaluator {
     if (policy == null) {
       env.stepRandom();
     } else {
-      policy.act();
-      env.step(policy.action);
+      policy.act(); // the action ids are in the env's action buffer
+      env.step();
     }
   }
 }

@@ -1,5 +1,6 @@
 package org.harvestsed.train;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
@@ -32,6 +33,7 @@ public final class LearnedPrincipal implements Principal {
   private float[] reward;
   private float[] obs, probs, value, logp;
   private int[] chosen;
+  private HostCopies copies = new HostCopies();
 
   /** Acts with {@code net} (owned by the caller), sampling with {@code rnd}. */
   public LearnedPrincipal(PrincipalNet net, EnvSpec spec, SplittableRandom rnd) {
@@ -90,6 +92,11 @@ public final class LearnedPrincipal implements Principal {
     this.rewards = r;
   }
 
+  /** Counts its observation uploads and probability reads into {@code c} (the trainer's metrics). */
+  void countInto(HostCopies c) {
+    this.copies = c;
+  }
+
   /** From now on every transition goes to {@code l} (null: act only). */
   void learnWith(PrincipalLearner l) {
     this.learner = l;
@@ -122,9 +129,12 @@ public final class LearnedPrincipal implements Principal {
     if (learner != null) learner.beforeAct(obs); // completes the last transition, may update the network
     try (NDScope scope = new NDScope()) {
       NDManager nd = net.manager;
-      NDList out = net.forward(new NDList(nd.create(obs, new Shape(envs, inputs))));
+      NDArray x = nd.create(obs, new Shape(envs, inputs));
+      copies.in(x);
+      NDList out = net.forward(new NDList(x));
       PlayerPolicy.copy(out.get(0).softmax(-1), probs);
       PlayerPolicy.copy(out.get(1), value);
+      copies.out(4L * (probs.length + value.length));
     }
     int[] lv = new int[brackets];
     for (int e = 0; e < envs; e++) {

@@ -23,7 +23,10 @@ public final class Metrics {
       "principal/clipfrac", "principal/explained_variance", "principal/mean_reward", "principal/learning_rate",
       "principal/ent_coef", "principal/reward_scale",
       "round/productivity", "round/equality", "round/eq_x_prod", "round/objective", "round/eta", "round/rates",
-      "round/revenue", "round/lost_patches", "charts/rollout_s", "charts/update_s");
+      "round/revenue", "round/lost_patches", "transfer/env_to_device_bytes", "transfer/env_from_device_bytes",
+      "transfer/to_learner_bytes", "transfer/from_learner_bytes", "charts/rollout_s", "charts/update_s", "charts/rollout_fraction");
+  /** The columns that hold wall-clock measurements: the only ones two runs of one seed on one machine may differ in. */
+  public static final List<String> WALL_CLOCK = List.of("charts/SPS", "charts/rollout_s", "charts/update_s", "charts/rollout_fraction");
   public static final String FILE = "metrics.csv";
 
   private final String[] values = new String[COLUMNS.size()];

@@ -3,61 +3,49 @@ package org.harvestsed.train;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
-import java.nio.ByteBuffer;
-import java.util.SplittableRandom;
+import ai.djl.ndarray.NDScope;
 
-/** The players' PPO on a collected {@link Rollout}: GAE, then CleanRL's update of the shared network. */
+/**
+ * The players' PPO on a collected {@link Rollout}: GAE, then CleanRL's update of the shared
+ * network, on the learner's device (the rollout's storage is the batch: [T, m] flattened to
+ * T x m samples, viewed, not copied).
+ */
 final class PlayerLearner {
   private final PlayerNet net;
   private final Adam opt;
   private final TrainConfig tc;
   private final Rollout r;
-  private final SplittableRandom rnd;
   private final NDManager manager;
+  private final HostCopies copies;
   private final int actions;
-  final float[] advantages, returns;
+  private float explainedVariance = Float.NaN;
 
-  PlayerLearner(PlayerNet net, Adam opt, TrainConfig tc, Rollout r, int actions, SplittableRandom rnd, NDManager manager) {
+  PlayerLearner(PlayerNet net, Adam opt, TrainConfig tc, Rollout r, int actions, NDManager manager, HostCopies copies) {
     this.net = net;
     this.opt = opt;
     this.tc = tc;
     this.r = r;
     this.actions = actions;
-    this.rnd = rnd;
     this.manager = manager;
-    advantages = new float[r.steps * r.m];
-    returns = new float[r.steps * r.m];
+    this.copies = copies;
   }
 
   PpoUpdate.Stats update(float lr) {
-    Ppo.computeGae(r.rewards, r.values, r.nextValues, r.dones, r.steps, r.m, tc.gamma(), tc.gaeLambda(), advantages, returns);
-    PpoUpdate.Batch batch = new PpoUpdate.ArrayBatch(r.steps * r.m, r.logps, r.values, advantages, returns) {
-      @Override
-      public NDList inputs(NDManager mgr, int[] idx) {
-        int view = r.view, feats = r.feats;
-        byte[] c = new byte[idx.length * view];
-        float[] f = new float[idx.length * feats];
-        for (int i = 0; i < idx.length; i++) {
-          System.arraycopy(r.codes, idx[i] * view, c, i * view, view);
-          System.arraycopy(r.features, idx[i] * feats, f, i * feats, feats);
-        }
-        return new NDList(mgr.create(ByteBuffer.wrap(c), new Shape(idx.length, view), DataType.UINT8),
-            mgr.create(f, new Shape(idx.length, feats)));
-      }
-
-      @Override
-      public NDArray actions(NDManager mgr, int[] idx) {
-        float[] oh = new float[idx.length * actions];
-        for (int i = 0; i < idx.length; i++) oh[i * actions + r.acts[idx[i]]] = 1f;
-        return mgr.create(oh, new Shape(idx.length, actions));
-      }
-    };
-    return PpoUpdate.update(net, opt, batch, tc.players(), lr, rnd, manager);
+    try (NDScope scope = new NDScope()) {
+      NDArray adv = Ppo.gae(r.rewards, r.values, r.nextValues(), r.doneMask(), tc.gamma(), tc.gaeLambda());
+      NDArray ret = adv.add(r.values);
+      int size = r.steps * r.m;
+      PpoUpdate.Batch batch = new PpoUpdate.Batch(new NDList(r.codes.reshape(size, -1), r.features.reshape(size, -1)),
+          r.actions.reshape(size), actions, r.logps.reshape(size), r.values.reshape(size), adv.reshape(size), ret.reshape(size));
+      PpoUpdate.Stats s = PpoUpdate.update(net, opt, batch, tc.players(), lr, manager, copies);
+      explainedVariance = Ppo.explainedVariance(r.values, ret);
+      copies.out(8);
+      return s;
+    }
   }
 
+  /** Explained variance of the last update's batch (values against returns). */
   float explainedVariance() {
-    return Ppo.explainedVariance(r.values, returns);
+    return explainedVariance;
   }
 }

@@ -1,5 +1,6 @@
 package org.harvestsed.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
@@ -11,69 +12,111 @@ import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.state.Buf;
 
 /**
- * The players' shared policy acting on a VecEnv: one forward pass over every player of every env
- * on the engine's observation buffers (wrapped, not copied), then one categorical sample per
- * player. Rollout collection and evaluation both act through it (CleanRL's get_action_and_value).
- * Its output arrays are allocated once.
+ * The players' shared policy acting on a VecEnv (CleanRL's get_action_and_value), on the
+ * learner's device: one forward pass over every player of every env, one categorical sample per
+ * player drawn there (inverse CDF of the softmax against uniforms from PyTorch's generator, seeded
+ * by the run), and only the action ids come back, copied straight into the engine's action buffer.
+ * Rollout collection ({@link Rollout}) and evaluation ({@link Evaluator}) both act through it.
+ *
+ * <p>The engine's buffers are wrapped once as CPU tensors ({@link #host}: no copy). With the learner
+ * on the CPU the network reads them in place; on a GPU {@link #onDevice} copies one into a device
+ * tensor allocated once (one transfer).
  */
-public final class PlayerPolicy {
+public final class PlayerPolicy implements AutoCloseable {
   private final PlayerNet net;
-  private final VecEnv env;
-  private final NDManager manager;
-  private final SplittableRandom rnd;
-  private final int m, view, feats, actions;
-  private final float[] probs;
-  /** [env * n + i] the action sampled by the last {@link #act()}, its log-probability, and V(s). */
-  final int[] action;
-  final float[] logp, value;
+  private final NDManager learner, wrappers;
+  private final HostCopies copies;
+  private final boolean gpu;
+  private final int m, actions;
+  private final long[] mBound;
+  /** The engine's buffers as CPU tensors: [m, view] codes, [m, F] features, their final-observation twins, [m, 1] int32 action ids, [m] rewards, [envs] dones. */
+  final NDArray obs, feats, finalObs, finalFeats, actionIds, rewards, dones;
+  private final NDArray obsScratch, featsScratch;
 
-  PlayerPolicy(PlayerNet net, VecEnv env, NDManager manager, SplittableRandom rnd) {
+  PlayerPolicy(PlayerNet net, VecEnv env, NDManager learner, HostCopies copies) {
     this.net = net;
-    this.env = env;
-    this.manager = manager;
-    this.rnd = rnd;
+    this.learner = learner;
+    this.copies = copies;
+    gpu = learner.getDevice().isGpu();
     m = env.envs() * env.players();
-    view = env.spec().obsCells();
-    feats = env.spec().scalars();
+    int view = env.spec().obsCells(), f = env.spec().scalars();
     actions = env.spec().actions();
-    probs = new float[m * actions];
-    action = new int[m];
-    logp = new float[m];
-    value = new float[m];
+    mBound = new long[] {m};
+    wrappers = NDManager.newBaseManager(Device.cpu());
+    var s = env.state();
+    obs = wrappers.create(s.raw(Buf.OBS), new Shape(m, view), DataType.UINT8);
+    feats = wrappers.create(s.raw(Buf.OBS_SCALARS), new Shape(m, f), DataType.FLOAT32);
+    finalObs = wrappers.create(s.raw(Buf.FINAL_OBS), new Shape(m, view), DataType.UINT8);
+    finalFeats = wrappers.create(s.raw(Buf.FINAL_SCALARS), new Shape(m, f), DataType.FLOAT32);
+    actionIds = wrappers.create(s.raw(Buf.ACTIONS), new Shape(m, 1), DataType.INT32);
+    rewards = wrappers.create(s.raw(Buf.REWARD), new Shape(m), DataType.FLOAT32);
+    dones = wrappers.create(s.raw(Buf.DONE), new Shape(env.envs()), DataType.UINT8);
+    obsScratch = gpu ? learner.create(new Shape(m, view), DataType.UINT8) : null;
+    featsScratch = gpu ? learner.create(new Shape(m, f), DataType.FLOAT32) : null;
   }
 
-  /** Samples every player's action on the current observation into {@link #action}, with logp and value. */
+  /**
+   * Samples every player's action on {@code codes} [m, view] and {@code features} [m, F] (on the
+   * learner's device) into the engine's action buffer. Returns the action ids (int64) and their
+   * log-probabilities, [m, 1], and V(s), [m], on the learner's device, in the caller's scope.
+   */
+  NDList sample(NDArray codes, NDArray features) {
+    NDList out = net.forward(new NDList(codes, features));
+    NDArray logp = out.get(0).logSoftmax(-1);
+    NDArray cdf = logp.exp().cumSum(1);
+    NDArray u = learner.randomUniform(0f, 1f, new Shape(m, 1));
+    // the first action whose cumulative probability exceeds u; rounding can leave the last sum under u
+    NDArray a = cdf.lte(u).sum(new int[] {1}, true).minimum(actions - 1);
+    NDArray lp = logp.gather(a, 1);
+    Copy.all(actionIds, mBound, a);
+    copies.out(m * 4L);
+    return new NDList(a, lp, out.get(1));
+  }
+
+  /** Samples every player's action on the env's current observation into its action buffer (evaluation). */
   void act() {
     try (NDScope scope = new NDScope()) {
-      NDList out = net.forward(wrap(Buf.OBS, Buf.OBS_SCALARS));
-      copy(out.get(0).softmax(-1), probs);
-      copy(out.get(1), value);
-    }
-    for (int k = 0; k < m; k++) {
-      int a = sample(rnd, probs, k * actions, actions);
-      action[k] = a;
-      logp[k] = (float) Math.log(Math.max(probs[k * actions + a], 1e-30f));
+      sample(onDevice(obs, obsScratch), onDevice(feats, featsScratch));
     }
   }
 
-  /** V of the last observation of the episodes that just ended (time-limit bootstrap), into {@code out}. */
-  void finalValues(float[] out) {
-    try (NDScope scope = new NDScope()) {
-      copy(net.forward(wrap(Buf.FINAL_OBS, Buf.FINAL_SCALARS)).get(1), out);
-    }
+  /** V of {@code codes}, {@code features} on the learner's device: [m], in the caller's scope. */
+  NDArray values(NDArray codes, NDArray features) {
+    return net.forward(new NDList(codes, features)).get(1);
   }
 
-  /** V of the current observation, into {@code out}. */
-  void values(float[] out) {
-    try (NDScope scope = new NDScope()) {
-      copy(net.forward(wrap(Buf.OBS, Buf.OBS_SCALARS)).get(1), out);
-    }
+  /** The current observation's codes on the learner's device (wrapped on the CPU, one copy on a GPU). */
+  NDArray obsOnDevice() {
+    return onDevice(obs, obsScratch);
   }
 
-  private NDList wrap(Buf codesBuf, Buf featsBuf) {
-    NDArray codes = manager.create(env.state().raw(codesBuf), new Shape(m, view), DataType.UINT8);
-    NDArray features = manager.create(env.state().raw(featsBuf), new Shape(m, feats), DataType.FLOAT32);
-    return new NDList(codes, features);
+  NDArray featsOnDevice() {
+    return onDevice(feats, featsScratch);
+  }
+
+  /** The final observation's codes on the learner's device (valid where an episode just ended). */
+  NDArray finalObsOnDevice() {
+    return onDevice(finalObs, obsScratch);
+  }
+
+  NDArray finalFeatsOnDevice() {
+    return onDevice(finalFeats, featsScratch);
+  }
+
+  private NDArray onDevice(NDArray host, NDArray scratch) {
+    if (!gpu) return host;
+    Copy.all(scratch, mBound, host);
+    copies.in(host);
+    return scratch;
+  }
+
+  @Override
+  public void close() {
+    wrappers.close();
+    if (obsScratch != null) {
+      obsScratch.close();
+      featsScratch.close();
+    }
   }
 
   /** Copies a float tensor into {@code out} (DJL's buffers are big-endian until ordered). */
@@ -81,7 +124,7 @@ public final class PlayerPolicy {
     a.toByteBuffer().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().get(out, 0, (int) a.size());
   }
 
-  /** Inverse-CDF sample of the categorical {@code p[off, off + k)}. */
+  /** Inverse-CDF sample of the categorical {@code p[off, off + k)} (the principal samples on the host). */
   static int sample(SplittableRandom rnd, float[] p, int off, int k) {
     double u = rnd.nextDouble();
     double acc = 0;

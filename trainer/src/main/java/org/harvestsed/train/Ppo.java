@@ -1,34 +1,37 @@
 package org.harvestsed.train;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
 
 /**
- * PPO pieces as pure functions (CleanRL's ppo.py, docs/RULES.md section 9): GAE, and the loss terms on
- * tensors. The update loop that uses them is in {@link PpoUpdate}.
+ * PPO pieces as pure functions on tensors (CleanRL's ppo.py, docs/RULES.md section 9): GAE, the loss
+ * terms, the diagnostics. They run on the learner's device ({@link LearnerDevice}). The update loop that uses them is in {@link PpoUpdate}.
  */
 public final class Ppo {
   private Ppo() {}
 
   /**
-   * Generalised advantage estimation over a rollout of T steps and M parallel actors, index
-   * [t * M + m]. {@code nextValues[t*M+m]} is V of the state after step t: V(s_{t+1}) normally,
-   * V(final observation) where the step ended an episode by the time limit (truncation: we
-   * bootstrap), so no transition is terminal; {@code dones[t*M+m]} cuts the recursion at episode
-   * ends. Writes advantages and returns (= advantages + values).
+   * Generalised advantage estimation over a rollout of T steps and M parallel actors, tensors
+   * [T, M] on the learner's device. {@code nextValues[t, m]} is V of the state after step t:
+   * V(s_{t+1}) normally, V(final observation) where the step ended an episode by the time limit
+   * (truncation: we bootstrap), so no transition is terminal; {@code dones[t, m]} (1 or 0) cuts the
+   * recursion at episode ends. Returns the advantages [T, M]; the returns are advantages + values.
    */
-  public static void computeGae(float[] rewards, float[] values, float[] nextValues, boolean[] dones, int steps, int actors,
-      float gamma, float lambda, float[] advantages, float[] returns) {
-    for (int m = 0; m < actors; m++) {
-      float last = 0f;
-      for (int t = steps - 1; t >= 0; t--) {
-        int k = t * actors + m;
-        float delta = rewards[k] + gamma * nextValues[k] - values[k];
-        float carry = dones[k] ? 0f : gamma * lambda * last;
-        last = delta + carry;
-        advantages[k] = last;
-        returns[k] = last + values[k];
-      }
+  public static NDArray gae(NDArray rewards, NDArray values, NDArray nextValues, NDArray dones, float gamma, float lambda) {
+    int steps = (int) rewards.getShape().get(0);
+    NDList delta = rewards.add(nextValues.mul(gamma)).sub(values).split(steps);
+    NDList carry = dones.toType(DataType.FLOAT32, false).neg().add(1f).mul(gamma * lambda).split(steps);
+    NDArray[] adv = new NDArray[steps];
+    NDArray last = delta.get(steps - 1);
+    adv[steps - 1] = last;
+    for (int t = steps - 2; t >= 0; t--) {
+      last = delta.get(t).add(carry.get(t).mul(last));
+      adv[t] = last;
     }
+    return NDArrays.concat(new NDList(adv));
   }
 
   /** Clipped surrogate: mean(max(-A r, -A clip(r, 1-c, 1+c))). */
@@ -61,35 +64,22 @@ public final class Ppo {
   }
 
   /** CleanRL's approx_kl: mean((r - 1) - log r). */
-  public static float approxKl(NDArray logRatio) {
-    return logRatio.exp().sub(1).sub(logRatio).mean().getFloat();
+  public static NDArray approxKl(NDArray logRatio) {
+    return logRatio.exp().sub(1).sub(logRatio).mean();
   }
 
   /** Fraction of samples whose ratio left [1-c, 1+c]. */
-  public static float clipFraction(NDArray ratio, float clip) {
-    return ratio.sub(1).abs().gt(clip).toType(ai.djl.ndarray.types.DataType.FLOAT32, false).mean().getFloat();
+  public static NDArray clipFraction(NDArray ratio, float clip) {
+    return ratio.sub(1).abs().gt(clip).toType(DataType.FLOAT32, false).mean();
   }
 
-  /** 1 - Var(returns - values) / Var(returns), NaN when the returns have no variance. */
-  public static float explainedVariance(float[] values, float[] returns) {
-    return explainedVariance(values, returns, values.length);
-  }
-
-  /** {@link #explainedVariance(float[], float[])} over the first {@code n} entries. */
-  public static float explainedVariance(float[] values, float[] returns, int n) {
-    double my = 0, md = 0;
-    for (int i = 0; i < n; i++) {
-      my += returns[i];
-      md += returns[i] - values[i];
+  /** 1 - Var(returns - values) / Var(returns) over all entries, NaN when the returns have no variance. */
+  public static float explainedVariance(NDArray values, NDArray returns) {
+    try (NDScope scope = new NDScope()) {
+      NDArray y = returns.flatten();
+      NDArray d = y.sub(values.flatten());
+      float[] v = NDArrays.stack(new NDList(y.sub(y.mean()).square().mean(), d.sub(d.mean()).square().mean())).toFloatArray();
+      return v[0] == 0 ? Float.NaN : 1 - v[1] / v[0];
     }
-    my /= n;
-    md /= n;
-    double vy = 0, vd = 0;
-    for (int i = 0; i < n; i++) {
-      vy += (returns[i] - my) * (returns[i] - my);
-      double d = returns[i] - values[i] - md;
-      vd += d * d;
-    }
-    return vy == 0 ? Float.NaN : (float) (1 - vd / vy);
   }
 }

@@ -2,71 +2,33 @@ package org.harvestsed.train;
 
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import ai.djl.training.GradientCollector;
-import java.util.SplittableRandom;
 
-/** One PPO update of a network on a collected batch (CleanRL's update loop). */
+/**
+ * One PPO update of a network on a collected batch (CleanRL's update loop), on the learner's
+ * device: the shuffle, the minibatch gathers, the advantage normalisation and the losses are
+ * tensor operations there; per minibatch one read of its six loss figures comes back to the host
+ * (the divergence check and the logged statistics).
+ */
 public final class PpoUpdate {
   private PpoUpdate() {}
 
-  /** A batch the update can index: network inputs, one-hot actions, and the rollout's numbers. */
-  public interface Batch {
-    int size();
-
-    /** The network inputs of samples {@code idx}. */
-    NDList inputs(NDManager m, int[] idx);
-
-    /** One-hot actions of samples {@code idx}: [n, K] or [n, heads, K]. */
-    NDArray actions(NDManager m, int[] idx);
-
-    float[] logProbs();
-
-    float[] values();
-
-    float[] advantages();
-
-    float[] returns();
-  }
-
-  /** A batch whose rollout numbers are arrays; subclasses give the inputs and actions. */
-  public abstract static class ArrayBatch implements Batch {
-    private final int size;
-    private final float[] logProbs, values, advantages, returns;
-
-    protected ArrayBatch(int size, float[] logProbs, float[] values, float[] advantages, float[] returns) {
-      this.size = size;
-      this.logProbs = logProbs;
-      this.values = values;
-      this.advantages = advantages;
-      this.returns = returns;
-    }
-
-    @Override
+  /**
+   * A collected batch of {@code size} samples as tensors on the learner's device, first axis the
+   * sample: the network inputs, the action ids ([size] or [size, heads], int64) with {@code classes}
+   * choices each, and the rollout's log-probabilities, values, advantages and returns ([size]).
+   */
+  public record Batch(NDList inputs, NDArray actions, int classes, NDArray logProbs, NDArray values, NDArray advantages,
+      NDArray returns) {
     public int size() {
-      return size;
-    }
-
-    @Override
-    public float[] logProbs() {
-      return logProbs;
-    }
-
-    @Override
-    public float[] values() {
-      return values;
-    }
-
-    @Override
-    public float[] advantages() {
-      return advantages;
-    }
-
-    @Override
-    public float[] returns() {
-      return returns;
+      return (int) logProbs.size();
     }
   }
 
@@ -82,89 +44,88 @@ public final class PpoUpdate {
     }
   }
 
-  /** {@code c.epochs()} passes of {@code c.minibatches()} minibatches over {@code batch} at learning rate {@code lr}. */
-  public static Stats update(Net net, Adam adam, Batch batch, PpoSettings c, float lr, SplittableRandom rnd, NDManager manager) {
+  /**
+   * {@code c.epochs()} passes of {@code c.minibatches()} minibatches over {@code batch} at learning
+   * rate {@code lr}. Each epoch's order is a permutation drawn on the device (PyTorch's generator,
+   * seeded with the run: {@link Trainer}); a minibatch gathers its samples there.
+   */
+  public static Stats update(Net net, Adam adam, Batch batch, PpoSettings c, float lr, NDManager manager, HostCopies copies) {
     int n = batch.size();
     int minibatches = Math.min(c.minibatches(), n);
-    int[] perm = new int[n];
-    for (int i = 0; i < n; i++) perm[i] = i;
     int mb = n / minibatches;
     float pg = 0, vl = 0, ent = 0, kl = 0, cf = 0, gn = 0;
     int count = 0;
-    for (int epoch = 0; epoch < c.epochs(); epoch++) {
-      for (int i = n - 1; i > 0; i--) {
-        int j = rnd.nextInt(i + 1);
-        int t = perm[i];
-        perm[i] = perm[j];
-        perm[j] = t;
-      }
-      pg = vl = ent = kl = cf = gn = 0;
-      count = 0;
-      for (int start = 0; start + mb <= n; start += mb) {
-        int[] idx = java.util.Arrays.copyOfRange(perm, start, start + mb);
-        try (NDScope scope = new NDScope()) {
-          NDArray oldLogp = manager.create(pick(batch.logProbs(), idx));
-          NDArray oldV = manager.create(pick(batch.values(), idx));
-          NDArray ret = manager.create(pick(batch.returns(), idx));
-          float[] a = pick(batch.advantages(), idx);
-          if (c.normAdv()) normalise(a);
-          NDArray adv = manager.create(a);
-          NDList in = batch.inputs(manager, idx);
-          NDArray act = batch.actions(manager, idx);
-          float pgLoss, vLoss, entropy, approxKl, clipFrac;
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
-            NDList out = net.forward(in);
-            NDArray logits = out.get(0);
-            NDArray newLogp = Ppo.logProb(logits, act);
-            NDArray entr = Ppo.entropy(logits);
-            if (newLogp.getShape().dimension() > 1) { // several heads: the joint action
-              newLogp = newLogp.sum(new int[] {1});
-              entr = entr.sum(new int[] {1});
+    try (NDScope update = new NDScope()) {
+      NDArray gradNorms = manager.zeros(new Shape());
+      for (int epoch = 0; epoch < c.epochs(); epoch++) {
+        pg = vl = ent = kl = cf = 0;
+        count = 0;
+        gradNorms.muli(0f);
+        try (NDScope pass = new NDScope()) {
+          NDArray perm = manager.randomUniform(0f, 1f, new Shape(n)).argSort();
+          for (int start = 0; start + mb <= n; start += mb) {
+            try (NDScope scope = new NDScope()) {
+              NDIndex pick = new NDIndex("{}", perm.get(new NDIndex().addSliceDim(start, start + mb)));
+              float[] f = minibatch(net, adam, batch, pick, c, lr, gradNorms, copies);
+              pg += f[1];
+              vl += f[2];
+              ent += f[3];
+              kl += f[4];
+              cf += f[5];
+              count++;
             }
-            NDArray logRatio = newLogp.sub(oldLogp);
-            NDArray ratio = logRatio.exp();
-            NDArray lp = Ppo.policyLoss(ratio, adv, c.clipCoef());
-            NDArray lv = Ppo.valueLoss(out.get(1), oldV, ret, c.clipCoef(), c.clipVloss());
-            NDArray le = entr.mean();
-            NDArray loss = lp.sub(le.mul(c.entCoef())).add(lv.mul(c.vfCoef()));
-            float lossValue = loss.getFloat();
-            if (!Float.isFinite(lossValue)) {
-              throw new DivergedException("the " + net.getClass().getSimpleName() + " loss became " + lossValue
-                  + " (policy " + lp.getFloat() + ", value " + lv.getFloat() + "); lower the learning rate");
-            }
-            gc.backward(loss);
-            pgLoss = lp.getFloat();
-            vLoss = lv.getFloat();
-            entropy = le.getFloat();
-            approxKl = Ppo.approxKl(logRatio);
-            clipFrac = Ppo.clipFraction(ratio, c.clipCoef());
           }
-          gn += adam.step(lr, c.maxGradNorm());
-          pg += pgLoss;
-          vl += vLoss;
-          ent += entropy;
-          kl += approxKl;
-          cf += clipFrac;
-          count++;
         }
       }
+      gn = gradNorms.getFloat();
+      copies.out(4);
     }
     return new Stats(pg / count, vl / count, ent / count, kl / count, cf / count, gn / count);
   }
 
-  static float[] pick(float[] v, int[] idx) {
-    float[] out = new float[idx.length];
-    for (int i = 0; i < idx.length; i++) out[i] = v[idx[i]];
-    return out;
+  /** One minibatch: forward, losses, backward, Adam (its gradient norm added to {@code gradNorms}); the six loss figures. */
+  private static float[] minibatch(Net net, Adam adam, Batch b, NDIndex pick, PpoSettings c, float lr, NDArray gradNorms, HostCopies copies) {
+    NDArray oldLogp = b.logProbs().get(pick);
+    NDArray oldV = b.values().get(pick);
+    NDArray ret = b.returns().get(pick);
+    NDArray adv = b.advantages().get(pick);
+    if (c.normAdv()) adv = normalise(adv);
+    NDList in = new NDList(b.inputs().size());
+    for (NDArray x : b.inputs()) in.add(x.get(pick));
+    NDArray act = b.actions().get(pick).oneHot(b.classes()).toType(DataType.FLOAT32, false);
+    float[] f;
+    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+      NDList out = net.forward(in);
+      NDArray logits = out.get(0);
+      NDArray newLogp = Ppo.logProb(logits, act);
+      NDArray entr = Ppo.entropy(logits);
+      if (newLogp.getShape().dimension() > 1) { // several heads: the joint action
+        newLogp = newLogp.sum(new int[] {1});
+        entr = entr.sum(new int[] {1});
+      }
+      NDArray logRatio = newLogp.sub(oldLogp);
+      NDArray ratio = logRatio.exp();
+      NDArray lp = Ppo.policyLoss(ratio, adv, c.clipCoef());
+      NDArray lv = Ppo.valueLoss(out.get(1), oldV, ret, c.clipCoef(), c.clipVloss());
+      NDArray le = entr.mean();
+      NDArray loss = lp.sub(le.mul(c.entCoef())).add(lv.mul(c.vfCoef()));
+      NDArray figures = NDArrays.stack(new NDList(loss, lp, lv, le, Ppo.approxKl(logRatio), Ppo.clipFraction(ratio, c.clipCoef())));
+      f = figures.toFloatArray();
+      copies.out(figures);
+      if (!Float.isFinite(f[0])) {
+        throw new DivergedException("the " + net.getClass().getSimpleName() + " loss became " + f[0]
+            + " (policy " + f[1] + ", value " + f[2] + "); lower the learning rate");
+      }
+      gc.backward(loss);
+    }
+    gradNorms.addi(adam.step(lr, c.maxGradNorm()));
+    return f;
   }
 
-  static void normalise(float[] a) {
-    double mean = 0;
-    for (float x : a) mean += x;
-    mean /= a.length;
-    double var = 0;
-    for (float x : a) var += (x - mean) * (x - mean);
-    double sd = Math.sqrt(var / Math.max(1, a.length - 1));
-    for (int i = 0; i < a.length; i++) a[i] = (float) ((a[i] - mean) / (sd + 1e-8));
+  /** (a - mean) / (sample standard deviation + 1e-8). */
+  static NDArray normalise(NDArray a) {
+    NDArray centred = a.sub(a.mean());
+    NDArray sd = centred.square().sum().div(Math.max(1, a.size() - 1)).sqrt();
+    return centred.div(sd.add(1e-8f));
   }
 }

@@ -5,7 +5,10 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.Shape;
-import java.util.SplittableRandom;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
 
 /**
  * The principal's PPO (docs/RULES.md section 9). It acts once per period per env ({@link
@@ -32,9 +35,9 @@ final class PrincipalLearner {
   private final Adam opt;
   private final TrainConfig tc;
   private final NDManager manager;
-  private final SplittableRandom rnd;
+  private final HostCopies copies;
   private final int envs, inputs, brackets, levels, capacity;
-  private final float[] obs, logp, value, reward, scaled, next, adv, ret;
+  private final float[] obs, logp, value, reward, scaled, next;
   private final int[] act;
   private final boolean[] done;
   private final RunningMoments moments = new RunningMoments();
@@ -49,12 +52,12 @@ final class PrincipalLearner {
   /** Copies of a batch as the update sees it: rows x envs transitions, index [row * envs + env]. */
   record BatchView(int rows, float[] obs, int[] levels, float[] reward, float[] value, float[] next, boolean[] done) {}
 
-  PrincipalLearner(PrincipalNet net, Adam opt, TrainConfig tc, int envs, SplittableRandom rnd, NDManager manager) {
+  PrincipalLearner(PrincipalNet net, Adam opt, TrainConfig tc, int envs, NDManager manager, HostCopies copies) {
     this.net = net;
     this.opt = opt;
     this.tc = tc;
     this.manager = manager;
-    this.rnd = rnd;
+    this.copies = copies;
     this.envs = envs;
     this.inputs = net.inputs;
     this.brackets = net.brackets;
@@ -67,8 +70,6 @@ final class PrincipalLearner {
     reward = new float[size];
     scaled = new float[size];
     next = new float[size];
-    adv = new float[size];
-    ret = new float[size];
     act = new int[size * brackets];
     done = new boolean[size];
     lr = tc.principalLr();
@@ -145,7 +146,10 @@ final class PrincipalLearner {
   private float[] criticValues(float[] o) {
     float[] v = new float[envs];
     try (NDScope scope = new NDScope()) {
-      PlayerPolicy.copy(net.forward(new NDList(manager.create(o, new Shape(envs, inputs)))).get(1), v);
+      NDArray x = manager.create(o, new Shape(envs, inputs));
+      copies.in(x);
+      PlayerPolicy.copy(net.forward(new NDList(x)).get(1), v);
+      copies.out(4L * envs);
     }
     return v;
   }
@@ -154,7 +158,7 @@ final class PrincipalLearner {
    * PPO on the complete transitions: GAE over each env's rows, then one update per chunk of about
    * {@code principal_batch} transitions (whole envs; several chunks when one period of many envs
    * already exceeds the batch, as at paper scale: 4096 envs and a batch of 512 give 8 updates per
-   * period).
+   * period). The transitions go to the learner's device once per update.
    */
   private void update() {
     int size = rows * envs;
@@ -164,16 +168,48 @@ final class PrincipalLearner {
           java.util.Arrays.copyOf(done, size)));
     }
     float scale = (float) moments.std();
-    for (int k = 0; k < size; k++) scaled[k] = reward[k] / scale;
-    // value and next are in the scale's units of the update that computed them: one scale per batch
-    Ppo.computeGae(scaled, value, next, done, rows, envs, tc.principalGamma(), tc.gaeLambda(), adv, ret);
-    int perChunk = Math.max(1, tc.principalBatch() / rows); // envs per update
-    int chunks = Math.max(1, envs / perChunk);
-    for (int c = 0; c < chunks; c++) {
-      int e0 = c * envs / chunks, e1 = (c + 1) * envs / chunks;
-      update(chunk(e0, e1));
+    float[] ended = new float[size];
+    for (int k = 0; k < size; k++) {
+      scaled[k] = reward[k] / scale;
+      ended[k] = done[k] ? 1f : 0f;
+    }
+    try (NDScope scope = new NDScope()) {
+      Shape rs = new Shape(rows, envs);
+      NDArray x = upload(FloatBuffer.wrap(obs, 0, size * inputs), new Shape(size, inputs), DataType.FLOAT32);
+      NDArray levelIds = upload(IntBuffer.wrap(act, 0, size * brackets), new Shape(size, brackets), DataType.INT32).toType(DataType.INT64, false);
+      NDArray lp = upload(FloatBuffer.wrap(logp, 0, size), new Shape(size), DataType.FLOAT32);
+      NDArray v = upload(FloatBuffer.wrap(value, 0, size), rs, DataType.FLOAT32);
+      // value and next are in the scale's units of the update that computed them: one scale per batch
+      NDArray adv = Ppo.gae(upload(FloatBuffer.wrap(scaled, 0, size), rs, DataType.FLOAT32), v,
+          upload(FloatBuffer.wrap(next, 0, size), rs, DataType.FLOAT32), upload(FloatBuffer.wrap(ended), rs, DataType.FLOAT32),
+          tc.principalGamma(), tc.gaeLambda()).reshape(size);
+      NDArray ret = adv.add(v.reshape(size));
+      int perChunk = Math.max(1, tc.principalBatch() / rows); // envs per update
+      int chunks = Math.max(1, envs / perChunk);
+      for (int c = 0; c < chunks; c++) {
+        int e0 = c * envs / chunks, e1 = (c + 1) * envs / chunks;
+        int[] idx = chunk(e0, e1);
+        double raw = 0;
+        for (int k : idx) raw += reward[k];
+        NDArray sel = manager.create(idx).toType(DataType.INT64, false);
+        copies.in(sel);
+        NDIndex pick = new NDIndex("{}", sel);
+        NDArray vc = v.reshape(size).get(pick), rc = ret.get(pick);
+        PpoUpdate.Batch batch = new PpoUpdate.Batch(new NDList(x.get(pick)), levelIds.get(pick), levels, lp.get(pick), vc,
+            adv.get(pick), rc);
+        PpoUpdate.Stats s = PpoUpdate.update(net, opt, batch, tc.principal(ent), lr, manager, copies);
+        log.add(s, Ppo.explainedVariance(vc, rc), raw / idx.length);
+        copies.out(8);
+        updates++;
+      }
     }
     rows = 0;
+  }
+
+  private NDArray upload(java.nio.Buffer data, Shape shape, DataType type) {
+    NDArray a = manager.create(data, shape, type);
+    copies.in(a);
+    return a;
   }
 
   /** Indices [row * envs + env] of envs [e0, e1), all rows. */
@@ -182,32 +218,5 @@ final class PrincipalLearner {
     int j = 0;
     for (int r = 0; r < rows; r++) for (int e = e0; e < e1; e++) idx[j++] = r * envs + e;
     return idx;
-  }
-
-  private void update(int[] idx) {
-    int size = idx.length;
-    float[] lp = PpoUpdate.pick(logp, idx), v = PpoUpdate.pick(value, idx), a = PpoUpdate.pick(adv, idx), rt = PpoUpdate.pick(ret, idx);
-    double raw = 0;
-    for (int k : idx) raw += reward[k];
-    PpoUpdate.Batch batch = new PpoUpdate.ArrayBatch(size, lp, v, a, rt) {
-      @Override
-      public NDList inputs(NDManager mgr, int[] sel) {
-        float[] x = new float[sel.length * inputs];
-        for (int i = 0; i < sel.length; i++) System.arraycopy(obs, idx[sel[i]] * inputs, x, i * inputs, inputs);
-        return new NDList(mgr.create(x, new Shape(sel.length, inputs)));
-      }
-
-      @Override
-      public NDArray actions(NDManager mgr, int[] sel) {
-        float[] oh = new float[sel.length * brackets * levels];
-        for (int i = 0; i < sel.length; i++) {
-          for (int b = 0; b < brackets; b++) oh[(i * brackets + b) * levels + act[idx[sel[i]] * brackets + b]] = 1f;
-        }
-        return mgr.create(oh, new Shape(sel.length, brackets, levels));
-      }
-    };
-    PpoUpdate.Stats s = PpoUpdate.update(net, opt, batch, tc.principal(ent), lr, rnd, manager);
-    log.add(s, Ppo.explainedVariance(v, rt), raw / size);
-    updates++;
   }
 }

@@ -1,5 +1,11 @@
 package org.harvestsed.train;
 
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.NDScope;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import org.harvestsed.engine.VecEnv;
@@ -8,38 +14,55 @@ import org.harvestsed.principal.PrincipalDriver;
 
 /**
  * Rollout collection (CleanRL's storage loop): {@code T} steps of every env with the players'
- * policy, a principal run by its {@link PrincipalDriver} (none in phase 1), storage preallocated
- * as [step, actor] with actor = env * n + player. Afterwards {@code nextValues[t]} is V of the
- * state after step t: V(s_{t+1}), or V(final observation) where the step ended an episode (a
- * time-limit truncation: we bootstrap).
+ * policy, a principal run by its {@link PrincipalDriver} (none in phase 1). The storage lives on
+ * the learner's device, allocated once per run as [step, actor] tensors with actor = env * n +
+ * player: window codes, features, action ids, log-probabilities, values, rewards, dones (per env),
+ * and V(final observation) at the steps that ended an episode. Per step the observation is copied
+ * from the engine's buffers into its row (the one copy; the policy then reads that row), the
+ * policy samples there and only the action ids go back ({@link PlayerPolicy#sample}). No Java
+ * heap copy of the observations, no per-step Java arrays.
+ * {@link #nextValues()} is V of the state after each step: V(s_{t+1}), or V(final observation)
+ * where the step ended an episode (a time-limit truncation: we bootstrap).
  */
-final class Rollout {
-  final int steps, m, view, feats;
-  final byte[] codes;
-  final float[] features, logps, values, rewards, nextValues;
-  final int[] acts;
-  final boolean[] dones;
-  private final float[] finalValues, lastValues, episodeReturn;
+final class Rollout implements AutoCloseable {
+  final int steps, m, envs, n;
+  private final NDManager storage;
+  final NDArray codes, features, actions, logps, values, rewards, dones, finalValues, lastValues;
+  private final NDArray[] codesAt, featuresAt;
+  private final long[][] rows;
+  private final long[] mBound;
+  private final HostCopies copies;
+  private final float[] episodeReturn;
   // what the last collect saw
   double rewardSum, episodeReturnSum;
   int episodes;
   RoundMetrics round;
 
-  Rollout(int steps, VecEnv env) {
+  Rollout(int steps, VecEnv env, NDManager learner, HostCopies copies) {
     this.steps = steps;
-    m = env.envs() * env.players();
-    view = env.spec().obsCells();
-    feats = env.spec().scalars();
-    codes = new byte[steps * m * view];
-    features = new float[steps * m * feats];
-    logps = new float[steps * m];
-    values = new float[steps * m];
-    rewards = new float[steps * m];
-    nextValues = new float[steps * m];
-    acts = new int[steps * m];
-    dones = new boolean[steps * m];
-    finalValues = new float[m];
-    lastValues = new float[m];
+    this.copies = copies;
+    envs = env.envs();
+    n = env.players();
+    m = envs * n;
+    int view = env.spec().obsCells(), f = env.spec().scalars();
+    storage = learner.newSubManager();
+    codes = storage.zeros(new Shape(steps, m, view), DataType.UINT8);
+    features = storage.zeros(new Shape(steps, m, f));
+    actions = storage.zeros(new Shape(steps, m, 1), DataType.INT64); // [.., 1]: the sampler's shape, copied without a reshape
+    logps = storage.zeros(new Shape(steps, m, 1));
+    values = storage.zeros(new Shape(steps, m));
+    rewards = storage.zeros(new Shape(steps, m));
+    dones = storage.zeros(new Shape(steps, envs), DataType.UINT8);
+    finalValues = storage.zeros(new Shape(steps, m));
+    lastValues = storage.zeros(new Shape(m));
+    codesAt = new NDArray[steps];
+    featuresAt = new NDArray[steps];
+    for (int t = 0; t < steps; t++) {
+      codesAt[t] = codes.get(t);
+      featuresAt[t] = features.get(t);
+    }
+    rows = Copy.rows(steps);
+    mBound = new long[] {m};
     episodeReturn = new float[m];
   }
 
@@ -50,44 +73,72 @@ final class Rollout {
 
   /** {@link #steps} steps of every env; {@code driver} null: no principal acts (phase 1). */
   void collect(VecEnv env, PlayerPolicy policy, PrincipalDriver driver) {
-    ByteBuffer obs = env.obs();
-    FloatBuffer sc = env.scalars();
+    FloatBuffer r = env.rewards();
+    ByteBuffer done = env.dones();
     rewardSum = 0;
     episodeReturnSum = 0;
     episodes = 0;
     round = null;
     for (int t = 0; t < steps; t++) {
+      long[] lo = rows[t], hi = rows[t + 1];
       if (driver != null) driver.beforeStep(env);
-      obs.get(0, codes, t * m * view, m * view);
-      sc.get(0, features, t * m * feats, m * feats);
-      policy.act();
-      System.arraycopy(policy.action, 0, acts, t * m, m);
-      System.arraycopy(policy.logp, 0, logps, t * m, m);
-      System.arraycopy(policy.value, 0, values, t * m, m);
-      env.step(policy.action);
-      FloatBuffer r = env.rewards();
+      Copy.into(codes, lo, hi, policy.obs);
+      Copy.into(features, lo, hi, policy.feats);
+      copies.in(policy.obs);
+      copies.in(policy.feats);
+      try (NDScope scope = new NDScope()) {
+        NDList out = policy.sample(codesAt[t], featuresAt[t]);
+        Copy.into(actions, lo, hi, out.get(0));
+        Copy.into(logps, lo, hi, out.get(1));
+        Copy.into(values, lo, hi, out.get(2));
+      }
+      env.step();
+      Copy.into(rewards, lo, hi, policy.rewards);
+      Copy.into(dones, lo, hi, policy.dones);
+      copies.in(policy.rewards);
+      copies.in(policy.dones);
+      boolean anyDone = false;
+      for (int e = 0; e < envs; e++) anyDone |= done.get(e) != 0;
       for (int k = 0; k < m; k++) {
         float x = r.get(k);
-        rewards[t * m + k] = x;
         rewardSum += x;
         episodeReturn[k] += x;
+        if (done.get(k / n) != 0) {
+          episodeReturnSum += episodeReturn[k];
+          episodes++;
+          episodeReturn[k] = 0f;
+        }
       }
-      boolean done = env.dones().get(0) != 0; // every env ends its episode at the same step
-      for (int k = 0; k < m; k++) dones[t * m + k] = done;
-      if (done) {
-        policy.finalValues(finalValues);
-        System.arraycopy(finalValues, 0, nextValues, t * m, m);
-        for (int k = 0; k < m; k++) episodeReturnSum += episodeReturn[k];
-        episodes += m;
-        java.util.Arrays.fill(episodeReturn, 0f);
+      if (anyDone) {
+        try (NDScope scope = new NDScope()) {
+          Copy.into(finalValues, lo, hi, policy.values(policy.finalObsOnDevice(), policy.finalFeatsOnDevice()));
+        }
       }
       if (driver != null) driver.afterStep(env);
       if (env.roundEnded()) round = RoundMetrics.mean(env.lastRoundMetrics());
     }
-    policy.values(lastValues);
-    for (int t = 0; t < steps; t++) {
-      if (dones[t * m]) continue;
-      System.arraycopy(t + 1 < steps ? values : lastValues, t + 1 < steps ? (t + 1) * m : 0, nextValues, t * m, m);
+    try (NDScope scope = new NDScope()) {
+      Copy.all(lastValues, mBound, policy.values(policy.obsOnDevice(), policy.featsOnDevice()));
     }
+  }
+
+  /**
+   * [T, m] on the learner's device, in the caller's scope: V(s_{t+1}) (the next row's value, the
+   * last row's from {@link #lastValues}), or V(final observation) where step t ended the episode.
+   */
+  NDArray nextValues() {
+    NDArray next = values.get("1:").concat(lastValues.reshape(1, m), 0);
+    NDArray d = doneMask();
+    return finalValues.mul(d).add(next.mul(d.neg().add(1f)));
+  }
+
+  /** [T, m] 1 where step t ended the actor's episode, else 0, on the learner's device (the caller's scope). */
+  NDArray doneMask() {
+    return dones.toType(DataType.FLOAT32, false).reshape(steps, envs, 1).repeat(2, n).reshape(steps, m);
+  }
+
+  @Override
+  public void close() {
+    storage.close();
   }
 }

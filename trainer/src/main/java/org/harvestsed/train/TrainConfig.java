@@ -35,18 +35,20 @@ import org.harvestsed.engine.config.ConfigException;
  *                              the planner's entropy)
  * @param checkpointEvery iterations between checkpoints (and at the end)
  * @param torchThreads   PyTorch intra-op threads (0 = one per core)
+ * @param device         the learner's device ({@link LearnerDevice}): {@code auto} (a GPU when PyTorch sees one, else
+ *                       the CPU), {@code cpu} or {@code gpu} (an error when PyTorch sees none)
  */
 public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annealLr, float gamma, float gaeLambda,
     int numMinibatches, int updateEpochs, float clipCoef, boolean clipVloss, float entCoef, float vfCoef,
     float maxGradNorm, boolean normAdv, long phase1Steps, long capAnnealSteps, float principalLr, int principalBatch,
     int principalEpochs, int principalMinibatches, float principalGamma, float principalEntCoef, float principalEntFinal,
-    int checkpointEvery, int torchThreads) {
+    int checkpointEvery, int torchThreads, LearnerDevice.Setting device) {
 
   public static TrainConfig parse(Config.Section s) {
     s.allow("total_steps", "num_steps", "lr", "anneal_lr", "gamma", "gae_lambda", "num_minibatches", "update_epochs",
         "clip_coef", "clip_vloss", "ent_coef", "vf_coef", "max_grad_norm", "norm_adv", "phase1_steps", "cap_anneal_steps",
         "principal_lr", "principal_batch", "principal_epochs", "principal_minibatches", "principal_gamma",
-        "principal_ent_coef", "principal_ent_final", "checkpoint_every", "torch_threads");
+        "principal_ent_coef", "principal_ent_final", "checkpoint_every", "torch_threads", "device");
     TrainConfig t = new TrainConfig(s.longValue("total_steps", 200_000), s.integer("num_steps", 128),
         (float) s.number("lr", 2.5e-4), s.bool("anneal_lr", true), (float) s.number("gamma", 0.99),
         (float) s.number("gae_lambda", 0.95), s.integer("num_minibatches", 4), s.integer("update_epochs", 4),
@@ -56,7 +58,7 @@ public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annea
         (float) s.number("principal_lr", 1e-3), s.integer("principal_batch", 64), s.integer("principal_epochs", 4),
         s.integer("principal_minibatches", 2), (float) s.number("principal_gamma", 1.0), (float) s.number("principal_ent_coef", 0.05),
         (float) s.number("principal_ent_final", 0.001), s.integer("checkpoint_every", 10),
-        s.integer("torch_threads", 0));
+        s.integer("torch_threads", 0), s.choice("device", LearnerDevice.Setting.class, LearnerDevice.Setting.AUTO));
     t.validate();
     return t;
   }
@@ -65,7 +67,7 @@ public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annea
   public TrainConfig forFinetune(long steps) {
     return new TrainConfig(steps, numSteps, lr, annealLr, gamma, gaeLambda, numMinibatches, updateEpochs, clipCoef, clipVloss,
         entCoef, vfCoef, maxGradNorm, normAdv, 0, 1, principalLr, principalBatch, principalEpochs, principalMinibatches,
-        principalGamma, principalEntCoef, principalEntFinal, Integer.MAX_VALUE, torchThreads);
+        principalGamma, principalEntCoef, principalEntFinal, Integer.MAX_VALUE, torchThreads, device);
   }
 
   /** The players' PPO update. */

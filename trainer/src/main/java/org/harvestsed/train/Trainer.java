@@ -1,6 +1,8 @@
 package org.harvestsed.train;
 
+import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.jni.JniUtils;
 import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -30,6 +32,8 @@ public final class Trainer implements AutoCloseable {
   private final Path dir;
   private final VecEnv env;
   private final NDManager manager;
+  private final Device device;
+  private final HostCopies copies = new HostCopies();
   private final PlayerNet players;
   private final PrincipalNet principalNet;
   private final Adam playersOpt, principalOpt;
@@ -57,19 +61,22 @@ public final class Trainer implements AutoCloseable {
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     System.setProperty("ai.djl.offline", "true");
-    env = VecEnv.create(spec, envs, config.run().backend(), config.run().threads(), config.run().device(), config.run().transfer());
-    manager = NDManager.newBaseManager();
+    device = LearnerDevice.resolve(tc.device()); // bad input (gpu without one) fails here, before the env is built
     long seed = config.run().seed();
+    JniUtils.setSeed(seed); // PyTorch's generators (CPU and CUDA): the players' sampling and the minibatch order
+    env = VecEnv.create(spec, envs, config.run().backend(), config.run().threads(), config.run().device(), config.run().transfer());
+    manager = NDManager.newBaseManager(device);
     players = new PlayerNet(manager, spec.obsRows(), spec.obsCols(), spec.scalars(), spec.actions(), seed);
     principalNet = new PrincipalNet(manager, PrincipalObservation.size(spec), spec.brackets(), spec.rateLevels(), seed + 1);
     playersOpt = new Adam(players);
     principalOpt = new Adam(principalNet);
     SplittableRandom rnd = new SplittableRandom(seed);
-    rollout = new Rollout(tc.numSteps(), env);
-    policy = new PlayerPolicy(players, env, manager, rnd);
-    playerLearner = new PlayerLearner(players, playersOpt, tc, rollout, spec.actions(), rnd, manager);
-    principalLearner = new PrincipalLearner(principalNet, principalOpt, tc, envs, rnd, manager);
+    rollout = new Rollout(tc.numSteps(), env, manager, copies);
+    policy = new PlayerPolicy(players, env, manager, copies);
+    playerLearner = new PlayerLearner(players, playersOpt, tc, rollout, spec.actions(), manager, copies);
+    principalLearner = new PrincipalLearner(principalNet, principalOpt, tc, envs, manager, copies);
     learned = new LearnedPrincipal(principalNet, spec, rnd);
+    learned.countInto(copies);
     learned.learnWith(principalLearner);
     driver = new PrincipalDriver(learned);
   }
@@ -238,6 +245,7 @@ public final class Trainer implements AutoCloseable {
   /** One iteration: rollout (the principal acting and learning in phase 2), then the players' update. */
   Metrics step() {
     long tStart = System.nanoTime();
+    long envTo = env.bytesToDevice(), envFrom = env.bytesFromDevice(), toLearner = copies.toLearner(), fromLearner = copies.fromLearner();
     int T = tc.numSteps();
     float frac = 1f - (float) iteration / Math.max(1, (tc.totalSteps() + (long) T * envs - 1) / ((long) T * envs));
     float lr = tc.annealLr() ? tc.lr() * Math.max(frac, 0f) : tc.lr();
@@ -280,7 +288,13 @@ public final class Trainer implements AutoCloseable {
           .set("round/eq_x_prod", round.eqXProd()).set("round/objective", round.objective()).set("round/eta", round.eta())
           .set("round/rates", rates.toString()).set("round/revenue", round.revenue()).set("round/lost_patches", round.lostPatches());
     }
-    row.set("charts/rollout_s", (tRollout - tStart) / 1e9).set("charts/update_s", (System.nanoTime() - tRollout) / 1e9);
+    long tEnd = System.nanoTime();
+    row.set("transfer/env_to_device_bytes", Long.toString(env.bytesToDevice() - envTo))
+        .set("transfer/env_from_device_bytes", Long.toString(env.bytesFromDevice() - envFrom))
+        .set("transfer/to_learner_bytes", Long.toString(copies.toLearner() - toLearner))
+        .set("transfer/from_learner_bytes", Long.toString(copies.fromLearner() - fromLearner));
+    row.set("charts/rollout_s", (tRollout - tStart) / 1e9).set("charts/update_s", (tEnd - tRollout) / 1e9)
+        .set("charts/rollout_fraction", (double) (tRollout - tStart) / (tEnd - tStart));
     return row;
   }
 
@@ -313,8 +327,20 @@ public final class Trainer implements AutoCloseable {
     return Evaluator.round(env, trained ? policy : null, driver, () -> reset(seed)).metrics().productivity();
   }
 
+  /** The learner's device (train.device resolved). */
+  public Device device() {
+    return device;
+  }
+
+  /** Bytes copied between host memory and the learner's tensors since the trainer was built ({@link HostCopies}). */
+  public HostCopies hostCopies() {
+    return copies;
+  }
+
   @Override
   public void close() {
+    policy.close();
+    rollout.close();
     principalOpt.close();
     playersOpt.close();
     principalNet.close();

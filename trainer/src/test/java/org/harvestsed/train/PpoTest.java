@@ -26,7 +26,7 @@ class PpoTest {
     nd.close();
   }
 
-  /** The textbook recursion, one actor at a time, written independently of Ppo.computeGae. */
+  /** The textbook recursion, one actor at a time, written independently of Ppo.gae. */
   static float[] plainGae(float[] r, float[] v, float[] next, boolean[] done, int T, int M, float g, float l) {
     float[] adv = new float[T * M];
     for (int m = 0; m < M; m++) {
@@ -57,23 +57,27 @@ class PpoTest {
       next[i] = (float) rnd.nextDouble(-2, 2);
       d[i] = rnd.nextInt(9) == 0;
     }
-    float[] adv = new float[T * M], ret = new float[T * M];
-    Ppo.computeGae(r, v, next, d, T, M, 0.99f, 0.95f, adv, ret);
+    float[] adv = gae(r, v, next, d, T, M, 0.99f, 0.95f);
     float[] expected = plainGae(r, v, next, d, T, M, 0.99f, 0.95f);
-    for (int i = 0; i < T * M; i++) {
-      assertThat(adv[i]).isCloseTo(expected[i], within(1e-4f));
-      assertThat(ret[i]).isCloseTo(adv[i] + v[i], within(1e-6f));
-    }
+    for (int i = 0; i < T * M; i++) assertThat(adv[i]).isCloseTo(expected[i], within(1e-4f));
   }
 
   @Test
   void gaeHandComputed() {
     // one actor, gamma = lambda = 0.5; deltas: 1 + 0.5*2 - 1 = 1, 0 + 0.5*4 - 2 = 0, 2 + 0.5*8 - 4 = 2 (step 2 ends an episode)
-    float[] adv = new float[3], ret = new float[3];
-    Ppo.computeGae(new float[] {1, 0, 2}, new float[] {1, 2, 4}, new float[] {2, 4, 8}, new boolean[] {false, false, true},
-        3, 1, 0.5f, 0.5f, adv, ret);
+    float[] adv = gae(new float[] {1, 0, 2}, new float[] {1, 2, 4}, new float[] {2, 4, 8}, new boolean[] {false, false, true},
+        3, 1, 0.5f, 0.5f);
     assertThat(adv).containsExactly(1f + 0.25f * (0f + 0.25f * 2f), 0f + 0.25f * 2f, 2f);
-    assertThat(ret).containsExactly(adv[0] + 1, adv[1] + 2, adv[2] + 4);
+  }
+
+  /** {@link Ppo#gae} on arrays [T * M]. */
+  static float[] gae(float[] r, float[] v, float[] next, boolean[] done, int T, int M, float g, float l) {
+    float[] d = new float[done.length];
+    for (int i = 0; i < d.length; i++) d[i] = done[i] ? 1f : 0f;
+    try (NDManager m = nd.newSubManager()) {
+      Shape s = new Shape(T, M);
+      return Ppo.gae(m.create(r, s), m.create(v, s), m.create(next, s), m.create(d, s), g, l).toFloatArray();
+    }
   }
 
   @Test
@@ -108,27 +112,18 @@ class PpoTest {
     assertThat(h[1]).isCloseTo((float) (-(p * Math.log(p) + 3 * q * Math.log(q))), within(1e-5f));
     NDArray logRatio = nd.create(new float[] {0f, (float) Math.log(2)});
     // ((1 - 1) - 0 + (2 - 1) - ln 2) / 2
-    assertThat(Ppo.approxKl(logRatio)).isCloseTo((float) ((1 - Math.log(2)) / 2), within(1e-6f));
-    assertThat(Ppo.clipFraction(nd.create(new float[] {1f, 1.1f, 1.3f, 0.7f}), 0.2f)).isCloseTo(0.5f, within(1e-6f));
+    assertThat(Ppo.approxKl(logRatio).getFloat()).isCloseTo((float) ((1 - Math.log(2)) / 2), within(1e-6f));
+    assertThat(Ppo.clipFraction(nd.create(new float[] {1f, 1.1f, 1.3f, 0.7f}), 0.2f).getFloat()).isCloseTo(0.5f, within(1e-6f));
   }
 
   @Test
   void aNonFiniteLossStopsTheUpdateWithAClearMessage() {
     TrainConfig tc = TrainConfig.parse(org.harvestsed.engine.config.Config.parse("train: {update_epochs: 1}", "t").train());
     try (PrincipalNet net = new PrincipalNet(nd, 2, 1, 3, 1); Adam opt = new Adam(net)) {
-      float[] nan = {Float.NaN, Float.NaN};
-      PpoUpdate.Batch b = new PpoUpdate.ArrayBatch(2, new float[2], new float[2], nan, new float[2]) {
-        @Override
-        public ai.djl.ndarray.NDList inputs(NDManager m, int[] idx) {
-          return new ai.djl.ndarray.NDList(m.zeros(new Shape(idx.length, 2)));
-        }
-
-        @Override
-        public NDArray actions(NDManager m, int[] idx) {
-          return m.ones(new Shape(idx.length, 1, 3)).div(3);
-        }
-      };
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> PpoUpdate.update(net, opt, b, tc.players(), 1e-3f, new SplittableRandom(1), nd))
+      NDArray nan = nd.create(new float[] {Float.NaN, Float.NaN});
+      PpoUpdate.Batch b = new PpoUpdate.Batch(new ai.djl.ndarray.NDList(nd.zeros(new Shape(2, 2))), nd.zeros(new Shape(2, 1), ai.djl.ndarray.types.DataType.INT64),
+          3, nd.zeros(new Shape(2)), nd.zeros(new Shape(2)), nan, nd.zeros(new Shape(2)));
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> PpoUpdate.update(net, opt, b, tc.players(), 1e-3f, nd, new HostCopies()))
           .isInstanceOf(PpoUpdate.DivergedException.class)
           .hasMessageContaining("PrincipalNet loss became NaN");
       assertThat(opt.steps()).as("no optimizer step was taken").isZero();
@@ -137,7 +132,8 @@ class PpoTest {
 
   @Test
   void explainedVariance() {
-    assertThat(Ppo.explainedVariance(new float[] {1, 2, 3}, new float[] {1, 2, 3})).isEqualTo(1f);
-    assertThat(Ppo.explainedVariance(new float[] {0, 0, 0}, new float[] {1, 2, 3})).isCloseTo(0f, within(1e-6f));
+    assertThat(Ppo.explainedVariance(nd.create(new float[] {1, 2, 3}), nd.create(new float[] {1, 2, 3}))).isEqualTo(1f);
+    assertThat(Ppo.explainedVariance(nd.create(new float[] {0, 0, 0}), nd.create(new float[] {1, 2, 3}))).isCloseTo(0f, within(1e-6f));
+    assertThat(Ppo.explainedVariance(nd.create(new float[] {0, 1, 2}), nd.create(new float[] {1, 1, 1}))).isNaN();
   }
 }

@@ -58,7 +58,7 @@ class PrincipalControlTest {
          Adam opt = new Adam(net);
          VecEnv env = VecEnv.create(spec, envs, "java", 1)) {
       SplittableRandom rnd = new SplittableRandom(3);
-      PrincipalLearner learner = new PrincipalLearner(net, opt, tc, envs, rnd, nd);
+      PrincipalLearner learner = new PrincipalLearner(net, opt, tc, envs, nd, new HostCopies());
       LearnedPrincipal p = new LearnedPrincipal(net, spec, rnd);
       p.learnWith(learner);
       p.rewardFrom((e, out) -> {

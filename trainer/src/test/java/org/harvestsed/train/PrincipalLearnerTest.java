@@ -95,7 +95,7 @@ class PrincipalLearnerTest {
          Adam opt = new Adam(net);
          VecEnv env = VecEnv.create(c.env(), envs, "java", 1)) {
       SplittableRandom rnd = new SplittableRandom(2);
-      PrincipalLearner learner = new PrincipalLearner(net, opt, tc, envs, rnd, nd);
+      PrincipalLearner learner = new PrincipalLearner(net, opt, tc, envs, nd, new HostCopies());
       learner.schedule(0f, 0.01f);
       learner.inspector = batches::add;
       LearnedPrincipal p = new LearnedPrincipal(net, c.env(), rnd);
@@ -142,7 +142,7 @@ class PrincipalLearnerTest {
          Adam opt = new Adam(net);
          VecEnv env = VecEnv.create(c.env(), envs, "java", 1)) {
       SplittableRandom rnd = new SplittableRandom(2);
-      PrincipalLearner learner = new PrincipalLearner(net, opt, TrainConfig.parse(c.train()), envs, rnd, nd);
+      PrincipalLearner learner = new PrincipalLearner(net, opt, TrainConfig.parse(c.train()), envs, nd, new HostCopies());
       LearnedPrincipal p = new LearnedPrincipal(net, c.env(), rnd);
       p.learnWith(learner);
       PrincipalDriver driver = new PrincipalDriver(p);

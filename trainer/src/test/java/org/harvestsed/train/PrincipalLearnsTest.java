@@ -55,20 +55,12 @@ class PrincipalLearnsTest {
             adv[s] = rew[s] - val[s];
           }
         }
-        PpoUpdate.Batch bt = new PpoUpdate.Batch() {
-          public int size() { return batch; }
-          public NDList inputs(NDManager m, int[] idx) { return new NDList(m.create(java.util.Arrays.copyOf(x, idx.length * inputs), new Shape(idx.length, inputs))); }
-          public NDArray actions(NDManager m, int[] idx) {
-            float[] oh = new float[idx.length * brackets * levels];
-            for (int i = 0; i < idx.length; i++) for (int b = 0; b < brackets; b++) oh[(i * brackets + b) * levels + act[idx[i] * brackets + b]] = 1f;
-            return m.create(oh, new Shape(idx.length, brackets, levels));
-          }
-          public float[] logProbs() { return logp; }
-          public float[] values() { return val; }
-          public float[] advantages() { return adv; }
-          public float[] returns() { return rew; }
-        };
-        PpoUpdate.update(net, opt, bt, ppo, 3e-3f, rnd, nd);
+        try (NDScope scope = new NDScope()) {
+          PpoUpdate.Batch bt = new PpoUpdate.Batch(new NDList(nd.create(x, new Shape(batch, inputs))),
+              nd.create(act, new Shape(batch, brackets)).toType(ai.djl.ndarray.types.DataType.INT64, false), levels, nd.create(logp),
+              nd.create(val), nd.create(adv), nd.create(rew));
+          PpoUpdate.update(net, opt, bt, ppo, 3e-3f, nd, new HostCopies());
+        }
       }
       try (NDScope scope = new NDScope()) {
         float[] logits = net.forward(new NDList(nd.create(new float[] {0.5f, 0.5f, 0.5f, 0.5f}, new Shape(1, inputs)))).get(0).toFloatArray();
