@@ -4,10 +4,9 @@
  * Returns 0 (player stays off the map) if no spawn point is free.
  */
 int place_on_free_spawn(State* s, int e, int i, uint tick, uint purpose, const Params* p) {
-  int g = e * CELLS;
   int any_free = 0;
   for (int k = 0; k < NUM_SPAWNS; k++) {
-    if (s->OCC[g + s->SPAWNS[k]] < 0) {
+    if (s->occ[s->SPAWNS[k]] < 0) {
       any_free = 1;
       break;
     }
@@ -17,8 +16,8 @@ int place_on_free_spawn(State* s, int e, int i, uint tick, uint purpose, const P
   for (uint a = 0;; a++) {
     philox((uint) i, tick, (uint) e, purpose | (a << 8), p->k0, p->k1, w);
     int cell = s->SPAWNS[below(w[0], NUM_SPAWNS)];
-    if (s->OCC[g + cell] < 0) {
-      s->OCC[g + cell] = (short) i;
+    if (s->occ[cell] < 0) {
+      s->occ[cell] = (short) i;
       s->POS[e * N + i] = cell;
       s->DIR[e * N + i] = (int) (w[1] >> 30);
       return 1;
@@ -26,24 +25,29 @@ int place_on_free_spawn(State* s, int e, int i, uint tick, uint purpose, const P
   }
 }
 
-/* A new episode: full apple map, every player on a random free spawn point, t = 0. */
+/*
+ * A new episode: full apple map, every player on a random free spawn point (in player order, one
+ * work-item), t = 0.
+ */
 void reset_episode(State* s, int e, uint tick, const Params* p) {
-  int g = e * CELLS;
-  for (int c = 0; c < CELLS; c++) {
-    s->GRID[g + c] = s->INITIAL_GRID[c];
-    s->OCC[g + c] = -1;
+  for (int c = LID; c < CELLS; c += LSZ) {
+    s->grid[c] = s->INITIAL_GRID[c];
+    s->occ[c] = -1;
   }
   /* a full apple map: every site has all its neighbour sites' apples around it */
-  for (int site = 0; site < NUM_SITES; site++) {
+  for (int site = LID; site < NUM_SITES; site += LSZ) {
     s->SITE_APPLES[e * NUM_SITES + site] = (uchar) (s->SITE_NEIGHBOUR_START[site + 1] - s->SITE_NEIGHBOUR_START[site]);
   }
   int pb = e * N;
-  for (int i = 0; i < N; i++) {
+  for (int i = LID; i < N; i += LSZ) {
     s->POS[pb + i] = -1;
     s->COOLDOWN[pb + i] = 0;
     s->REMOVED[pb + i] = 0;
     s->PERIOD_INCOME[pb + i] = 0;
   }
-  for (int i = 0; i < N; i++) place_on_free_spawn(s, e, i, tick, PURPOSE_SPAWN, p);
-  s->T[e] = 0;
+  SYNC();
+  ONE {
+    for (int i = 0; i < N; i++) place_on_free_spawn(s, e, i, tick, PURPOSE_SPAWN, p);
+    s->T[e] = 0;
+  }
 }

@@ -8,17 +8,23 @@ inline float amount_in(State* s, float w, int b) {
 }
 
 /* Period-end taxes: tax_i = T(w_i); lump_i = (sum tax) / n - tax_i; revenue += sum tax. */
-void taxes(State* s, int e) {
+void taxes(State* s, int e, const Params* p) {
   int pb = e * N;
-  float sum = 0.0f;
-  for (int i = 0; i < N; i++) {
+  for (int i = LID; i < N; i += LSZ) {
     float w = (float) s->PERIOD_INCOME[pb + i];
     float t = 0.0f;
     for (int b = 0; b < BRACKETS; b++) t = t + s->RATES[e * BRACKETS + b] * amount_in(s, w, b);
     s->TAX[pb + i] = t;
-    sum = sum + t;
   }
-  float mean = sum / (float) N;
-  for (int i = 0; i < N; i++) s->LUMP[pb + i] = mean - s->TAX[pb + i];
-  s->REVENUE[e] = s->REVENUE[e] + sum;
+  SYNC();
+  /* the float sum in player order: one work-item */
+  ONE {
+    float sum = 0.0f;
+    for (int i = 0; i < N; i++) sum = sum + s->TAX[pb + i];
+    p->sh->sum = sum;
+    s->REVENUE[e] = s->REVENUE[e] + sum;
+  }
+  SYNC();
+  float mean = p->sh->sum / (float) N;
+  for (int i = LID; i < N; i += LSZ) s->LUMP[pb + i] = mean - s->TAX[pb + i];
 }

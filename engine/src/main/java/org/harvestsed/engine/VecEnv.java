@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import org.harvestsed.engine.config.ConfigException;
+import org.harvestsed.engine.config.Mapping;
 import org.harvestsed.engine.config.EnvSpec;
 import org.harvestsed.engine.opencl.OpenClBackend;
 import org.harvestsed.engine.sim.Backend;
@@ -59,11 +60,16 @@ public final class VecEnv implements AutoCloseable {
    * @param device  opencl or tornado device: index or part of its name (see ./harvest devices); empty = first GPU, else first device
    */
   public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device) {
+    return create(spec, envs, backend, threads, device, OpenClBackend.Launch.of(Mapping.AUTO));
+  }
+
+  /** @param launch the opencl backend's mapping and work-group size (other backends ignore it) */
+  public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device, OpenClBackend.Launch launch) {
     if (envs < 1) throw new ConfigException("envs: " + envs + " must be at least 1");
     Layout layout = new Layout(spec);
     return switch (backend) {
       case "java" -> new VecEnv(spec, new JavaBackend(layout, envs, threads));
-      case "opencl" -> new VecEnv(spec, new OpenClBackend(layout, envs, device, threads));
+      case "opencl" -> new VecEnv(spec, new OpenClBackend(layout, envs, device, threads, launch));
       default -> new VecEnv(spec, Backends.require(backend).create(layout, envs, device, threads));
     };
   }
@@ -82,6 +88,16 @@ public final class VecEnv implements AutoCloseable {
 
   public String backendName() {
     return backend.name();
+  }
+
+  /** The opencl backend's mapping ("env" or "group"), or null for the other backends. */
+  public String mapping() {
+    return backend instanceof OpenClBackend o ? o.mapping().label() : null;
+  }
+
+  /** The opencl backend's work-group size, or 0 for the other backends. */
+  public int localSize() {
+    return backend instanceof OpenClBackend o ? o.localSize() : 0;
   }
 
   public EnvState state() {

@@ -11,8 +11,9 @@ import org.harvestsed.engine.sim.Backends;
  * @param threads   worker threads of the java backend; 0 = one per available core
  * @param principal principal spec for simulate/trace: free_market, flat:x, fixed:a,b,c
  * @param device    opencl device: its index or part of its name; empty = first GPU, else first device
+ * @param mapping   opencl step layout: auto (by device type), env (work-item per env), group (work-group per env)
  */
-public record RunSettings(int envs, long seed, String backend, int threads, String principal, String device) {
+public record RunSettings(int envs, long seed, String backend, int threads, String principal, String device, Mapping mapping) {
   public RunSettings {
     if (envs < 1) throw ConfigException.at("run.envs", envs + " must be at least 1");
     if (!Backends.NAMES.contains(backend)) throw ConfigException.at("run.backend", "'" + backend + "' is unknown; allowed: " + Backends.NAMES);
@@ -20,26 +21,30 @@ public record RunSettings(int envs, long seed, String backend, int threads, Stri
   }
 
   public RunSettings withEnvs(int e) {
-    return new RunSettings(e, seed, backend, threads, principal, device);
+    return new RunSettings(e, seed, backend, threads, principal, device, mapping);
   }
 
   public RunSettings withSeed(long s) {
-    return new RunSettings(envs, s, backend, threads, principal, device);
+    return new RunSettings(envs, s, backend, threads, principal, device, mapping);
   }
 
   public RunSettings withBackend(String b) {
-    return new RunSettings(envs, seed, b, threads, principal, device);
+    return new RunSettings(envs, seed, b, threads, principal, device, mapping);
   }
 
   public RunSettings withPrincipal(String p) {
-    return new RunSettings(envs, seed, backend, threads, p, device);
+    return new RunSettings(envs, seed, backend, threads, p, device, mapping);
   }
 
   public RunSettings withThreads(int t) {
-    return new RunSettings(envs, seed, backend, t, principal, device);
+    return new RunSettings(envs, seed, backend, t, principal, device, mapping);
   }
 
   public RunSettings withDevice(String d) {
-    return new RunSettings(envs, seed, backend, threads, principal, d);
+    return new RunSettings(envs, seed, backend, threads, principal, d, mapping);
+  }
+
+  public RunSettings withMapping(Mapping m) {
+    return new RunSettings(envs, seed, backend, threads, principal, device, m);
   }
 }

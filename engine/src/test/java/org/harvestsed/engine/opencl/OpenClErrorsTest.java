@@ -39,7 +39,7 @@ class OpenClErrorsTest {
     Layout l = new Layout(Config.defaults().env());
     long perEnv = EnvState.bytesPerEnv(l);
     // a fake device with room for about 1000 envs
-    Devices.Device small = new Devices.Device(0, null, null, "fake", "tiny-device", "OpenCL 1.2", 4, perEnv * 1000, perEnv * 1000, 1, true, true);
+    Devices.Device small = new Devices.Device(0, null, null, "fake", "tiny-device", "OpenCL 1.2", 4, perEnv * 1000, perEnv * 1000, 1, true, true, 1024, 65536);
     OpenClBackend.checkMemory(l, 800, small);
     assertThatThrownBy(() -> OpenClBackend.checkMemory(l, 5000, small))
         .isInstanceOf(ConfigException.class)
