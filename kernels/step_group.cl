@@ -12,9 +12,7 @@ void step_group(State* st, int e, const Params* p, int steps, CELL_SPACE uchar* 
     grid[c] = st->GRID[g + c];
     occ[c] = st->OCC[g + c];
   }
-#if !TEST_RACE /* OclgrindTest's racy variant leaves this barrier out */
   SYNC();
-#endif
 #endif
   st->grid = grid;
   st->occ = occ;

@@ -2,6 +2,7 @@ package org.harvestsed.cli;
 
 import java.nio.file.Path;
 import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.Mapping;
 import org.harvestsed.engine.config.RunSettings;
 import picocli.CommandLine.Option;
 
@@ -28,6 +29,12 @@ final class RunOptions {
   @Option(names = "--device", description = "opencl or tornado device: index or part of its name (see ./harvest devices); default: first GPU, else first device")
   String device;
 
+  @Option(names = "--mapping", description = "opencl step layout: auto (env on CPU devices, group on GPUs and accelerators), env (one work-item per env), group (one work-group per env); default: run.mapping of the config")
+  String mapping;
+
+  @Option(names = "--local-size", description = "opencl work-group size (must fit the device's limits); default: run.local_size of the config, 0 = chosen from the device")
+  Integer localSize;
+
   Config load() {
     Config c = Config.load(config);
     RunSettings r = c.run();
@@ -37,6 +44,8 @@ final class RunOptions {
     if (principal != null) r = r.withPrincipal(principal);
     if (threads != null) r = r.withThreads(threads);
     if (device != null) r = r.withDevice(device);
+    if (mapping != null) r = r.withMapping(Mapping.parse("--mapping", mapping));
+    if (localSize != null) r = r.withLocalSize(localSize);
     return new Config(c.env(), r, c.train());
   }
 }

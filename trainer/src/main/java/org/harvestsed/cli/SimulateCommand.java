@@ -27,7 +27,7 @@ final class SimulateCommand implements Callable<Integer> {
   boolean json;
 
   /** The result of a simulation: throughput and per-round means over envs. */
-  record Result(String backend, int envs, int players, int steps, double seconds, List<RoundMetrics> rounds) {
+  record Result(String backend, String mapping, int localSize, int envs, int players, int steps, double seconds, List<RoundMetrics> rounds) {
     double envStepsPerS() {
       return (double) envs * steps / seconds;
     }
@@ -40,7 +40,8 @@ final class SimulateCommand implements Callable<Integer> {
   static Result simulate(Config c, int steps) {
     if (steps < 1) throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
     try (Principal principal = Principal.parse(c.run().principal(), c.env(), c.run().seed());
-         VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device())) {
+         VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device(),
+             org.harvestsed.engine.opencl.OpenClBackend.Launch.of(c.run()))) {
       PrincipalDriver driver = new PrincipalDriver(principal);
       env.reset(c.run().seed());
       List<RoundMetrics> rounds = new ArrayList<>();
@@ -55,7 +56,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (env.roundEnded()) rounds.add(RoundMetrics.mean(env.lastRoundMetrics()));
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      return new Result(env.backendName(), env.envs(), env.players(), steps, secs, rounds);
+      return new Result(env.backendName(), env.mapping(), env.localSize(), env.envs(), env.players(), steps, secs, rounds);
     }
   }
 
@@ -67,8 +68,8 @@ final class SimulateCommand implements Callable<Integer> {
       System.out.println(toJson(r, c.run().principal()));
       return 0;
     }
-    System.out.printf(Locale.ROOT, "%s backend, %d envs x %d players, %d steps, principal %s, seed %d%n",
-        r.backend(), r.envs(), r.players(), r.steps(), c.run().principal(), c.run().seed());
+    System.out.printf(Locale.ROOT, "%s backend%s, %d envs x %d players, %d steps, principal %s, seed %d%n",
+        r.backend(), r.mapping() == null ? "" : " (mapping " + r.mapping() + ", local size " + r.localSize() + ")", r.envs(), r.players(), r.steps(), c.run().principal(), c.run().seed());
     System.out.printf(Locale.ROOT, "%5s %12s %9s %10s %10s %6s %20s %9s %7s %5s%n",
         "round", "productivity", "equality", "eq_x_prod", "objective", "eta", "rates", "revenue", "apples", "lost");
     for (RoundMetrics m : r.rounds()) {
@@ -87,6 +88,9 @@ final class SimulateCommand implements Callable<Integer> {
     ObjectMapper om = new ObjectMapper();
     ObjectNode o = om.createObjectNode();
     o.put("backend", r.backend());
+    o.put("mapping", r.mapping()); // opencl: env or group; null for the other backends
+    if (r.mapping() == null) o.putNull("local_size");
+    else o.put("local_size", r.localSize());
     o.put("envs", r.envs());
     o.put("players", r.players());
     o.put("steps", r.steps());

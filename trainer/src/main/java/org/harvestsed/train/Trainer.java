@@ -57,7 +57,8 @@ public final class Trainer implements AutoCloseable {
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     System.setProperty("ai.djl.offline", "true");
-    env = VecEnv.create(spec, envs, config.run().backend(), config.run().threads(), config.run().device());
+    env = VecEnv.create(spec, envs, config.run().backend(), config.run().threads(), config.run().device(),
+        org.harvestsed.engine.opencl.OpenClBackend.Launch.of(config.run()));
     manager = NDManager.newBaseManager();
     long seed = config.run().seed();
     players = new PlayerNet(manager, spec.obsRows(), spec.obsCols(), spec.scalars(), spec.actions(), seed);

@@ -12,39 +12,46 @@ import org.harvestsed.engine.sim.Backends;
  * @param principal principal spec for simulate/trace: free_market, flat:x, fixed:a,b,c
  * @param device    opencl device: its index or part of its name; empty = first GPU, else first device
  * @param mapping   opencl step layout: auto (by device type), env (work-item per env), group (work-group per env)
+ * @param localSize opencl work-group size; 0 = chosen from the device
  */
-public record RunSettings(int envs, long seed, String backend, int threads, String principal, String device, Mapping mapping) {
+public record RunSettings(int envs, long seed, String backend, int threads, String principal, String device, Mapping mapping,
+    int localSize) {
   public RunSettings {
     if (envs < 1) throw ConfigException.at("run.envs", envs + " must be at least 1");
     if (!Backends.NAMES.contains(backend)) throw ConfigException.at("run.backend", "'" + backend + "' is unknown; allowed: " + Backends.NAMES);
     if (threads < 0) throw ConfigException.at("run.threads", threads + " must be >= 0 (0 = one per core)");
+    if (localSize < 0) throw ConfigException.at("run.local_size", localSize + " must be >= 0 (0 = chosen from the device)");
   }
 
   public RunSettings withEnvs(int e) {
-    return new RunSettings(e, seed, backend, threads, principal, device, mapping);
+    return new RunSettings(e, seed, backend, threads, principal, device, mapping, localSize);
   }
 
   public RunSettings withSeed(long s) {
-    return new RunSettings(envs, s, backend, threads, principal, device, mapping);
+    return new RunSettings(envs, s, backend, threads, principal, device, mapping, localSize);
   }
 
   public RunSettings withBackend(String b) {
-    return new RunSettings(envs, seed, b, threads, principal, device, mapping);
+    return new RunSettings(envs, seed, b, threads, principal, device, mapping, localSize);
   }
 
   public RunSettings withPrincipal(String p) {
-    return new RunSettings(envs, seed, backend, threads, p, device, mapping);
+    return new RunSettings(envs, seed, backend, threads, p, device, mapping, localSize);
   }
 
   public RunSettings withThreads(int t) {
-    return new RunSettings(envs, seed, backend, t, principal, device, mapping);
+    return new RunSettings(envs, seed, backend, t, principal, device, mapping, localSize);
   }
 
   public RunSettings withDevice(String d) {
-    return new RunSettings(envs, seed, backend, threads, principal, d, mapping);
+    return new RunSettings(envs, seed, backend, threads, principal, d, mapping, localSize);
   }
 
   public RunSettings withMapping(Mapping m) {
-    return new RunSettings(envs, seed, backend, threads, principal, device, m);
+    return new RunSettings(envs, seed, backend, threads, principal, device, m, localSize);
+  }
+
+  public RunSettings withLocalSize(int n) {
+    return new RunSettings(envs, seed, backend, threads, principal, device, mapping, n);
   }
 }

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.harvestsed.engine.config.ConfigException;
 import org.harvestsed.engine.config.Mapping;
+import org.harvestsed.engine.config.RunSettings;
 import org.harvestsed.engine.rng.Rng;
 import org.harvestsed.engine.sim.Backend;
 import org.harvestsed.engine.sim.Bookkeeper;
@@ -83,6 +84,11 @@ public final class OpenClBackend implements Backend {
     /** The mapping chosen for the device; the work-group size from the device (or -Dharvest.opencl.local). */
     public static Launch of(Mapping m) {
       return new Launch(m, Integer.getInteger("harvest.opencl.local", 0), null);
+    }
+
+    /** A run's mapping and work-group size (run.mapping, run.local_size; 0 falls back to {@link #of(Mapping)}). */
+    public static Launch of(RunSettings r) {
+      return r.localSize() > 0 ? new Launch(r.mapping(), r.localSize(), null) : of(r.mapping());
     }
   }
 

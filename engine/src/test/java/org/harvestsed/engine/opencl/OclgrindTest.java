@@ -1,0 +1,96 @@
+package org.harvestsed.engine.opencl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.File;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Assertions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Both mappings of the OpenCL step under Oclgrind (an OpenCL device simulator that checks every
+ * memory access): data races, uninitialized values, out-of-bounds accesses, barrier divergence and
+ * API errors. {@link OclgrindRun} runs in a separate JVM under {@code oclgrind}; any message
+ * Oclgrind logs fails the test. Without Oclgrind the test is skipped with the reason; with
+ * HARVEST_REQUIRE_OPENCL=1 (CI, whose .ci/run installs it) it fails instead.
+ */
+class OclgrindTest {
+  /** Small configs with short episodes, periods and rounds, so resets, taxes and votes happen in a few hundred steps. */
+  static final String[][] CONFIGS = {
+      {"default map", "env: {episode_length: 150, tax: {period: 10, divergence_limit: 0.3}, voting: {round_periods: 3}}"},
+      {"ssd_harvest, zap, majority", "env: {map: ssd_harvest, players: 12, zap: {enabled: true, fire_cost: 0.25, hit_penalty: 1.5},"
+          + " episode_length: 150, tax: {period: 10}, voting: {round_periods: 3, social_choice: majority, objective: nash}}"},
+      {"generated map, 100 players, zap", "env: {map: generated, players: 100, generated: {seed: 4}, zap: {enabled: true},"
+          + " episode_length: 100, tax: {period: 10}, voting: {round_periods: 2, social_choice: median}}"}};
+
+  static final int ENVS = 2;
+  static final int STEPS = 300;
+  static final int LOCAL_SIZE = 16;
+
+  static Path oclgrind;
+
+  @BeforeAll
+  static void needsOclgrind() {
+    OpenClAvailable.assume();
+    for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+      Path p = Path.of(dir, "oclgrind");
+      if (Files.isExecutable(p)) oclgrind = p;
+    }
+    if (oclgrind != null) return;
+    String why = "oclgrind is not on the PATH (Debian/Ubuntu: apt-get install oclgrind)";
+    if ("1".equals(System.getenv("HARVEST_REQUIRE_OPENCL"))) Assertions.fail("HARVEST_REQUIRE_OPENCL=1 but " + why);
+    Assumptions.assumeTrue(false, "skipped: " + why);
+  }
+
+  /** Runs OclgrindRun under Oclgrind; returns {stdout and stderr, Oclgrind's log}. */
+  static String[] run(List<String> jvmProps, String... args) throws IOException, InterruptedException {
+    Path log = Files.createTempFile("oclgrind", ".log");
+    Path out = Files.createTempFile("oclgrind", ".out");
+    try {
+      List<String> cmd = new ArrayList<>(List.of(oclgrind.toString(), "--data-races", "--uninitialized", "--check-api",
+          "--log", log.toString(), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+          "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
+      cmd.addAll(jvmProps);
+      cmd.add(OclgrindRun.class.getName());
+      cmd.addAll(List.of(args));
+      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      if (!p.waitFor(15, TimeUnit.MINUTES)) {
+        p.destroyForcibly();
+        Assertions.fail("OclgrindRun did not finish in 15 minutes");
+      }
+      String output = Files.readString(out, StandardCharsets.UTF_8);
+      assertThat(p.exitValue()).as("OclgrindRun's exit status; its output:%n%s", output).isZero();
+      return new String[] {output, Files.readString(log, StandardCharsets.UTF_8)};
+    } finally {
+      Files.deleteIfExists(log);
+      Files.deleteIfExists(out);
+    }
+  }
+
+  @Test
+  void bothMappingsOnThreeConfigsWithoutAnyReport() throws Exception {
+    String[] r = run(List.of(), String.valueOf(ENVS), String.valueOf(STEPS), String.valueOf(LOCAL_SIZE));
+    System.out.print(r[0]);
+    assertThat(r[1]).as("Oclgrind's report").isEmpty();
+    for (String[] c : CONFIGS) {
+      for (String m : new String[] {"env", "group"}) {
+        assertThat(r[0]).contains(c[0] + ", mapping " + m + ": " + STEPS + " steps");
+      }
+    }
+  }
+
+  /** The check can fail: the group kernel with one barrier left out (consumption.cl, TEST_RACE) is reported as a data race. */
+  @Test
+  void aKernelWithAMissingBarrierIsReported() throws Exception {
+    String[] r = run(List.of("-Dharvest.opencl.test-race=true"), String.valueOf(ENVS), "3", String.valueOf(LOCAL_SIZE), "0", "group");
+    assertThat(r[1]).as("Oclgrind's report").containsIgnoringCase("data race");
+  }
+}
