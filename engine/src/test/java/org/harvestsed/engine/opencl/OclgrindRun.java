@@ -15,7 +15,13 @@ import org.harvestsed.engine.config.Mapping;
 public final class OclgrindRun {
   private OclgrindRun() {}
 
-  public static void main(String[] args) {
+  public static void main(String[] args) throws ReflectiveOperationException {
+    // Oclgrind's runtime is not thread-safe, and JOCL waits for each non-blocking transfer on a
+    // thread of its own (to release the host buffer's reference): make it wait on the calling thread.
+    java.lang.reflect.Field f = org.jocl.CL.class.getDeclaredField("referenceReleaseExecutor");
+    f.setAccessible(true);
+    f.set(null, (java.util.concurrent.Executor) Runnable::run);
+    System.out.println("device: " + Devices.choose("").describe());
     int envs = Integer.parseInt(args[0]);
     int steps = Integer.parseInt(args[1]);
     int localSize = Integer.parseInt(args[2]);

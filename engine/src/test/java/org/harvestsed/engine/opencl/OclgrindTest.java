@@ -18,8 +18,9 @@ import org.junit.jupiter.api.Test;
 /**
  * Both mappings of the OpenCL step under Oclgrind (an OpenCL device simulator that checks every
  * memory access): data races, uninitialized values, out-of-bounds accesses, barrier divergence and
- * API errors. {@link OclgrindRun} runs in a separate JVM under {@code oclgrind}; any message
- * Oclgrind logs fails the test. Without Oclgrind the test is skipped with the reason; with
+ * API errors. {@link OclgrindRun} runs in a separate JVM whose only OpenCL platform is Oclgrind
+ * (its ICD library through OCL_ICD_VENDORS, its checks switched on by the OCLGRIND_* variables
+ * the {@code oclgrind} command sets); any message Oclgrind logs fails the test. Without Oclgrind the test is skipped with the reason; with
  * HARVEST_REQUIRE_OPENCL=1 (CI, whose .ci/run installs it) it fails instead.
  */
 class OclgrindTest {
@@ -35,17 +36,22 @@ class OclgrindTest {
   static final int STEPS = 300;
   static final int LOCAL_SIZE = 16;
 
-  static Path oclgrind;
+  /** Oclgrind's ICD library. */
+  static Path icd;
 
   @BeforeAll
   static void needsOclgrind() {
     OpenClAvailable.assume();
     for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
       Path p = Path.of(dir, "oclgrind");
-      if (Files.isExecutable(p)) oclgrind = p;
+      if (!Files.isExecutable(p) || p.getParent().getParent() == null) continue;
+      Path prefix = p.getParent().getParent();
+      for (String lib : new String[] {"lib/oclgrind/liboclgrind-rt-icd.so", "lib/x86_64-linux-gnu/liboclgrind-rt-icd.so", "lib/liboclgrind-rt-icd.so"}) {
+        if (icd == null && Files.exists(prefix.resolve(lib))) icd = prefix.resolve(lib);
+      }
     }
-    if (oclgrind != null) return;
-    String why = "oclgrind is not on the PATH (Debian/Ubuntu: apt-get install oclgrind)";
+    if (icd != null) return;
+    String why = "Oclgrind (oclgrind on the PATH and its liboclgrind-rt-icd.so) is not installed (Debian/Ubuntu: apt-get install oclgrind)";
     if ("1".equals(System.getenv("HARVEST_REQUIRE_OPENCL"))) Assertions.fail("HARVEST_REQUIRE_OPENCL=1 but " + why);
     Assumptions.assumeTrue(false, "skipped: " + why);
   }
@@ -54,24 +60,34 @@ class OclgrindTest {
   static String[] run(List<String> jvmProps, String... args) throws IOException, InterruptedException {
     Path log = Files.createTempFile("oclgrind", ".log");
     Path out = Files.createTempFile("oclgrind", ".out");
+    Path vendors = Files.createTempDirectory("oclgrind-icd");
+    Path icdFile = Files.writeString(vendors.resolve("oclgrind.icd"), icd + "\n");
     try {
-      List<String> cmd = new ArrayList<>(List.of(oclgrind.toString(), "--data-races", "--uninitialized", "--check-api",
-          "--log", log.toString(), Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
           "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
       cmd.addAll(jvmProps);
       cmd.add(OclgrindRun.class.getName());
       cmd.addAll(List.of(args));
-      Process p = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile()).start();
+      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
+      pb.environment().put("OCL_ICD_VENDORS", vendors.toString());
+      pb.environment().put("OCLGRIND_DATA_RACES", "1");
+      pb.environment().put("OCLGRIND_UNINITIALIZED", "1");
+      pb.environment().put("OCLGRIND_CHECK_API", "1");
+      pb.environment().put("OCLGRIND_LOG", log.toString());
+      Process p = pb.start();
       if (!p.waitFor(15, TimeUnit.MINUTES)) {
         p.destroyForcibly();
         Assertions.fail("OclgrindRun did not finish in 15 minutes");
       }
       String output = Files.readString(out, StandardCharsets.UTF_8);
       assertThat(p.exitValue()).as("OclgrindRun's exit status; its output:%n%s", output).isZero();
+      assertThat(output).as("the run's device").contains("Oclgrind");
       return new String[] {output, Files.readString(log, StandardCharsets.UTF_8)};
     } finally {
       Files.deleteIfExists(log);
       Files.deleteIfExists(out);
+      Files.deleteIfExists(icdFile);
+      Files.deleteIfExists(vendors);
     }
   }
 
