@@ -31,25 +31,23 @@ void step_group(State* st, int e, const Params* p, int steps, CELL_SPACE uchar* 
 #define GROUP_CELLS __global uchar* grid = GRID_ + e * CELLS; __global short* occ = OCC_ + e * CELLS
 #endif
 
-/* One step of every env: work-group e steps env e (the host launches envs work-groups). */
+/* Work-group e steps env e `steps` times (the host launches envs work-groups). */
+#define STEP_GROUP(steps) \
+  int e = get_group_id(0); \
+  __local Shared sh; \
+  GROUP_CELLS; \
+  State st; \
+  STATE_INIT(st); \
+  Params p = {k0, k1, cap, random_actions, &sh}; \
+  step_group(&st, e, &p, steps, grid, occ)
+
+/* One step of every env. */
 __kernel void harvest_step(STATE_ARGS, TABLE_ARGS, int envs, uint k0, uint k1, float cap, int random_actions) {
-  int e = get_group_id(0);
-  __local Shared sh;
-  GROUP_CELLS;
-  State st;
-  STATE_INIT(st);
-  Params p = {k0, k1, cap, random_actions, &sh};
-  step_group(&st, e, &p, 1, grid, occ);
+  STEP_GROUP(1);
 }
 
 /* `steps` steps of every env in one launch (scripted players); the host ends a launch at a period end. */
 __kernel void harvest_step_many(STATE_ARGS, TABLE_ARGS, int envs, uint k0, uint k1, float cap, int random_actions, int steps) {
-  int e = get_group_id(0);
-  __local Shared sh;
-  GROUP_CELLS;
-  State st;
-  STATE_INIT(st);
-  Params p = {k0, k1, cap, random_actions, &sh};
-  step_group(&st, e, &p, steps, grid, occ);
+  STEP_GROUP(steps);
 }
 #endif

@@ -106,7 +106,7 @@ public final class OpenClBackend implements Backend {
     this.device = Devices.choose(deviceSelector);
     checkMemory(layout, envs, device);
     this.mapping = launch.mapping() == Mapping.AUTO ? device.autoMapping() : launch.mapping();
-    this.shape = shape(layout, device, mapping, launch);
+    KernelSource.Shape wanted = shape(layout, device, mapping, launch);
     this.state = new EnvState(layout, envs);
     this.host = new JavaBackend(state, hostThreads);
     this.book = host.bookkeeper();
@@ -115,9 +115,25 @@ public final class OpenClBackend implements Backend {
     props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
     context = clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
     queue = createQueue(context, device.id());
-    program = build(context, device, KernelSource.build(layout, shape));
-    stepKernel = clCreateKernel(program, "harvest_step", null);
-    stepManyKernel = clCreateKernel(program, "harvest_step_many", null);
+    cl_program prog = build(context, device, KernelSource.build(layout, wanted));
+    cl_kernel one = clCreateKernel(prog, "harvest_step", null);
+    cl_kernel many = clCreateKernel(prog, "harvest_step_many", null);
+    if (wanted.localCells() && launch.localCells() == null
+        && Math.max(kernelLimit(one, device).localMem(), kernelLimit(many, device).localMem()) > device.localMem()) {
+      // the compiler allots more __local memory than the estimate (e.g. it counts both kernels'
+      // arrays): the cells stay in global memory
+      clReleaseKernel(one);
+      clReleaseKernel(many);
+      clReleaseProgram(prog);
+      wanted = new KernelSource.Shape(true, wanted.groupMax(), false);
+      prog = build(context, device, KernelSource.build(layout, wanted));
+      one = clCreateKernel(prog, "harvest_step", null);
+      many = clCreateKernel(prog, "harvest_step_many", null);
+    }
+    shape = wanted;
+    program = prog;
+    stepKernel = one;
+    stepManyKernel = many;
     int ls;
     try {
       ls = localSize(device, launch.localSize(), shape, kernelLimit(stepKernel, device), kernelLimit(stepManyKernel, device));

@@ -10,7 +10,8 @@ import org.harvestsed.engine.config.Mapping;
  * What {@link OclgrindTest} runs under Oclgrind (a separate JVM, since Oclgrind replaces the
  * OpenCL library of the whole process): {@link OclgrindTest#CONFIGS} in both mappings, each
  * checked against the java reference after every step ({@link Parity}).
- * Arguments: envs, steps, local size of the group mapping[, index of the only config to run[, the only mapping]].
+ * Arguments: envs, local size of the group mapping[, index of the only config to run[, the only
+ * mapping]]; the steps are each config's (or -Dharvest.oclgrind.steps).
  */
 public final class OclgrindRun {
   private OclgrindRun() {}
@@ -23,14 +24,14 @@ public final class OclgrindRun {
     f.set(null, (java.util.concurrent.Executor) Runnable::run);
     System.out.println("device: " + Devices.choose("").describe());
     int envs = Integer.parseInt(args[0]);
-    int steps = Integer.parseInt(args[1]);
-    int localSize = Integer.parseInt(args[2]);
+    int localSize = Integer.parseInt(args[1]);
     for (int ci = 0; ci < OclgrindTest.CONFIGS.length; ci++) {
-      if (args.length > 3 && ci != Integer.parseInt(args[3])) continue;
+      if (args.length > 2 && ci != Integer.parseInt(args[2])) continue;
       String[] c = OclgrindTest.CONFIGS[ci];
+      int steps = Integer.getInteger("harvest.oclgrind.steps", Integer.parseInt(c[2]));
       EnvSpec spec = Config.parse(c[1], c[0]).env();
       for (Mapping m : new Mapping[] {Mapping.ENV, Mapping.GROUP}) {
-        if (args.length > 4 && !m.label().equals(args[4])) continue;
+        if (args.length > 3 && !m.label().equals(args[3])) continue;
         OpenClBackend.Launch launch = new OpenClBackend.Launch(m, m == Mapping.GROUP ? localSize : 0, null);
         long t0 = System.nanoTime();
         Parity.Result r = Parity.check(spec, envs, steps, 7, (s, n) -> {

@@ -26,14 +26,13 @@ import org.junit.jupiter.api.Test;
 class OclgrindTest {
   /** Small configs with short episodes, periods and rounds, so resets, taxes and votes happen in a few hundred steps. */
   static final String[][] CONFIGS = {
-      {"default map", "env: {episode_length: 150, tax: {period: 10, divergence_limit: 0.3}, voting: {round_periods: 3}}"},
+      {"default map", "env: {episode_length: 100, tax: {period: 10, divergence_limit: 0.3}, voting: {round_periods: 3}}", "200"},
       {"ssd_harvest, zap, majority", "env: {map: ssd_harvest, players: 12, zap: {enabled: true, fire_cost: 0.25, hit_penalty: 1.5},"
-          + " episode_length: 150, tax: {period: 10}, voting: {round_periods: 3, social_choice: majority, objective: nash}}"},
+          + " episode_length: 100, tax: {period: 10}, voting: {round_periods: 3, social_choice: majority, objective: nash}}", "200"},
       {"generated map, 100 players, zap", "env: {map: generated, players: 100, generated: {seed: 4}, zap: {enabled: true},"
-          + " episode_length: 100, tax: {period: 10}, voting: {round_periods: 2, social_choice: median}}"}};
+          + " episode_length: 30, tax: {period: 5}, voting: {round_periods: 2, social_choice: median}}", "40"}};
 
-  static final int ENVS = 2;
-  static final int STEPS = 300;
+  static final int ENVS = 1;
   static final int LOCAL_SIZE = 16;
 
   /** Oclgrind's ICD library. */
@@ -70,6 +69,9 @@ class OclgrindTest {
       cmd.addAll(List.of(args));
       ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
       pb.environment().put("OCL_ICD_VENDORS", vendors.toString());
+      // Oclgrind 21.10's uninitialized-value checker stops at LLVM's `freeze`, which clang's optimizer
+      // emits (the kernel then does not run): build the kernels unoptimized under Oclgrind
+      pb.environment().put("OCLGRIND_BUILD_OPTIONS", "-cl-opt-disable");
       pb.environment().put("OCLGRIND_DATA_RACES", "1");
       pb.environment().put("OCLGRIND_UNINITIALIZED", "1");
       pb.environment().put("OCLGRIND_CHECK_API", "1");
@@ -93,12 +95,13 @@ class OclgrindTest {
 
   @Test
   void bothMappingsOnThreeConfigsWithoutAnyReport() throws Exception {
-    String[] r = run(List.of(), String.valueOf(ENVS), String.valueOf(STEPS), String.valueOf(LOCAL_SIZE));
+    String[] r = run(List.of(), String.valueOf(ENVS), String.valueOf(LOCAL_SIZE));
     System.out.print(r[0]);
     assertThat(r[1]).as("Oclgrind's report").isEmpty();
     for (String[] c : CONFIGS) {
       for (String m : new String[] {"env", "group"}) {
-        assertThat(r[0]).contains(c[0] + ", mapping " + m + ": " + STEPS + " steps");
+        assertThat(r[0]).containsPattern(java.util.regex.Pattern.quote(c[0] + ", mapping " + m + ": " + c[2] + " steps (")
+            + "[1-9]\\d* episode ends, [1-9]\\d* round ends\\) bit-identical to java");
       }
     }
   }
@@ -106,7 +109,7 @@ class OclgrindTest {
   /** The check can fail: the group kernel with one barrier left out (consumption.cl, TEST_RACE) is reported as a data race. */
   @Test
   void aKernelWithAMissingBarrierIsReported() throws Exception {
-    String[] r = run(List.of("-Dharvest.opencl.test-race=true"), String.valueOf(ENVS), "3", String.valueOf(LOCAL_SIZE), "0", "group");
+    String[] r = run(List.of("-Dharvest.opencl.test-race=true", "-Dharvest.oclgrind.steps=3"), String.valueOf(ENVS), String.valueOf(LOCAL_SIZE), "0", "group");
     assertThat(r[1]).as("Oclgrind's report").containsIgnoringCase("data race");
   }
 }
