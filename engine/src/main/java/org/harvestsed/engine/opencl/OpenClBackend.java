@@ -143,6 +143,7 @@ public final class OpenClBackend implements Backend {
       clReleaseProgram(program);
       clReleaseCommandQueue(queue);
       clReleaseContext(context);
+      host.close();
       throw e;
     }
     local = new long[] {ls};

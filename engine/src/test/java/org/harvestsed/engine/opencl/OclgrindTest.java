@@ -26,9 +26,9 @@ import org.junit.jupiter.api.Test;
 class OclgrindTest {
   /** Small configs with short episodes, periods and rounds, so resets, taxes and votes happen in a few hundred steps. */
   static final String[][] CONFIGS = {
-      {"default map", "env: {episode_length: 100, tax: {period: 10, divergence_limit: 0.3}, voting: {round_periods: 3}}", "200"},
+      {"default map", "env: {episode_length: 60, tax: {period: 10, divergence_limit: 0.3}, voting: {round_periods: 3}}", "200"},
       {"ssd_harvest, zap, majority", "env: {map: ssd_harvest, players: 12, zap: {enabled: true, fire_cost: 0.25, hit_penalty: 1.5},"
-          + " episode_length: 100, tax: {period: 10}, voting: {round_periods: 3, social_choice: majority, objective: nash}}", "200"},
+          + " episode_length: 60, tax: {period: 10}, voting: {round_periods: 3, social_choice: majority, objective: nash}}", "200"},
       {"generated map, 100 players, zap", "env: {map: generated, players: 100, generated: {seed: 4}, zap: {enabled: true},"
           + " episode_length: 30, tax: {period: 5}, voting: {round_periods: 2, social_choice: median}}", "40"}};
 
