@@ -16,11 +16,11 @@ void move_order(State* s, int e, uint tick, const Params* p) {
   }
 }
 
-/* Sequential moves in the step's order: into a non-WALL cell with no player at that moment. */
+/* Sequential moves (one work-item) in the step's order: into a non-WALL cell with no player at that moment. */
 void moves(State* s, int e, uint tick, const Params* p) {
+  if (LID != 0) return; /* sequential: one work-item */
   move_order(s, e, tick, p);
   int pb = e * N;
-  int g = e * CELLS;
   for (int k = 0; k < N; k++) {
     int i = s->ORDER[pb + k];
     int pos = s->POS[pb + i];
@@ -30,9 +30,9 @@ void moves(State* s, int e, uint tick, const Params* p) {
     int o = s->DIR[pb + i];
     int md = a == ACTION_FORWARD ? o : a == ACTION_BACKWARD ? ((o + 2) & 3) : a == ACTION_STEP_LEFT ? ((o + 3) & 3) : ((o + 1) & 3);
     int q = pos + s->FWD_STEP[md];
-    if (s->GRID[g + q] != CELL_WALL && s->OCC[g + q] < 0) {
-      s->OCC[g + pos] = -1;
-      s->OCC[g + q] = (short) i;
+    if (s->grid[q] != CELL_WALL && s->occ[q] < 0) {
+      s->occ[pos] = -1;
+      s->occ[q] = (short) i;
       s->POS[pb + i] = q;
     }
   }

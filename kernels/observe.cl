@@ -3,13 +3,62 @@
  * 0 EMPTY, 1 WALL/outside, 2 APPLE, 3 another player; a removed player sees all 1. With
  * count_nearby, NEARBY = sum of a_j over the other players j in the window.
  */
+/* What player i sees in cell q; a player there other than i adds its a_j to *sum. */
+inline uchar window_code(State* s, int pb, int i, int q, int* sum) {
+  int j = s->occ[q];
+  if (j >= 0 && j != i) {
+    *sum += s->EATEN[pb + j];
+    return 3;
+  }
+  return s->grid[q];
+}
+
+/* The cell (r, c) of the window of a player at pos facing o. */
+inline int window_cell(State* s, int pos, int o, int r, int c) {
+  return pos + (VIEW_AHEAD - r) * s->FWD_STEP[o] + (c - VIEW_LEFT) * s->RIGHT_STEP[o];
+}
+
+/* Player i (on the map) at pos facing o: its window row by row, written to out if write; returns NEARBY's sum. */
+inline int window(State* s, int pb, int i, int pos, int o, __global uchar* restrict out, int write) {
+  int fs = s->FWD_STEP[o];
+  int rs = s->RIGHT_STEP[o];
+  int row_start = window_cell(s, pos, o, 0, 0);
+  int sum = 0;
+  for (int r = 0; r < OBS_ROWS; r++) {
+    int q = row_start - r * fs;
+    for (int c = 0; c < OBS_COLS; c++) {
+      uchar code = window_code(s, pb, i, q, &sum);
+      if (write) out[r * OBS_COLS + c] = code;
+      q += rs;
+    }
+  }
+  return sum;
+}
+
 void observe_windows(State* s, int e, int count_nearby) {
   int pb = e * N;
-  /* env-local views, read once: the stores to obs (uchar) may alias any global memory */
-  __global const short* restrict occ = s->OCC + e * CELLS;
-  __global const uchar* restrict grid = s->GRID + e * CELLS;
-  __global const int* restrict eaten = s->EATEN + pb;
   __global uchar* restrict obs = s->OBS + pb * VIEW;
+#if GROUP
+  /* the env's N * VIEW bytes of OBS in order, byte k in work-item k mod LSZ: the group's writes coalesce */
+  for (int k = LID; k < N * VIEW; k += LSZ) {
+    int i = k / VIEW;
+    int pos = s->POS[pb + i];
+    uchar code = CELL_WALL;
+    if (pos >= 0) {
+      int cell = k - i * VIEW;
+      int r = cell / OBS_COLS;
+      int unused = 0;
+      code = window_code(s, pb, i, window_cell(s, pos, s->DIR[pb + i], r, cell - r * OBS_COLS), &unused);
+    }
+    obs[k] = code;
+  }
+  if (count_nearby) {
+    for (int i = LID; i < N; i += LSZ) {
+      int pos = s->POS[pb + i];
+      s->NEARBY[pb + i] = pos < 0 ? 0 : window(s, pb, i, pos, s->DIR[pb + i], obs, 0);
+    }
+  }
+#else
   for (int i = 0; i < N; i++) {
     __global uchar* restrict out = obs + i * VIEW;
     int pos = s->POS[pb + i];
@@ -18,26 +67,8 @@ void observe_windows(State* s, int e, int count_nearby) {
       if (count_nearby) s->NEARBY[pb + i] = 0;
       continue;
     }
-    int o = s->DIR[pb + i];
-    int fs = s->FWD_STEP[o];
-    int rs = s->RIGHT_STEP[o];
-    int row_start = pos + VIEW_AHEAD * fs - VIEW_LEFT * rs;
-    int sum = 0;
-    for (int r = 0; r < OBS_ROWS; r++) {
-      int q = row_start - r * fs;
-      for (int c = 0; c < OBS_COLS; c++) {
-        int j = occ[q];
-        uchar code;
-        if (j >= 0 && j != i) {
-          code = 3;
-          sum += eaten[j];
-        } else {
-          code = grid[q];
-        }
-        out[r * OBS_COLS + c] = code;
-        q += rs;
-      }
-    }
+    int sum = window(s, pb, i, pos, s->DIR[pb + i], out, 1);
     if (count_nearby) s->NEARBY[pb + i] = sum;
   }
+#endif
 }

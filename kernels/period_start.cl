@@ -1,6 +1,6 @@
 /* Period start: pending levels take effect (divergence limit, then cap); RATE_SUM accumulates. */
 void period_start(State* s, int e, const Params* p) {
-  for (int b = 0; b < BRACKETS; b++) {
+  for (int b = LID; b < BRACKETS; b += LSZ) {
     int k = e * BRACKETS + b;
     float r = (float) s->PENDING_LEVELS[k] / (float) (RATE_LEVELS - 1);
 #if HAS_DIVERGENCE_LIMIT

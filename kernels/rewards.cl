@@ -1,7 +1,7 @@
 /* r_int = sigma a + (1 - sigma) nearby; r_ext = a + lump - costs; r = beta r_ext + (1 - beta) r_int. */
 void rewards(State* s, int e) {
   int pb = e * N;
-  for (int i = 0; i < N; i++) {
+  for (int i = LID; i < N; i += LSZ) {
     float a = (float) s->EATEN[pb + i];
     float sg = s->SIGMA[pb + i];
     float bt = s->BETA[pb + i];

@@ -3,7 +3,7 @@ void observe_scalars(State* s, int e) {
   int pb = e * N;
   float frac = (float) (s->T[e] % TAX_PERIOD) / (float) TAX_PERIOD;
   float eta = s->ETA[e];
-  for (int i = 0; i < N; i++) {
+  for (int i = LID; i < N; i += LSZ) {
     int k = (pb + i) * SCALARS;
     s->OBS_SCALARS[k] = s->SIGMA[pb + i];
     s->OBS_SCALARS[k + 1] = s->BETA[pb + i];

@@ -4,10 +4,9 @@
  * Returns 0 (player stays off the map) if no spawn point is free.
  */
 int place_on_free_spawn(State* s, int e, int i, uint tick, uint purpose, const Params* p) {
-  int g = e * CELLS;
   int any_free = 0;
   for (int k = 0; k < NUM_SPAWNS; k++) {
-    if (s->OCC[g + s->SPAWNS[k]] < 0) {
+    if (s->occ[s->SPAWNS[k]] < 0) {
       any_free = 1;
       break;
     }
@@ -17,8 +16,8 @@ int place_on_free_spawn(State* s, int e, int i, uint tick, uint purpose, const P
   for (uint a = 0;; a++) {
     philox((uint) i, tick, (uint) e, purpose | (a << 8), p->k0, p->k1, w);
     int cell = s->SPAWNS[below(w[0], NUM_SPAWNS)];
-    if (s->OCC[g + cell] < 0) {
-      s->OCC[g + cell] = (short) i;
+    if (s->occ[cell] < 0) {
+      s->occ[cell] = (short) i;
       s->POS[e * N + i] = cell;
       s->DIR[e * N + i] = (int) (w[1] >> 30);
       return 1;

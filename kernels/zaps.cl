@@ -1,8 +1,7 @@
 /* Simultaneous zaps on post-move positions; hit players leave the map for ZAP_REMOVAL steps. */
 void zaps(State* s, int e) {
   int pb = e * N;
-  int g = e * CELLS;
-  for (int i = 0; i < N; i++) {
+  for (int i = LID; i < N; i += LSZ) {
     int pos = s->POS[pb + i];
     if (pos < 0) continue;
     int cd = s->COOLDOWN[pb + i];
@@ -12,22 +11,23 @@ void zaps(State* s, int e) {
     }
     if (s->ACTIONS[pb + i] != ACTION_ZAP) continue;
     s->COOLDOWN[pb + i] = ZAP_COOLDOWN;
-    s->ZAP_FLAGS[pb + i] |= 1;
+    FLAG_OR(&s->ZAP_FLAGS[pb + i], 1);
     int o = s->DIR[pb + i];
     int fs = s->FWD_STEP[o];
     int rs = s->RIGHT_STEP[o];
     for (int lane = -ZAP_HALF_WIDTH; lane <= ZAP_HALF_WIDTH; lane++) {
       for (int f = 1; f <= ZAP_LENGTH; f++) {
         int q = pos + f * fs + lane * rs;
-        if (s->GRID[g + q] == CELL_WALL) break;
-        int j = s->OCC[g + q];
-        if (j >= 0 && j != i) s->ZAP_FLAGS[pb + j] |= 2;
+        if (s->grid[q] == CELL_WALL) break;
+        int j = s->occ[q];
+        if (j >= 0 && j != i) FLAG_OR(&s->ZAP_FLAGS[pb + j], 2);
       }
     }
   }
-  for (int j = 0; j < N; j++) {
+  SYNC();
+  for (int j = LID; j < N; j += LSZ) {
     if ((s->ZAP_FLAGS[pb + j] & 2) != 0) {
-      s->OCC[g + s->POS[pb + j]] = -1;
+      s->occ[s->POS[pb + j]] = -1;
       s->POS[pb + j] = -1;
       s->REMOVED[pb + j] = ZAP_REMOVAL;
     }

@@ -3,6 +3,8 @@ package org.harvestsed.bench;
 import java.util.concurrent.TimeUnit;
 import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.Mapping;
+import org.harvestsed.engine.opencl.OpenClBackend;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -28,6 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *   java -jar bench/target/benchmarks.jar EnvStepBench -p backend=java -p stepsPerOp=1 -p envs=1,64,1024,4096
  *   # the copy path against zero-copy (one launch per step):
  *   java -jar bench/target/benchmarks.jar EnvStepBench -p backend=opencl -p transfer=auto,copy -p stepsPerOp=1 -p envs=1024,4096
+ *   # the two mappings, and work-group sizes:
+ *   java -jar bench/target/benchmarks.jar EnvStepBench -p backend=opencl -p mapping=env,group -p localSize=0,64
  *   # the tornado backend (built where TORNADOVM_HOME is set; the forks inherit TornadoVM's flags):
  *   java @tornado/target/tornado-argfile @tornado/jvm.args -jar bench/target/benchmarks.jar EnvStepBench -p backend=java,opencl,tornado
  * </pre>
@@ -60,6 +64,14 @@ public class EnvStepBench {
   @Param({"auto"})
   public String transfer;
 
+  /** The opencl backend's mapping: auto (env on CPU devices), env (work-item per env), group (work-group per env). */
+  @Param({"auto"})
+  public String mapping;
+
+  /** The opencl backend's work-group size; 0 = chosen from the device. */
+  @Param({"0"})
+  public int localSize;
+
   /** Worker threads of the java backend; 0 = one per core. */
   @Param({"0"})
   public int threads;
@@ -82,7 +94,8 @@ public class EnvStepBench {
   @Setup(Level.Trial)
   public void setup() {
     Config c = Config.defaults();
-    env = VecEnv.create(c.env(), envs, backend, threads, "", transfer);
+    env = VecEnv.create(c.env(), envs, backend, threads, "", transfer,
+        new OpenClBackend.Launch(Mapping.parse("mapping", mapping), localSize, null));
     env.reset(1);
     playersPerStep = envs * c.env().players() * stepsPerOp;
   }

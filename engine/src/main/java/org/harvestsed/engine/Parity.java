@@ -56,8 +56,13 @@ public final class Parity {
 
   /** {@link #check(Case, String, String)} with a transfer mode ({@code auto} or {@code copy}, see VecEnv.create). */
   public static Result check(Case c, String backend, String device, String transfer) {
+    return check(c, (spec, envs) -> VecEnv.create(spec, envs, backend, 0, device, transfer));
+  }
+
+  /** {@link #check} of one case against the backend {@code make} creates, also failing if the run did not cover its episode and round ends. */
+  public static Result check(Case c, java.util.function.BiFunction<EnvSpec, Integer, VecEnv> make) {
     EnvSpec spec = c.spec();
-    Result r = check(spec, c.envs(), c.steps(), c.seed(), backend, device, transfer);
+    Result r = check(spec, c.envs(), c.steps(), c.seed(), make);
     if (r.episodeEnds() < c.steps() / spec.episodeLength() || r.roundEnds() < c.steps() / spec.roundSteps()) {
       throw new AssertionError(c + ": covered only " + r.episodeEnds() + " episode ends and " + r.roundEnds() + " round ends");
     }
@@ -70,8 +75,13 @@ public final class Parity {
   }
 
   public static Result check(EnvSpec spec, int envs, int steps, long seed, String backend, String device, String transfer) {
+    return check(spec, envs, steps, seed, (sp, n) -> VecEnv.create(sp, n, backend, 0, device, transfer));
+  }
+
+  /** {@code steps} single steps of the java reference and the backend {@code make} creates, compared after each. */
+  public static Result check(EnvSpec spec, int envs, int steps, long seed, java.util.function.BiFunction<EnvSpec, Integer, VecEnv> make) {
     try (VecEnv ref = VecEnv.create(spec, envs, "java", 0);
-         VecEnv other = VecEnv.create(spec, envs, backend, 0, device, transfer)) {
+         VecEnv other = make.apply(spec, envs)) {
       ref.reset(seed);
       other.reset(seed);
       compare(ref, other, -1);
@@ -112,9 +122,14 @@ public final class Parity {
   }
 
   public static void checkMultiStep(EnvSpec spec, int envs, int periods, long seed, String backend, String device, String transfer) {
+    checkMultiStep(spec, envs, periods, seed, (sp, n) -> VecEnv.create(sp, n, backend, 0, device, transfer));
+  }
+
+  /** {@link #checkMultiStep} against the backend {@code make} creates. */
+  public static void checkMultiStep(EnvSpec spec, int envs, int periods, long seed, java.util.function.BiFunction<EnvSpec, Integer, VecEnv> make) {
     int period = spec.taxPeriod();
     try (VecEnv ref = VecEnv.create(spec, envs, "java", 0);
-         VecEnv other = VecEnv.create(spec, envs, backend, 0, device, transfer)) {
+         VecEnv other = make.apply(spec, envs)) {
       ref.reset(seed);
       other.reset(seed);
       int[] levels = new int[spec.brackets()];

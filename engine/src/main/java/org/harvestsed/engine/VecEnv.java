@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import org.harvestsed.engine.config.ConfigException;
+import org.harvestsed.engine.config.Mapping;
 import org.harvestsed.engine.config.EnvSpec;
 import org.harvestsed.engine.config.RunSettings;
 import org.harvestsed.engine.opencl.OpenClBackend;
@@ -60,7 +61,7 @@ public final class VecEnv implements AutoCloseable {
    * @param device  opencl or tornado device: index or part of its name (see ./harvest devices); empty = first GPU, else first device
    */
   public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device) {
-    return create(spec, envs, backend, threads, device, "auto");
+    return create(spec, envs, backend, threads, device, "auto", OpenClBackend.Launch.of(Mapping.AUTO));
   }
 
   /**
@@ -70,6 +71,25 @@ public final class VecEnv implements AutoCloseable {
    *                 backend always copies
    */
   public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device, String transfer) {
+    return create(spec, envs, backend, threads, device, transfer, OpenClBackend.Launch.of(Mapping.AUTO));
+  }
+
+  /** @param launch the opencl backend's mapping and work-group size (other backends ignore it) */
+  public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device, OpenClBackend.Launch launch) {
+    return create(spec, envs, backend, threads, device, "auto", launch);
+  }
+
+  /** The backend and its settings as a config's {@code run:} section gives them. */
+  public static VecEnv create(EnvSpec spec, int envs, RunSettings run) {
+    return create(spec, envs, run.backend(), run.threads(), run.device(), run.transfer(), OpenClBackend.Launch.of(run));
+  }
+
+  /**
+   * @param transfer {@code auto} or {@code copy} (see above)
+   * @param launch   the opencl backend's mapping and work-group size (other backends ignore it)
+   */
+  public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device, String transfer,
+      OpenClBackend.Launch launch) {
     if (envs < 1) throw new ConfigException("envs: " + envs + " must be at least 1");
     if (!RunSettings.TRANSFERS.contains(transfer)) {
       throw new ConfigException("transfer '" + transfer + "' is unknown; allowed: " + RunSettings.TRANSFERS);
@@ -77,7 +97,7 @@ public final class VecEnv implements AutoCloseable {
     Layout layout = new Layout(spec);
     return switch (backend) {
       case "java" -> new VecEnv(spec, new JavaBackend(layout, envs, threads));
-      case "opencl" -> new VecEnv(spec, new OpenClBackend(layout, envs, device, threads, transfer));
+      case "opencl" -> new VecEnv(spec, new OpenClBackend(layout, envs, device, threads, transfer, launch));
       default -> new VecEnv(spec, Backends.require(backend).create(layout, envs, device, threads));
     };
   }
@@ -96,6 +116,16 @@ public final class VecEnv implements AutoCloseable {
 
   public String backendName() {
     return backend.name();
+  }
+
+  /** The opencl backend's mapping ("env" or "group"), or null for the other backends. */
+  public String mapping() {
+    return backend instanceof OpenClBackend o ? o.mapping().label() : null;
+  }
+
+  /** The opencl backend's work-group size, or 0 for the other backends. */
+  public int localSize() {
+    return backend instanceof OpenClBackend o ? o.localSize() : 0;
   }
 
   public EnvState state() {

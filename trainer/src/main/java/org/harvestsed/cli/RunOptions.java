@@ -2,6 +2,7 @@ package org.harvestsed.cli;
 
 import java.nio.file.Path;
 import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.Mapping;
 import org.harvestsed.engine.config.RunSettings;
 import picocli.CommandLine.Option;
 
@@ -31,6 +32,12 @@ final class RunOptions {
   @Option(names = "--transfer", description = "auto or copy: copy makes the opencl backend keep the state on the device and copy only the IO buffers, also on a host-unified device (docs/DESIGN-transfers.md); default: run.transfer of the config (auto)")
   String transfer;
 
+  @Option(names = "--mapping", description = "opencl step layout: auto (env on CPU devices, group on GPUs and accelerators), env (one work-item per env), group (one work-group per env); default: run.mapping of the config")
+  String mapping;
+
+  @Option(names = "--local-size", description = "opencl work-group size (must fit the device's limits); default: run.local_size of the config, 0 = chosen from the device")
+  Integer localSize;
+
   Config load() {
     Config c = Config.load(config);
     RunSettings r = c.run();
@@ -46,6 +53,8 @@ final class RunOptions {
       }
       r = r.withTransfer(transfer);
     }
+    if (mapping != null) r = r.withMapping(Mapping.parse("--mapping", mapping));
+    if (localSize != null) r = r.withLocalSize(localSize);
     return new Config(c.env(), r, c.train());
   }
 }

@@ -145,7 +145,8 @@ final class ScaleCommand implements Callable<Integer> {
     if ((long) p * e > maxPlayerEnvs) return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: players x envs over --max-player-envs", traffic, bw, Double.NaN);
     long direct = Runtime.getRuntime().maxMemory(); // the default direct-memory limit equals the heap limit
     if (perEnv * e > direct * 0.8) return new Row(backend, p, e, Double.NaN, Double.NaN, perEnv, "skipped: needs more host memory than -Xmx allows", traffic, bw, Double.NaN);
-    try (VecEnv env = VecEnv.create(spec, e, backend, c.run().threads(), device != null ? device : c.run().device(), c.run().transfer())) {
+    try (VecEnv env = VecEnv.create(spec, e, backend, c.run().threads(), device != null ? device : c.run().device(), c.run().transfer(),
+        org.harvestsed.engine.opencl.OpenClBackend.Launch.of(c.run()))) {
       env.reset(1);
       env.stepRandom(Math.min(spec.taxPeriod(), 5)); // warm-up (JIT, kernel build)
       long steps = 0;
@@ -172,7 +173,7 @@ final class ScaleCommand implements Callable<Integer> {
   double measureTrain(Config c, String backend, int p, int e) throws java.io.IOException {
     EnvSpec spec = specFor(c.env(), p);
     org.harvestsed.engine.config.RunSettings run = new org.harvestsed.engine.config.RunSettings(e, 1, backend, c.run().threads(),
-        "free_market", device != null ? device : c.run().device());
+        "free_market", device != null ? device : c.run().device(), c.run().mapping(), c.run().localSize());
     int numSteps = 32;
     org.harvestsed.train.TrainConfig tc = org.harvestsed.train.TrainConfig.parse(Config.parse("train: {total_steps: " + 3L * numSteps * e
         + ", num_steps: " + numSteps + ", phase1_steps: 0, cap_anneal_steps: 1000, principal_batch: " + Math.max(e, 16)

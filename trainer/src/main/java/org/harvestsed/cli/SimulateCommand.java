@@ -31,8 +31,8 @@ final class SimulateCommand implements Callable<Integer> {
   boolean perStep;
 
   /** The result of a simulation: throughput and per-round means over envs. */
-  record Result(String backend, String transfer, int envs, int players, int steps, double seconds, List<RoundMetrics> rounds,
-      long bytesToDevice, long bytesFromDevice) {
+  record Result(String backend, String transfer, String mapping, int localSize, int envs, int players, int steps, double seconds,
+      List<RoundMetrics> rounds, long bytesToDevice, long bytesFromDevice) {
     double envStepsPerS() {
       return (double) envs * steps / seconds;
     }
@@ -49,7 +49,7 @@ final class SimulateCommand implements Callable<Integer> {
   static Result simulate(Config c, int steps, boolean perStep) {
     if (steps < 1) throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
     try (Principal principal = Principal.parse(c.run().principal(), c.env(), c.run().seed());
-         VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device(), c.run().transfer())) {
+         VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run())) {
       PrincipalDriver driver = new PrincipalDriver(principal);
       env.reset(c.run().seed());
       long to0 = env.bytesToDevice(), from0 = env.bytesFromDevice(); // the steps' transfers, not the reset's upload
@@ -66,7 +66,7 @@ final class SimulateCommand implements Callable<Integer> {
         if (env.roundEnded()) rounds.add(RoundMetrics.mean(env.lastRoundMetrics()));
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      return new Result(env.backendName(), env.transfer(), env.envs(), env.players(), steps, secs, rounds,
+      return new Result(env.backendName(), env.transfer(), env.mapping(), env.localSize(), env.envs(), env.players(), steps, secs, rounds,
           env.bytesToDevice() - to0, env.bytesFromDevice() - from0);
     }
   }
@@ -79,8 +79,9 @@ final class SimulateCommand implements Callable<Integer> {
       System.out.println(toJson(r, c.run().principal()));
       return 0;
     }
-    System.out.printf(Locale.ROOT, "%s backend (%s), %d envs x %d players, %d steps, principal %s, seed %d%n",
-        r.backend(), r.transfer(), r.envs(), r.players(), r.steps(), c.run().principal(), c.run().seed());
+    System.out.printf(Locale.ROOT, "%s backend (%s%s), %d envs x %d players, %d steps, principal %s, seed %d%n",
+        r.backend(), r.transfer(), r.mapping() == null ? "" : ", mapping " + r.mapping() + ", local size " + r.localSize(), r.envs(), r.players(),
+        r.steps(), c.run().principal(), c.run().seed());
     System.out.printf(Locale.ROOT, "%5s %12s %9s %10s %10s %6s %20s %9s %7s %5s%n",
         "round", "productivity", "equality", "eq_x_prod", "objective", "eta", "rates", "revenue", "apples", "lost");
     for (RoundMetrics m : r.rounds()) {
@@ -100,6 +101,9 @@ final class SimulateCommand implements Callable<Integer> {
     ObjectNode o = om.createObjectNode();
     o.put("backend", r.backend());
     o.put("transfer", r.transfer());
+    o.put("mapping", r.mapping()); // opencl: env or group; null for the other backends
+    if (r.mapping() == null) o.putNull("local_size");
+    else o.put("local_size", r.localSize());
     o.put("envs", r.envs());
     o.put("players", r.players());
     o.put("steps", r.steps());

@@ -36,7 +36,7 @@ final class TraceCommand implements Callable<Integer> {
     if (steps < 1) throw new IllegalArgumentException("--steps " + steps + " must be at least 1");
     Path tmp = org.harvestsed.engine.io.AtomicFiles.tempFor(out);
     try (Principal principal = Principal.parse(c.run().principal(), c.env(), c.run().seed());
-         VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run().backend(), c.run().threads(), c.run().device(), c.run().transfer());
+         VecEnv env = VecEnv.create(c.env(), c.run().envs(), c.run());
          BufferedWriter w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
       env.reset(c.run().seed());
       Trace trace = new Trace(env);

@@ -64,7 +64,7 @@ public final class Trainer implements AutoCloseable {
     device = LearnerDevice.resolve(tc.device()); // bad input (gpu without one) fails here, before the env is built
     long seed = config.run().seed();
     JniUtils.setSeed(seed); // PyTorch's generators (CPU and CUDA): the players' sampling and the minibatch order
-    env = VecEnv.create(spec, envs, config.run().backend(), config.run().threads(), config.run().device(), config.run().transfer());
+    env = VecEnv.create(spec, envs, config.run());
     manager = NDManager.newBaseManager(device);
     players = new PlayerNet(manager, spec.obsRows(), spec.obsCols(), spec.scalars(), spec.actions(), seed);
     principalNet = new PrincipalNet(manager, PrincipalObservation.size(spec), spec.brackets(), spec.rateLevels(), seed + 1);

@@ -128,11 +128,12 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
   }
 
   private static RunSettings parseRun(Section s) {
-    s.allow("envs", "seed", "backend", "threads", "principal", "device", "transfer");
+    s.allow("envs", "seed", "backend", "threads", "principal", "device", "transfer", "mapping", "local_size");
     JsonNode dev = s.get("device");
     String device = dev == null ? "" : dev.isIntegralNumber() ? dev.asText() : s.string("device", "");
     return new RunSettings(s.integer("envs", 16), s.longValue("seed", 1), s.string("backend", "java"),
-        s.integer("threads", 0), s.string("principal", "free_market"), device, s.string("transfer", "auto"));
+        s.integer("threads", 0), s.string("principal", "free_market"), device, s.string("transfer", "auto"),
+        s.choice("mapping", Mapping.class, Mapping.AUTO), s.integer("local_size", 0));
   }
 
   /** A mapping in the YAML with its key path, for messages; typed getters with defaults. */

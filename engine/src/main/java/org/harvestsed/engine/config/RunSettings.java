@@ -13,8 +13,11 @@ import java.util.List;
  * @param device    opencl device: its index or part of its name; empty = first GPU, else first device
  * @param transfer  {@code auto} (opencl: zero-copy on a host-unified device, else copy only the IO
  *                  buffers) or {@code copy} (the copy path on any device; docs/DESIGN-transfers.md)
+ * @param mapping   opencl step layout: auto (by device type), env (work-item per env), group (work-group per env)
+ * @param localSize opencl work-group size; 0 = chosen from the device
  */
-public record RunSettings(int envs, long seed, String backend, int threads, String principal, String device, String transfer) {
+public record RunSettings(int envs, long seed, String backend, int threads, String principal, String device, String transfer,
+    Mapping mapping, int localSize) {
   /**
    * Every backend name a config may name (the config's vocabulary; which implementation serves a
    * name is the engine's business: {@code sim/Backends}). {@code tornado} needs its optional module.
@@ -24,7 +27,7 @@ public record RunSettings(int envs, long seed, String backend, int threads, Stri
   public static final List<String> TRANSFERS = List.of("auto", "copy");
 
   public RunSettings(int envs, long seed, String backend, int threads, String principal, String device) {
-    this(envs, seed, backend, threads, principal, device, "auto");
+    this(envs, seed, backend, threads, principal, device, "auto", Mapping.AUTO, 0);
   }
 
   public RunSettings {
@@ -32,33 +35,42 @@ public record RunSettings(int envs, long seed, String backend, int threads, Stri
     if (envs < 1) throw ConfigException.at("run.envs", envs + " must be at least 1");
     if (!BACKENDS.contains(backend)) throw ConfigException.at("run.backend", "'" + backend + "' is unknown; allowed: " + BACKENDS);
     if (threads < 0) throw ConfigException.at("run.threads", threads + " must be >= 0 (0 = one per core)");
+    if (localSize < 0) throw ConfigException.at("run.local_size", localSize + " must be >= 0 (0 = chosen from the device)");
   }
 
   public RunSettings withEnvs(int e) {
-    return new RunSettings(e, seed, backend, threads, principal, device, transfer);
+    return new RunSettings(e, seed, backend, threads, principal, device, transfer, mapping, localSize);
   }
 
   public RunSettings withSeed(long s) {
-    return new RunSettings(envs, s, backend, threads, principal, device, transfer);
+    return new RunSettings(envs, s, backend, threads, principal, device, transfer, mapping, localSize);
   }
 
   public RunSettings withBackend(String b) {
-    return new RunSettings(envs, seed, b, threads, principal, device, transfer);
+    return new RunSettings(envs, seed, b, threads, principal, device, transfer, mapping, localSize);
   }
 
   public RunSettings withPrincipal(String p) {
-    return new RunSettings(envs, seed, backend, threads, p, device, transfer);
+    return new RunSettings(envs, seed, backend, threads, p, device, transfer, mapping, localSize);
   }
 
   public RunSettings withThreads(int t) {
-    return new RunSettings(envs, seed, backend, t, principal, device, transfer);
-  }
-
-  public RunSettings withTransfer(String x) {
-    return new RunSettings(envs, seed, backend, threads, principal, device, x);
+    return new RunSettings(envs, seed, backend, t, principal, device, transfer, mapping, localSize);
   }
 
   public RunSettings withDevice(String d) {
-    return new RunSettings(envs, seed, backend, threads, principal, d, transfer);
+    return new RunSettings(envs, seed, backend, threads, principal, d, transfer, mapping, localSize);
+  }
+
+  public RunSettings withTransfer(String x) {
+    return new RunSettings(envs, seed, backend, threads, principal, device, x, mapping, localSize);
+  }
+
+  public RunSettings withMapping(Mapping m) {
+    return new RunSettings(envs, seed, backend, threads, principal, device, transfer, m, localSize);
+  }
+
+  public RunSettings withLocalSize(int n) {
+    return new RunSettings(envs, seed, backend, threads, principal, device, transfer, mapping, n);
   }
 }

@@ -5,6 +5,7 @@ import static org.jocl.CL.*;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import org.harvestsed.engine.config.Mapping;
 import org.jocl.CL;
 import org.jocl.CLException;
 import org.jocl.Pointer;
@@ -23,15 +24,21 @@ public final class Devices {
   /** One device: its index in the flattened list, platform, and the facts the engine uses. */
   public record Device(int index, cl_platform_id platform, cl_device_id id, String platformName, String name,
       String version, long type, long globalMem, long maxAlloc, int computeUnits, boolean hostUnified,
-      boolean correctlyRoundedDivide) {
+      boolean correctlyRoundedDivide, long maxWorkGroupSize, long localMem) {
     public boolean isGpu() {
       return (type & CL_DEVICE_TYPE_GPU) != 0;
     }
 
+    /** The mapping {@code auto} picks: one work-item per env on CPU devices, one work-group per env on GPUs and accelerators. */
+    public Mapping autoMapping() {
+      return (type & CL_DEVICE_TYPE_CPU) != 0 ? Mapping.ENV : Mapping.GROUP;
+    }
+
     public String describe() {
-      return String.format(Locale.ROOT, "[%d] %s | %s | %s | %d compute units | %.2f GiB global memory (largest buffer %.2f GiB)%s",
-          index, platformName, name, version, computeUnits, globalMem / 1073741824.0, maxAlloc / 1073741824.0,
-          hostUnified ? " | host-unified memory" : "");
+      return String.format(Locale.ROOT, "[%d] %s | %s | %s | %d compute units | %.2f GiB global memory (largest buffer %.2f GiB)%s"
+          + " | %d KiB local memory, work-groups up to %d | mapping auto: %s", index, platformName, name, version, computeUnits,
+          globalMem / 1073741824.0, maxAlloc / 1073741824.0, hostUnified ? " | host-unified memory" : "", localMem / 1024, maxWorkGroupSize,
+          autoMapping() == Mapping.ENV ? "env (one work-item per env)" : "group (one work-group per env)");
     }
   }
 
@@ -69,7 +76,8 @@ public final class Devices {
           out.add(new Device(out.size(), p, d, pname, deviceString(d, CL_DEVICE_NAME), deviceString(d, CL_DEVICE_VERSION),
               deviceLong(d, CL_DEVICE_TYPE), deviceLong(d, CL_DEVICE_GLOBAL_MEM_SIZE), deviceLong(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
               deviceInt(d, CL_DEVICE_MAX_COMPUTE_UNITS), deviceInt(d, CL_DEVICE_HOST_UNIFIED_MEMORY) != 0,
-              (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0));
+              (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0, deviceSize(d, CL_DEVICE_MAX_WORK_GROUP_SIZE),
+              deviceLong(d, CL_DEVICE_LOCAL_MEM_SIZE)));
         }
       }
       if (out.isEmpty()) throw new NoOpenClException("the OpenCL platforms have no devices");
@@ -120,6 +128,12 @@ public final class Devices {
   static long deviceLong(cl_device_id d, int param) {
     long[] v = new long[1];
     clGetDeviceInfo(d, param, Sizeof.cl_long, Pointer.to(v), null);
+    return v[0];
+  }
+
+  static long deviceSize(cl_device_id d, int param) {
+    long[] v = new long[1];
+    clGetDeviceInfo(d, param, Sizeof.size_t, Pointer.to(v), null);
     return v[0];
   }
 

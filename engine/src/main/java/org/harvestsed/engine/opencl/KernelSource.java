@@ -24,8 +24,9 @@ public final class KernelSource {
 
   /**
    * The files of kernels/, in the order they are concatenated: the shared helpers (Philox, the
-   * spawn-point draw that respawns and resets both use), then each phase's file in the order of
-   * {@link Phase}, then the step functions and kernels that call the phases.
+   * group-mapping primitives, the spawn-point draw that respawns and resets both use), then each
+   * phase's file in the order of {@link Phase}, then the step functions and the kernels of the two
+   * mappings that call the phases.
    */
   static final List<String> FILES = files();
 
@@ -33,14 +34,39 @@ public final class KernelSource {
     List<String> f = new java.util.ArrayList<>(List.of("common.h", "spawn.cl"));
     for (String phase : Phase.kernelFiles()) if (!f.contains(phase)) f.add(phase);
     f.add("step.cl");
+    f.add("step_group.cl");
     return List.copyOf(f);
   }
 
   /** Phases the diagnostic property harvest.opencl.skip may compile out. */
   static final List<String> SKIPPABLE = List.of("moves", "regrowth", "observe", "rewards", "actions");
 
+  /**
+   * How the program maps the step onto the device (kernels/common.h): {@code group} one work-group
+   * per env (else one work-item per env), with work-groups of at most {@code groupMax} work-items,
+   * the env's grid and occupancy in {@code __local} memory if {@code localCells}.
+   */
+  public record Shape(boolean group, int groupMax, boolean localCells) {
+    /** The per-env mapping. */
+    public static final Shape PER_ENV = new Shape(false, 1, false);
+
+    public Shape {
+      if (groupMax < 1 || (!group && (groupMax != 1 || localCells))) throw new IllegalArgumentException("shape " + group + " " + groupMax + " " + localCells);
+    }
+
+    /** Bytes of __local memory the group kernel declares: grid (uchar) and occupancy (short) if local, and {@code Shared}. */
+    public long localBytes(Layout l) {
+      return (localCells ? 3L * l.cells : 0L) + 4L + 4L * groupMax;
+    }
+  }
+
+  /** The per-env program. */
   public static String build(Layout l) {
-    StringBuilder sb = new StringBuilder(header(l));
+    return build(l, Shape.PER_ENV);
+  }
+
+  public static String build(Layout l, Shape shape) {
+    StringBuilder sb = new StringBuilder(header(l, shape));
     for (String f : FILES) {
       sb.append("\n/* ---- ").append(f).append(" ---- */\n");
       sb.append(resource(f));
@@ -57,10 +83,21 @@ public final class KernelSource {
     }
   }
 
-  /** The generated header (spec.h). */
+  /** The generated header (spec.h) of the per-env program. */
   static String header(Layout l) {
+    return header(l, Shape.PER_ENV);
+  }
+
+  /** The generated header (spec.h). */
+  static String header(Layout l, Shape shape) {
     EnvSpec s = l.spec;
     StringBuilder h = new StringBuilder("/* spec.h: generated from the EnvSpec by KernelSource.java */\n");
+    def(h, "GROUP", shape.group() ? 1 : 0);
+    def(h, "GROUP_MAX", shape.groupMax());
+    def(h, "LOCAL_CELLS", shape.localCells() ? 1 : 0);
+    h.append("#define CELL_SPACE ").append(shape.localCells() ? "__local" : "__global").append('\n');
+    // test only (OclgrindTest): a group kernel with one barrier left out, which Oclgrind must report
+    def(h, "TEST_RACE", Boolean.getBoolean("harvest.opencl.test-race") ? 1 : 0);
     def(h, "N", l.players);
     def(h, "CELLS", l.cells);
     def(h, "BRACKETS", s.brackets());
@@ -113,6 +150,8 @@ public final class KernelSource {
     h.append("typedef struct {\n");
     for (Buf b : Buf.values()) h.append("  __global ").append(ctype(b)).append("* ").append(b.name()).append(";\n");
     for (Table t : Table.values()) h.append("  __global const ").append(t.ctype).append("* ").append(t.name()).append(";\n");
+    h.append("  CELL_SPACE uchar* grid; /* env e's grid and occupancy, where the step works on them */\n");
+    h.append("  CELL_SPACE short* occ;\n");
     h.append("} State;\n");
     h.append("#define STATE_ARGS ");
     for (Buf b : Buf.values()) h.append(b.ordinal() == 0 ? "" : ", ").append("__global ").append(ctype(b)).append("* ").append(b.name()).append('_');

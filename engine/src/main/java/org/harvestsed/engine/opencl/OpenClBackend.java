@@ -8,6 +8,8 @@ import java.util.EnumMap;
 import java.util.Locale;
 import java.util.Map;
 import org.harvestsed.engine.config.ConfigException;
+import org.harvestsed.engine.config.Mapping;
+import org.harvestsed.engine.config.RunSettings;
 import org.harvestsed.engine.rng.Rng;
 import org.harvestsed.engine.sim.Backend;
 import org.harvestsed.engine.sim.Bookkeeper;
@@ -29,8 +31,10 @@ import org.jocl.cl_mem;
 import org.jocl.cl_program;
 
 /**
- * The step as OpenCL kernels (kernels/*.cl), one work-item per env, bit-identical to
- * {@link JavaBackend}. The host keeps the same {@link EnvState} buffers as the java backend.
+ * The step as OpenCL kernels (kernels/*.cl), bit-identical to {@link JavaBackend}, in one of two
+ * mappings ({@link Mapping}): one work-item per env (CPU devices) or one work-group per env (GPUs
+ * and accelerators), with an explicit work-group size from the device ({@link #localSize}). The
+ * host keeps the same {@link EnvState} buffers as the java backend.
  * Two ways to share them with the device (docs/DESIGN-transfers.md):
  * <ul>
  *   <li>zero-copy, on host-unified devices (PoCL, integrated GPUs) unless the copy path is asked
@@ -75,6 +79,8 @@ public final class OpenClBackend implements Backend {
   /** Whether the host maps/unmaps the shared buffers around each launch (see {@link #mapPolicy}). */
   private final boolean mapEachLaunch;
   private final long[] local;
+  private final Mapping mapping;
+  private final KernelSource.Shape shape;
   private final Bookkeeper.Scratch scratch;
   private final long[] global = new long[1];
   private final int[] k0 = new int[1], k1 = new int[1], random = new int[1], steps = new int[1];
@@ -84,15 +90,42 @@ public final class OpenClBackend implements Backend {
   private final int scalarArgs;
   private boolean closed;
 
+  /**
+   * How the step is launched: the mapping ({@code AUTO}: by device type), the work-group size (0:
+   * chosen from the device), and, for the group mapping, whether the env's cells go to
+   * {@code __local} memory (null: where they fit the device's local memory).
+   */
+  public record Launch(Mapping mapping, int localSize, Boolean localCells) {
+    public Launch {
+      if (localSize < 0) throw new ConfigException("local size " + localSize + " must be >= 0 (0 = chosen from the device)");
+    }
+
+    /** The mapping chosen for the device; the work-group size from the device (or -Dharvest.opencl.local). */
+    public static Launch of(Mapping m) {
+      return new Launch(m, Integer.getInteger("harvest.opencl.local", 0), null);
+    }
+
+    /** A run's mapping and work-group size (run.mapping, run.local_size; 0 falls back to {@link #of(Mapping)}). */
+    public static Launch of(RunSettings r) {
+      return r.localSize() > 0 ? new Launch(r.mapping(), r.localSize(), null) : of(r.mapping());
+    }
+  }
+
+  /** The default work-group size of the group mapping (before the device's limits). */
+  static final int GROUP_TARGET = 128;
+  /** The largest work-group the group program is built for (its Shared scratch). */
+  static final int GROUP_MAX = 256;
+
   public OpenClBackend(Layout layout, int envs, String deviceSelector, int hostThreads) {
-    this(layout, envs, deviceSelector, hostThreads, "auto");
+    this(layout, envs, deviceSelector, hostThreads, "auto", Launch.of(Mapping.AUTO));
   }
 
   /**
    * @param transfer {@code auto} (zero-copy on a host-unified device, else copy) or {@code copy}
    *                 (the discrete-device path on any device: how CI runs it on PoCL)
+   * @param launch   the mapping and work-group size
    */
-  public OpenClBackend(Layout layout, int envs, String deviceSelector, int hostThreads, String transfer) {
+  public OpenClBackend(Layout layout, int envs, String deviceSelector, int hostThreads, String transfer, Launch launch) {
     boolean forceCopy = switch (transfer) {
       case "auto" -> false;
       case "copy" -> true;
@@ -101,13 +134,43 @@ public final class OpenClBackend implements Backend {
     this.layout = layout;
     this.device = Devices.choose(deviceSelector);
     checkMemory(layout, envs, device);
+    this.mapping = launch.mapping() == Mapping.AUTO ? device.autoMapping() : launch.mapping();
+    KernelSource.Shape wanted = shape(layout, device, mapping, launch);
     cl_context_properties props = new cl_context_properties();
     props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
     context = clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
     queue = createQueue(context, device.id());
-    program = build(context, device, KernelSource.build(layout));
-    stepKernel = clCreateKernel(program, "harvest_step", null);
-    stepManyKernel = clCreateKernel(program, "harvest_step_many", null);
+    cl_program prog = build(context, device, KernelSource.build(layout, wanted));
+    cl_kernel one = clCreateKernel(prog, "harvest_step", null);
+    cl_kernel many = clCreateKernel(prog, "harvest_step_many", null);
+    if (wanted.localCells() && launch.localCells() == null
+        && Math.max(kernelLimit(one, device).localMem(), kernelLimit(many, device).localMem()) > device.localMem()) {
+      // the compiler allots more __local memory than the estimate (e.g. it counts both kernels'
+      // arrays): the cells stay in global memory
+      clReleaseKernel(one);
+      clReleaseKernel(many);
+      clReleaseProgram(prog);
+      wanted = new KernelSource.Shape(true, wanted.groupMax(), false);
+      prog = build(context, device, KernelSource.build(layout, wanted));
+      one = clCreateKernel(prog, "harvest_step", null);
+      many = clCreateKernel(prog, "harvest_step_many", null);
+    }
+    shape = wanted;
+    program = prog;
+    stepKernel = one;
+    stepManyKernel = many;
+    int ls;
+    try {
+      ls = localSize(device, launch.localSize(), shape, kernelLimit(stepKernel, device), kernelLimit(stepManyKernel, device));
+    } catch (RuntimeException e) {
+      clReleaseKernel(stepKernel);
+      clReleaseKernel(stepManyKernel);
+      clReleaseProgram(program);
+      clReleaseCommandQueue(queue);
+      clReleaseContext(context);
+      throw e;
+    }
+    local = new long[] {ls};
     EnvState st = null;
     if (device.hostUnified() && !forceCopy) {
       st = new EnvState(layout, envs);
@@ -155,8 +218,6 @@ public final class OpenClBackend implements Backend {
     }
     mapEachLaunch = zeroCopy && mapPolicy(device);
     if (zeroCopy && !mapEachLaunch) unmapAll();
-    long ls = Long.getLong("harvest.opencl.local", 0L);
-    local = ls > 0 ? new long[] {ls} : null;
     int arg = 0;
     for (cl_kernel k : new cl_kernel[] {stepKernel, stepManyKernel}) {
       arg = 0;
@@ -165,7 +226,94 @@ public final class OpenClBackend implements Backend {
       clSetKernelArg(k, arg, Sizeof.cl_int, Pointer.to(new int[] {envs}));
     }
     scalarArgs = arg + 1;
-    global[0] = local == null ? envs : (envs + local[0] - 1) / local[0] * local[0];
+    global[0] = shape.group() ? (long) envs * ls : (envs + ls - 1L) / ls * ls;
+  }
+
+  /** What the device allows a kernel: its CL_KERNEL_WORK_GROUP_SIZE, preferred multiple and __local bytes. */
+  record KernelLimit(long workGroupSize, long preferredMultiple, long localMem) {}
+
+  static KernelLimit kernelLimit(cl_kernel k, Devices.Device d) {
+    return new KernelLimit(kernelLong(k, d, CL_KERNEL_WORK_GROUP_SIZE), kernelLong(k, d, CL_KERNEL_PREFERRED_WORK_GROUP_SIZE_MULTIPLE),
+        kernelLong(k, d, CL_KERNEL_LOCAL_MEM_SIZE));
+  }
+
+  private static long kernelLong(cl_kernel k, Devices.Device d, int param) {
+    long[] v = new long[1];
+    clGetKernelWorkGroupInfo(k, d.id(), param, Sizeof.size_t, Pointer.to(v), null);
+    return v[0];
+  }
+
+  /**
+   * The program's shape: per env; or per group, built for work-groups up to the requested size
+   * (else {@link #GROUP_MAX}, within the device's), with the env's cells in __local memory where
+   * they fit the device's local memory (or where asked; a size or placement the device refuses
+   * is a {@link ConfigException} naming its limit).
+   */
+  static KernelSource.Shape shape(Layout layout, Devices.Device d, Mapping m, Launch launch) {
+    if (m == Mapping.ENV) {
+      if (Boolean.TRUE.equals(launch.localCells())) throw new ConfigException("__local cells are a choice of the group mapping; use --mapping group");
+      return KernelSource.Shape.PER_ENV;
+    }
+    long devMax = d.maxWorkGroupSize();
+    if (launch.localSize() > devMax) throw tooLarge(launch.localSize(), d, "CL_DEVICE_MAX_WORK_GROUP_SIZE", devMax);
+    int groupMax = launch.localSize() > 0 ? launch.localSize() : (int) Math.min(GROUP_MAX, devMax);
+    KernelSource.Shape local = new KernelSource.Shape(true, groupMax, true);
+    boolean fits = local.localBytes(layout) <= d.localMem();
+    if (Boolean.TRUE.equals(launch.localCells()) && !fits) {
+      throw new ConfigException(String.format(Locale.ROOT, "the map's grid and occupancy need %d bytes of __local memory; %s has"
+          + " CL_DEVICE_LOCAL_MEM_SIZE = %d; let the group mapping keep them in global memory", local.localBytes(layout), d.name(), d.localMem()));
+    }
+    boolean useLocal = launch.localCells() == null ? fits : launch.localCells();
+    return new KernelSource.Shape(true, groupMax, useLocal);
+  }
+
+  /**
+   * The work-group size: the requested one if the device takes it, else (0) from the device: per
+   * env its preferred multiple; per group {@link #GROUP_TARGET} rounded down to a multiple of it,
+   * within CL_KERNEL_WORK_GROUP_SIZE.
+   */
+  static int localSize(Devices.Device d, int requested, KernelSource.Shape shape, KernelLimit... kernels) {
+    long max = Math.min(d.maxWorkGroupSize(), shape.group() ? shape.groupMax() : Long.MAX_VALUE);
+    long multiple = 1;
+    String which = "CL_DEVICE_MAX_WORK_GROUP_SIZE";
+    for (KernelLimit k : kernels) {
+      if (k.workGroupSize() < max) {
+        max = k.workGroupSize();
+        which = "CL_KERNEL_WORK_GROUP_SIZE";
+      }
+      multiple = Math.max(multiple, k.preferredMultiple());
+      if (k.localMem() > d.localMem()) {
+        throw new ConfigException(String.format(Locale.ROOT, "the step kernel needs %d bytes of __local memory; %s has CL_DEVICE_LOCAL_MEM_SIZE = %d",
+            k.localMem(), d.name(), d.localMem()));
+      }
+    }
+    if (requested > 0) {
+      if (requested > max) throw tooLarge(requested, d, which, max);
+      return requested;
+    }
+    long target = shape.group() ? GROUP_TARGET : multiple;
+    long size = Math.min(target, max) / multiple * multiple;
+    return (int) Math.max(1, size == 0 ? Math.min(target, max) : size);
+  }
+
+  private static ConfigException tooLarge(long requested, Devices.Device d, String limit, long max) {
+    return new ConfigException(String.format(Locale.ROOT, "local size %d is more than %s can take: %s = %d for the step kernel;"
+        + " use a local size of at most %d, or 0 to let the engine choose", requested, d.name(), limit, max, max));
+  }
+
+  /** The mapping this backend launches (never AUTO). */
+  public Mapping mapping() {
+    return mapping;
+  }
+
+  /** The work-group size of each launch. */
+  public int localSize() {
+    return (int) local[0];
+  }
+
+  /** Whether the group mapping keeps the env's grid and occupancy in __local memory. */
+  public boolean localCells() {
+    return shape.localCells();
   }
 
   /**

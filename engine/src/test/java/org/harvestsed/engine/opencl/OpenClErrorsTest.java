@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.Config;
 import org.harvestsed.engine.config.ConfigException;
+import org.harvestsed.engine.config.Mapping;
 import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
 import org.jocl.CL;
@@ -39,7 +40,7 @@ class OpenClErrorsTest {
     Layout l = new Layout(Config.defaults().env());
     long perEnv = EnvState.bytesPerEnv(l);
     // a fake device with room for about 1000 envs
-    Devices.Device small = new Devices.Device(0, null, null, "fake", "tiny-device", "OpenCL 1.2", 4, perEnv * 1000, perEnv * 1000, 1, true, true);
+    Devices.Device small = new Devices.Device(0, null, null, "fake", "tiny-device", "OpenCL 1.2", 4, perEnv * 1000, perEnv * 1000, 1, true, true, 1024, 65536);
     OpenClBackend.checkMemory(l, 800, small);
     assertThatThrownBy(() -> OpenClBackend.checkMemory(l, 5000, small))
         .isInstanceOf(ConfigException.class)
@@ -83,5 +84,46 @@ class OpenClErrorsTest {
     } finally {
       b.close();
     }
+  }
+
+  /** A fake GPU: work-groups up to 256, 16 KiB of local memory. */
+  static Devices.Device gpu(long localMem) {
+    return new Devices.Device(0, null, null, "fake", "tiny-gpu", "OpenCL 1.2", CL.CL_DEVICE_TYPE_GPU, 1L << 30, 1L << 28, 4, false, true, 256, localMem);
+  }
+
+  @Test
+  void autoPicksTheGroupMappingOnGpusAndThePerEnvOneOnCpus() {
+    assertThat(gpu(16384).autoMapping()).isEqualTo(Mapping.GROUP);
+    Devices.Device cpu = new Devices.Device(0, null, null, "fake", "cpu", "OpenCL 1.2", CL.CL_DEVICE_TYPE_CPU, 1L << 30, 1L << 28, 4, true, true, 4096, 1 << 20);
+    assertThat(cpu.autoMapping()).isEqualTo(Mapping.ENV);
+    assertThat(cpu.describe()).contains("mapping auto: env (one work-item per env)");
+  }
+
+  @Test
+  void theGroupMappingKeepsTheCellsInLocalMemoryWhereTheyFitAndRefusesToForceThemWhereNot() {
+    Layout l = new Layout(Config.defaults().env());
+    long need = new KernelSource.Shape(true, 256, true).localBytes(l);
+    assertThat(OpenClBackend.shape(l, gpu(need), Mapping.GROUP, new OpenClBackend.Launch(Mapping.GROUP, 0, null)).localCells()).isTrue();
+    assertThat(OpenClBackend.shape(l, gpu(need - 1), Mapping.GROUP, new OpenClBackend.Launch(Mapping.GROUP, 0, null)).localCells()).isFalse();
+    assertThatThrownBy(() -> OpenClBackend.shape(l, gpu(need - 1), Mapping.GROUP, new OpenClBackend.Launch(Mapping.GROUP, 0, true)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("CL_DEVICE_LOCAL_MEM_SIZE = " + (need - 1));
+  }
+
+  @Test
+  void theWorkGroupSizeComesFromTheDeviceAndASizeItRefusesNamesItsLimit() {
+    Devices.Device d = gpu(1 << 16);
+    KernelSource.Shape group = new KernelSource.Shape(true, 256, true);
+    OpenClBackend.KernelLimit k = new OpenClBackend.KernelLimit(192, 32, 4096);
+    // default: 128, a multiple of the preferred 32, within the kernel's 192
+    assertThat(OpenClBackend.localSize(d, 0, group, k)).isEqualTo(128);
+    assertThat(OpenClBackend.localSize(d, 0, group, new OpenClBackend.KernelLimit(96, 32, 4096))).isEqualTo(96);
+    assertThat(OpenClBackend.localSize(d, 0, KernelSource.Shape.PER_ENV, k)).isEqualTo(32);
+    assertThat(OpenClBackend.localSize(d, 64, group, k)).isEqualTo(64);
+    assertThatThrownBy(() -> OpenClBackend.localSize(d, 200, group, k)).isInstanceOf(ConfigException.class)
+        .hasMessageContaining("local size 200 is more than tiny-gpu can take: CL_KERNEL_WORK_GROUP_SIZE = 192");
+    assertThatThrownBy(() -> OpenClBackend.shape(new Layout(Config.defaults().env()), d, Mapping.GROUP, new OpenClBackend.Launch(Mapping.GROUP, 512, null)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("CL_DEVICE_MAX_WORK_GROUP_SIZE = 256");
+    assertThatThrownBy(() -> OpenClBackend.localSize(d, 0, group, new OpenClBackend.KernelLimit(192, 32, 1 << 20)))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("CL_DEVICE_LOCAL_MEM_SIZE = 65536");
   }
 }

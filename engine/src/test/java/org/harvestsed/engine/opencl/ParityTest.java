@@ -1,19 +1,51 @@
 package org.harvestsed.engine.opencl;
 
+import java.util.ArrayList;
+import java.util.List;
 import org.harvestsed.engine.Parity;
+import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.Mapping;
+import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.FieldSource;
+import org.junit.jupiter.params.provider.MethodSource;
 
 /**
  * java vs opencl, step by step ({@link Parity}): every state, observation, reward, done and metric
  * buffer must be bit-identical after every step, under random player actions and random principal
- * rates with the annealing cap and the divergence limit active.
+ * rates with the annealing cap and the divergence limit active. The per-env mapping (what auto picks
+ * on PoCL) and the group mapping: at two work-group sizes with the env's cells in __local memory on
+ * every case, and with them forced to global memory on two.
  */
 class ParityTest {
   static final java.util.List<Parity.Case> CASES = Parity.CASES;
+
+  /** The group mapping's launches checked on every case: two work-group sizes, the env's cells in __local memory. */
+  static final List<OpenClBackend.Launch> GROUP_LAUNCHES = List.of(new OpenClBackend.Launch(Mapping.GROUP, 64, true),
+      new OpenClBackend.Launch(Mapping.GROUP, 24, true));
+  /** The same kernel working on the cells in global memory (what maps too large for __local memory get), on two cases. */
+  static final OpenClBackend.Launch GLOBAL_CELLS = new OpenClBackend.Launch(Mapping.GROUP, 32, false);
+
+  static List<Arguments> groupCases() {
+    List<Arguments> out = new ArrayList<>();
+    for (Parity.Case c : CASES) {
+      for (OpenClBackend.Launch l : GROUP_LAUNCHES) out.add(Arguments.of(c, l));
+    }
+    out.add(Arguments.of(CASES.get(0), GLOBAL_CELLS));
+    out.add(Arguments.of(CASES.get(2), GLOBAL_CELLS));
+    return out;
+  }
+
+  static VecEnv open(org.harvestsed.engine.config.EnvSpec spec, int envs, OpenClBackend.Launch l) {
+    VecEnv v = VecEnv.create(spec, envs, "opencl", 0, "", l);
+    Assertions.assertEquals(l.mapping().label(), v.mapping());
+    if (l.localSize() > 0) Assertions.assertEquals(l.localSize(), v.localSize());
+    return v;
+  }
 
   @BeforeEach
   void needsOpenCl() {
@@ -24,6 +56,12 @@ class ParityTest {
   @FieldSource("CASES")
   void everyBufferAfterEveryStep(Parity.Case c) {
     Parity.check(c, "opencl", "");
+  }
+
+  @ParameterizedTest(name = "group mapping {1}: {0}")
+  @MethodSource("groupCases")
+  void groupMappingEveryBufferAfterEveryStep(Parity.Case c, OpenClBackend.Launch l) {
+    Parity.check(c, (spec, envs) -> open(spec, envs, l));
   }
 
   @Test
@@ -45,5 +83,12 @@ class ParityTest {
   @Test
   void copyPathMultiStepLaunchEqualsSingleSteps() {
     Parity.checkMultiStep(Config.defaults().env(), 64, 24, 5, "opencl", "", "copy");
+  }
+
+  @Test
+  void groupMappingMultiStepLaunchEqualsSingleSteps() {
+    for (OpenClBackend.Launch l : List.of(GROUP_LAUNCHES.get(0), GLOBAL_CELLS)) {
+      Parity.checkMultiStep(Config.defaults().env(), 16, 24, 5, (spec, envs) -> open(spec, envs, l));
+    }
   }
 }

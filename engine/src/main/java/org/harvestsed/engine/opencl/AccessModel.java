@@ -1,0 +1,290 @@
+package org.harvestsed.engine.opencl;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import org.harvestsed.engine.config.Mapping;
+import org.harvestsed.engine.state.Buf;
+import org.harvestsed.engine.state.Layout;
+
+/**
+ * A memory-access model of the OpenCL step on a GPU with 32-lane warps and 32-byte sectors, so
+ * the mappings' shape is checked by numbers on a machine without a GPU. For each access of each
+ * phase (kernels/*.cl): how many elements one env-step touches, which lanes of a warp touch them
+ * together, and, from the kernels' index formulas (below, each citing its kernel; the geometry from
+ * {@link Layout}), how many sectors one warp access touches. No cache is modelled: the sector
+ * bytes are what the load/store units move, an upper bound on what memory must deliver.
+ * <ul>
+ *   <li>per-env mapping: lane l is env l, every lane at the same element of its env;</li>
+ *   <li>group mapping: the lanes are consecutive work-items of env e's group, at consecutive
+ *       elements of the phase's loop (i = LID + k LSZ), or a single lane where the phase is
+ *       sequential (ONE); with the env's cells in __local memory, only the launch's load and store
+ *       of GRID and OCC reach global memory.</li>
+ * </ul>
+ */
+public final class AccessModel {
+  private AccessModel() {}
+
+  public static final int WARP = 32;
+  public static final int SECTOR = 32;
+
+  /** How the lanes of a warp are spread over an access's elements. */
+  enum Spread {
+    /** the env's N players, lane = player (group), or player i of 32 envs (per env) */
+    PLAYERS,
+    /** the env's N * VIEW observation bytes, in order */
+    OBS_BYTES,
+    /** the window cells behind the observation bytes (observe.cl window_cell) */
+    WINDOW_CELLS,
+    /** the env's apple sites in site order (regrowth.cl) */
+    SITES,
+    /** the env's CELLS cells in order (step_group.cl load/store) */
+    CELLS,
+    /** the env's N * SCALARS floats, player-major, lane = player (observe.cl observe_scalars) */
+    SCALARS,
+    /** lanes at unrelated cells (the players' positions; each player's own window): a sector per lane */
+    SCATTERED,
+    /** one lane: a phase the rules make sequential (ONE) */
+    SEQUENTIAL
+  }
+
+  /**
+   * One access of a phase: the buffer, whether it writes, the elements one env-step touches, how
+   * its lanes spread, and whether it reaches global memory in the group mapping with local cells
+   * (GRID and OCC do not, except at the launch's load and store).
+   */
+  record Access(String phase, Buf buf, boolean write, double elements, Spread spreadEnv, Spread spreadGroup) {}
+
+  /** A modelled access in one mapping: sectors per warp access, lanes per warp access, sector bytes per env-step. */
+  public record Row(String phase, Buf buf, boolean write, double elements, int lanes, int sectors, boolean global) {
+    /** Sectors times 32 bytes for each warp access; per env-step. */
+    public double sectorBytes() {
+      return global ? elements / lanes * sectors * SECTOR : 0;
+    }
+
+    /** Bytes the elements themselves hold; per env-step. */
+    public double usefulBytes() {
+      return global ? elements * buf.type.bytes : 0;
+    }
+  }
+
+  /**
+   * The step's accesses, random actions, zap off (as {@link org.harvestsed.engine.sim.StepTraffic}),
+   * per env-step; {@code stepsPerLaunch} amortises the group mapping's load/store of the cells.
+   */
+  static List<Access> accesses(Layout l, int stepsPerLaunch) {
+    double n = l.players, v = l.spec.obsCells(), f = l.spec.scalars(), sites = l.sites.length, c = l.cells;
+    Spread p = Spread.PLAYERS;
+    Spread one = Spread.SEQUENTIAL;
+    List<Access> a = new ArrayList<>();
+    a.add(new Access("actions", Buf.ACTIONS, true, n, p, p));
+    a.add(new Access("turns", Buf.POS, false, n, p, p));
+    a.add(new Access("turns", Buf.ACTIONS, false, n, p, p));
+    a.add(new Access("turns", Buf.DIR, false, 2 * n, p, p));
+    a.add(new Access("moves", Buf.ORDER, true, 6 * n, p, one)); // init, swaps r/w, read in order
+    a.add(new Access("moves", Buf.POS, false, 2 * n, p, one));
+    a.add(new Access("moves", Buf.ACTIONS, false, n, p, one));
+    a.add(new Access("moves", Buf.DIR, false, n, p, one));
+    a.add(new Access("moves", Buf.GRID, false, n, Spread.WINDOW_CELLS, one));
+    a.add(new Access("moves", Buf.OCC, false, 3 * n, Spread.WINDOW_CELLS, one));
+    a.add(new Access("consumption", Buf.POS, false, n, p, p));
+    a.add(new Access("consumption", Buf.GRID, false, 2 * n, Spread.WINDOW_CELLS, Spread.SCATTERED));
+    a.add(new Access("consumption", Buf.EATEN, true, 2 * n, p, p)); // written, read back by the count update pass
+    a.add(new Access("regrowth", Buf.GRID, false, sites, Spread.SITES, Spread.SITES));
+    a.add(new Access("regrowth", Buf.SITE_APPLES, false, sites, Spread.SITES, Spread.SITES));
+    a.add(new Access("regrowth apply", Buf.GRID, false, sites, Spread.SITES, one));
+    a.add(new Access("observe", Buf.OBS, true, n * v, Spread.OBS_BYTES, Spread.OBS_BYTES));
+    a.add(new Access("observe", Buf.GRID, false, n * v, Spread.WINDOW_CELLS, Spread.WINDOW_CELLS));
+    a.add(new Access("observe", Buf.OCC, false, n * v, Spread.WINDOW_CELLS, Spread.WINDOW_CELLS));
+    a.add(new Access("observe", Buf.POS, false, 2 * n, p, null)); // POS, DIR
+    a.add(new Access("observe", Buf.POS, false, 2 * n * v, null, Spread.OBS_BYTES)); // group: every byte reads its player's POS, DIR
+    a.add(new Access("observe NEARBY", Buf.OCC, false, n * v, null, Spread.SCATTERED)); // group: a second pass, lane = player
+    a.add(new Access("observe NEARBY", Buf.NEARBY, true, n, p, p));
+    a.add(new Access("incomes", Buf.PERIOD_INCOME, false, 2 * n, p, p));
+    a.add(new Access("incomes", Buf.ROUND_APPLES, false, 2 * n, p, p));
+    a.add(new Access("incomes", Buf.EATEN, false, n, p, p));
+    a.add(new Access("taxes, lumps", Buf.TAX, true, 2 * n, p, p));
+    a.add(new Access("rewards", Buf.REWARD, true, 8 * n, p, p));
+    a.add(new Access("scalars", Buf.OBS_SCALARS, true, n * f, Spread.SCALARS, Spread.SCALARS));
+    a.add(new Access("scalars", Buf.SIGMA, false, 3 * n, p, p));
+    a.add(new Access("launch load/store (group, local cells)", Buf.GRID, false, 2 * c / stepsPerLaunch, null, Spread.CELLS));
+    a.add(new Access("launch load/store (group, local cells)", Buf.OCC, false, 2 * c / stepsPerLaunch, null, Spread.CELLS));
+    return a;
+  }
+
+  /**
+   * The model of one mapping: each access with the sectors one warp access touches (the worst over
+   * the first 64 envs and, in the group mapping, the warps of the group) and its sector bytes.
+   */
+  public static List<Row> rows(Layout l, Mapping m, boolean localCells, int stepsPerLaunch) {
+    if (m == Mapping.AUTO) throw new IllegalArgumentException("a mapping, not auto");
+    boolean group = m == Mapping.GROUP;
+    List<Row> out = new ArrayList<>();
+    for (Access a : accesses(l, stepsPerLaunch)) {
+      Spread s = group ? a.spreadGroup() : a.spreadEnv();
+      if (s == null) continue; // the load/store exists only in the group mapping
+      boolean cell = a.buf() == Buf.GRID || a.buf() == Buf.OCC;
+      boolean global = !(group && localCells && cell && s != Spread.CELLS);
+      if (group && !localCells && s == Spread.CELLS) continue; // no load/store when the cells stay in global memory
+      int lanes = s == Spread.SEQUENTIAL ? 1 : WARP;
+      out.add(new Row(a.phase(), a.buf(), a.write(), a.elements(), lanes, worstSectors(l, a.buf(), s, group), global));
+    }
+    return out;
+  }
+
+  /** Global-memory bytes per player-step: sector bytes (what the load/store units move) and the elements' own bytes. */
+  public static double[] bytesPerPlayerStep(List<Row> rows, Layout l) {
+    double sector = 0, useful = 0;
+    for (Row r : rows) {
+      sector += r.sectorBytes();
+      useful += r.usefulBytes();
+    }
+    return new double[] {sector / l.players, useful / l.players};
+  }
+
+  /** The most sectors one warp access of {@code buf} spread as {@code s} touches. */
+  static int worstSectors(Layout l, Buf buf, Spread s, boolean group) {
+    int size = buf.type.bytes;
+    if (s == Spread.SEQUENTIAL) return sectors(new long[] {0}, size);
+    int worst = 0;
+    long[] addr = new long[WARP];
+    for (int e = 0; e < 64; e++) {
+      // group: the warps of the group over the access's elements (the first few suffice: the pattern repeats)
+      for (int w = 0; w < (group ? 8 : 1); w++) {
+        for (int o = 0; o < 4; o++) {
+          for (int lane = 0; lane < WARP; lane++) addr[lane] = byteOf(l, buf, s, group, group ? e : lane, group ? w * WARP + lane : 0, o);
+          worst = Math.max(worst, sectors(addr, size));
+        }
+      }
+    }
+    return worst;
+  }
+
+  /**
+   * The byte offset in {@code buf} of element k of env e's loop, by the kernels' index formulas;
+   * o is the orientation of the players whose windows are read.
+   */
+  static long byteOf(Layout l, Buf buf, Spread s, boolean group, int e, int k, int o) {
+    int n = l.players, view = l.spec.obsCells(), f = l.spec.scalars();
+    long pb = (long) e * n;
+    return buf.type.bytes * switch (s) {
+      // s->X[pb + i] (every per-player loop), i = k
+      case PLAYERS -> pb + Math.min(k, n - 1);
+      // observe.cl: obs = s->OBS + pb * VIEW; obs[k] (group) / out[r * OBS_COLS + c], out = obs + i * VIEW (per env, k = 0)
+      case OBS_BYTES -> buf == Buf.OBS ? pb * view + Math.min(k, n * view - 1) : pb + Math.min(k, n * view - 1) / view;
+      // s->grid[q] = GRID[e * CELLS + q], q = window_cell(pos, o, r, c) of byte k of player i's window
+      case WINDOW_CELLS -> (long) e * l.cells + windowCell(l, centre(l), o, k % view);
+      // regrowth.cl: q = sites[site], site = base + LID; SITE_APPLES[e * NUM_SITES + site]
+      case SITES -> buf == Buf.SITE_APPLES ? (long) e * Math.max(1, l.sites.length) + Math.min(k, l.sites.length - 1)
+          : (long) e * l.cells + l.sites[Math.min(k, l.sites.length - 1)];
+      // step_group.cl: GRID[g + c], c = LID + k LSZ
+      case CELLS -> (long) e * l.cells + Math.min(k, l.cells - 1);
+      // observe.cl observe_scalars: OBS_SCALARS[(pb + i) * SCALARS + j], lane = player i
+      case SCALARS -> (pb + Math.min(k, n - 1)) * f;
+      case SCATTERED -> (long) k * SECTOR / buf.type.bytes;
+      case SEQUENTIAL -> 0;
+    };
+  }
+
+  /** observe.cl window_cell: pos + (VIEW_AHEAD - r) fwd + (c - VIEW_LEFT) right, for cell index r * OBS_COLS + c. */
+  static int windowCell(Layout l, int pos, int o, int cell) {
+    int r = cell / l.spec.obsCols(), c = cell % l.spec.obsCols();
+    return pos + (l.spec.viewAhead() - r) * l.fwdStep[o] + (c - l.spec.viewLeft()) * l.rightStep[o];
+  }
+
+  private static int centre(Layout l) {
+    return (l.pad + l.rows / 2) * l.pw + l.pad + l.cols / 2;
+  }
+
+  /** The 32-byte sectors that accesses of {@code size} bytes at these byte offsets touch (sector-aligned buffers). */
+  static int sectors(long[] addr, int size) {
+    java.util.TreeSet<Long> s = new java.util.TreeSet<>();
+    for (long a : addr) {
+      for (long b = a / SECTOR; b <= (a + size - 1) / SECTOR; b++) s.add(b);
+    }
+    return s.size();
+  }
+
+  /**
+   * The GPU the projection assumes, and its two latencies: a DRAM access (Little's law: the bytes
+   * in flight that the warps can have outstanding) and a dependent access on a work-item's serial
+   * path (mostly cache hits in global memory; __local memory).
+   */
+  public record Gpu(String name, int sms, int warpsPerSm, double bytesPerS, double dramLatencyS, double chainGlobalS, double chainLocalS) {}
+
+  /** NVIDIA H100 SXM: 132 SMs, 64 resident warps each, 3.35 TB/s HBM3; 600 ns DRAM, 100 ns (global) / 30 ns (local) per dependent access. */
+  public static final Gpu H100 = new Gpu("NVIDIA H100 SXM", 132, 64, 3.35e12, 600e-9, 100e-9, 30e-9);
+
+  /**
+   * A projected launch: warps, the sector bytes a step moves, the bandwidth the warps in flight can
+   * draw (Little's law, one outstanding access per warp, capped by the GPU's), the serial path of
+   * one work-item, and the resulting time per step and player-steps per second.
+   */
+  public record Projection(long warps, long warpsInFlight, double sectorBytesPerStep, double avgSectors, double bandwidth,
+      double bandwidthTimeS, double chainAccesses, double chainTimeS, double playerStepsPerS) {}
+
+  /** The projection of {@code envs} envs of layout {@code l} in mapping {@code m} ({@code localSize} work-items per group). */
+  public static Projection project(Gpu g, Layout l, int envs, Mapping m, int localSize, boolean localCells, int stepsPerLaunch) {
+    List<Row> rows = rows(l, m, localCells, stepsPerLaunch);
+    boolean group = m == Mapping.GROUP;
+    long warps = group ? (long) envs * ((localSize + WARP - 1) / WARP) : (envs + WARP - 1) / WARP;
+    long inFlight = Math.min(warps, (long) g.sms() * g.warpsPerSm());
+    double sectorBytes = 0, warpAccesses = 0, chainGlobal = 0, chainLocal = 0;
+    for (Row r : rows) {
+      double perItem = r.lanes() == 1 || !group ? r.elements() : r.elements() / localSize; // this work-item's share
+      if (r.global()) {
+        sectorBytes += r.sectorBytes();
+        warpAccesses += r.elements() / r.lanes();
+        chainGlobal += perItem;
+      } else {
+        chainLocal += perItem;
+      }
+    }
+    double avgSectors = sectorBytes / SECTOR / warpAccesses;
+    double bw = Math.min(g.bytesPerS(), inFlight * avgSectors * SECTOR / g.dramLatencyS());
+    double tBw = sectorBytes * envs / bw;
+    double tChain = chainGlobal * g.chainGlobalS() + chainLocal * g.chainLocalS();
+    double t = Math.max(tBw, tChain);
+    return new Projection(warps, inFlight, sectorBytes * envs, avgSectors, bw, tBw, chainGlobal + chainLocal, tChain, (double) envs * l.players / t);
+  }
+
+  /** The rows as a Markdown table. */
+  public static String table(List<Row> rows) {
+    StringBuilder sb = new StringBuilder("| phase | buffer | lanes/access | sectors/warp access | sector B/env-step |\n|---|---|---|---|---|\n");
+    for (Row r : rows) {
+      sb.append(String.format(Locale.ROOT, "| %s | %s%s | %d | %s | %.0f |%n", r.phase(), r.buf(), r.write() ? " w" : "", r.lanes(),
+          r.global() ? String.valueOf(r.sectors()) : "local", r.sectorBytes()));
+    }
+    return sb.toString();
+  }
+
+  /**
+   * Prints the model (docs/BENCHMARKS.md, "Projected on an NVIDIA H100"): the per-access tables of
+   * the default map, then the projections. Run: java -cp CLASSPATH org.harvestsed.engine.opencl.AccessModel
+   */
+  public static void main(String[] args) {
+    Layout small = new Layout(org.harvestsed.engine.config.Config.defaults().env());
+    System.out.println("default map, " + small.players + " players, per-env mapping:\n" + table(rows(small, Mapping.ENV, false, 1)));
+    System.out.println("default map, group mapping, cells in __local memory:\n" + table(rows(small, Mapping.GROUP, true, 1)));
+    Layout big = new Layout(org.harvestsed.engine.config.Config.parse(
+        "env: {map: generated, players: 7000, generated: {seed: 4}}", "projection").env());
+    System.out.println("generated map, 7000 players, group mapping, cells in global memory:\n" + table(rows(big, Mapping.GROUP, false, 1)));
+    System.out.println("| players x envs | mapping | warps (in flight) | sector B/player-step | sectors/warp access | bandwidth drawn | step: bandwidth / serial path | projected player-steps/s |");
+    System.out.println("|---|---|---|---|---|---|---|---|");
+    Object[][] cases = {{small, 4096}, {small, 65536}, {big, 1}, {big, 64}};
+    for (Object[] c : cases) {
+      Layout l = (Layout) c[0];
+      int envs = (Integer) c[1];
+      boolean fits = 3L * l.cells + 4 + 4 * 128 <= 228 * 1024; // H100: up to 228 KiB of shared memory per SM
+      for (Mapping m : new Mapping[] {Mapping.ENV, Mapping.GROUP}) {
+        int ls = m == Mapping.GROUP ? 128 : 1;
+        boolean local = m == Mapping.GROUP && fits;
+        Projection p = project(H100, l, envs, m, ls, local, 1);
+        System.out.printf(Locale.ROOT, "| %d x %d | %s%s | %d (%d) | %.0f | %.1f | %.3f TB/s | %.1f us / %.1f us | %.3g |%n", l.players, envs,
+            m.label(), m == Mapping.GROUP ? (local ? ", 128, local cells" : ", 128, global cells") : "", p.warps(), p.warpsInFlight(),
+            p.sectorBytesPerStep() / envs / l.players, p.avgSectors(), p.bandwidth() / 1e12, p.bandwidthTimeS() * 1e6, p.chainTimeS() * 1e6,
+            p.playerStepsPerS());
+      }
+    }
+  }
+}

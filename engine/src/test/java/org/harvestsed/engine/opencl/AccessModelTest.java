@@ -1,0 +1,73 @@
+package org.harvestsed.engine.opencl;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.Mapping;
+import org.harvestsed.engine.state.Buf;
+import org.harvestsed.engine.state.Layout;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/** The memory-access model ({@link AccessModel}): the group mapping's shape, checked by numbers. */
+class AccessModelTest {
+  static Layout layout(String yaml) {
+    return new Layout(Config.parse(yaml, "t").env());
+  }
+
+  @Test
+  void sectorsCountsTheDistinct32ByteSectorsOfAWarpAccess() {
+    long[] contiguous = new long[32];
+    long[] strided = new long[32];
+    long[] shifted = new long[32];
+    for (int l = 0; l < 32; l++) {
+      contiguous[l] = l;
+      strided[l] = 847L * l;
+      shifted[l] = 20 + 4L * l;
+    }
+    assertThat(AccessModel.sectors(contiguous, 1)).isEqualTo(1);
+    assertThat(AccessModel.sectors(strided, 1)).isEqualTo(32);
+    assertThat(AccessModel.sectors(shifted, 4)).isEqualTo(5); // 128 bytes from byte 20: sectors 0..4
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"env: {}", "env: {map: ssd_harvest, players: 12, zap: {enabled: true}}",
+      "env: {map: generated, players: 100, generated: {seed: 4}}", "env: {view: {ahead: 4, behind: 2, left: 1, right: 3}}"})
+  void groupMappingObservationWritesAndGlobalGridReadsTouchAtMost4SectorsPerWarpAccess(String yaml) {
+    Layout l = layout(yaml);
+    List<AccessModel.Row> group = AccessModel.rows(l, Mapping.GROUP, true, 1);
+    List<AccessModel.Row> obs = group.stream().filter(r -> r.buf() == Buf.OBS && r.write()).toList();
+    List<AccessModel.Row> grid = group.stream().filter(r -> r.buf() == Buf.GRID && r.global()).toList();
+    assertThat(obs).isNotEmpty();
+    assertThat(grid).isNotEmpty();
+    for (AccessModel.Row r : obs) assertThat(r.sectors()).as("%s %s", r.phase(), r.buf()).isLessThanOrEqualTo(4);
+    for (AccessModel.Row r : grid) assertThat(r.sectors()).as("%s %s", r.phase(), r.buf()).isLessThanOrEqualTo(4);
+    // today's mapping: every lane is another env, 32 sectors per warp access
+    for (AccessModel.Row r : AccessModel.rows(l, Mapping.ENV, false, 1)) {
+      if (r.buf() == Buf.OBS || r.buf() == Buf.GRID) assertThat(r.sectors()).as("%s %s", r.phase(), r.buf()).isEqualTo(32);
+    }
+  }
+
+  @Test
+  void theGroupMappingMovesFewerSectorBytesPerPlayerStepThanThePerEnvMapping() {
+    Layout l = layout("env: {}");
+    double env = AccessModel.bytesPerPlayerStep(AccessModel.rows(l, Mapping.ENV, false, 1), l)[0];
+    double group = AccessModel.bytesPerPlayerStep(AccessModel.rows(l, Mapping.GROUP, true, 1), l)[0];
+    assertThat(group).isLessThan(env / 4);
+  }
+
+  @Test
+  void theBandwidthDrawnGrowsWithTheWarpsInFlightUpToTheGpus() {
+    Layout l = layout("env: {}");
+    AccessModel.Projection few = AccessModel.project(AccessModel.H100, l, 4096, Mapping.ENV, 1, false, 1);
+    AccessModel.Projection many = AccessModel.project(AccessModel.H100, l, 65536, Mapping.GROUP, 128, true, 1);
+    assertThat(few.warps()).isEqualTo(128);
+    assertThat(few.bandwidth()).isLessThan(AccessModel.H100.bytesPerS());
+    assertThat(many.warpsInFlight()).isEqualTo(132L * 64);
+    assertThat(many.bandwidth()).isGreaterThan(few.bandwidth()).isLessThanOrEqualTo(AccessModel.H100.bytesPerS());
+    // the per-env mapping at 65,536 envs draws the GPU's bandwidth: 2,048 warps x 32 sectors in flight
+    assertThat(AccessModel.project(AccessModel.H100, l, 65536, Mapping.ENV, 1, false, 1).bandwidth()).isEqualTo(AccessModel.H100.bytesPerS());
+  }
+}
