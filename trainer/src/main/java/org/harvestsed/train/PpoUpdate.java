@@ -1,11 +1,9 @@
 package org.harvestsed.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
-import ai.djl.training.GradientCollector;
 import java.util.SplittableRandom;
 
 /** One PPO update of a network on a collected batch (CleanRL's update loop). */
@@ -112,7 +110,7 @@ public final class PpoUpdate {
           NDList in = batch.inputs(manager, idx);
           NDArray act = batch.actions(manager, idx);
           float pgLoss, vLoss, entropy, approxKl, clipFrac;
-          try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+          try (Gradients gc = new Gradients()) {
             NDList out = net.forward(in);
             NDArray logits = out.get(0);
             NDArray newLogp = Ppo.logProb(logits, act);

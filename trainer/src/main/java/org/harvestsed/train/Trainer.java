@@ -59,6 +59,7 @@ public final class Trainer implements AutoCloseable {
     System.setProperty("ai.djl.offline", "true");
     env = VecEnv.create(spec, envs, config.run().backend(), config.run().threads(), config.run().device());
     manager = NDManager.newBaseManager();
+    noGradOnThisThread();
     long seed = config.run().seed();
     players = new PlayerNet(manager, spec.obsRows(), spec.obsCols(), spec.scalars(), spec.actions(), seed);
     principalNet = new PrincipalNet(manager, PrincipalObservation.size(spec), spec.brackets(), spec.rateLevels(), seed + 1);
@@ -103,6 +104,15 @@ public final class Trainer implements AutoCloseable {
     return principalLearner;
   }
 
+  /**
+   * PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that
+   * loaded the engine. The optimizers update parameters in place, which needs it off, so a trainer
+   * used from another thread (a Spark executor's task thread) turns it off there.
+   */
+  static void noGradOnThisThread() {
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+  }
+
   /** Resets the envs for {@link #iterate()} called on its own (benchmarks); {@link #run()} does this itself. */
   public void start() {
     reset(config.run().seed() + iteration);
@@ -143,6 +153,15 @@ public final class Trainer implements AutoCloseable {
   /** The learned principal keeps acting but stops learning. */
   public void freezePrincipal() {
     learned.learnWith(null);
+  }
+
+  /**
+   * The learned principal stops learning and from now on acts at its mode ({@code mode}) or
+   * samples (docs/RULES.md section 9; the comparison evaluates it both ways).
+   */
+  public void learnedAtMode(boolean mode) {
+    learned.learnWith(null);
+    learned.atMode(mode);
   }
 
   /** Counters back to 0 (fine-tuning from a checkpoint for a fixed number of steps). */
@@ -193,6 +212,7 @@ public final class Trainer implements AutoCloseable {
    * after writing a checkpoint.
    */
   public boolean run() throws IOException {
+    noGradOnThisThread();
     Files.createDirectories(dir);
     reset(config.run().seed() + iteration); // a resumed run starts a fresh stream of episodes
     try (BufferedWriter w = Metrics.open(dir, iteration)) {
