@@ -98,7 +98,7 @@ public final class Sweep {
       Map<String, List<ResultRow>> byId = new LinkedHashMap<>();
 
       long t0 = System.nanoTime();
-      int ranTrain = runStage(jsc, "train", spec.trainRuns(), o, byId, log);
+      List<RunSpec> trainRan = runStage(jsc, "train", spec.trainRuns(), o, byId, log);
       double trainSeconds = (System.nanoTime() - t0) / 1e9;
 
       List<RunSpec> finetunes = new ArrayList<>();
@@ -113,15 +113,18 @@ public final class Sweep {
         }
       }
       long t1 = System.nanoTime();
-      int ranFinetune = runStage(jsc, "finetune", finetunes, o, byId, log);
+      List<RunSpec> finetuneRan = runStage(jsc, "finetune", finetunes, o, byId, log);
+      int ranTrain = trainRan.size(), ranFinetune = finetuneRan.size();
       double finetuneSeconds = (System.nanoTime() - t1) / 1e9;
 
       List<ResultRow> rows = new ArrayList<>();
       for (RunSpec r : spec.trainRuns()) rows.addAll(byId.get(r.id()));
       for (RunSpec r : spec.finetuneRuns()) rows.addAll(byId.get(r.id()));
       writeTable(spark, o.out(), rows);
-      AtomicFiles.writeString(o.out().resolve("timing.csv"), "stage,runs_started,wall_s\n"
-          + String.format(Locale.ROOT, "train,%d,%.3f%nfinetune,%d,%.3f%n", ranTrain, trainSeconds, ranFinetune, finetuneSeconds));
+      int slots = jsc.defaultParallelism();
+      AtomicFiles.writeString(o.out().resolve("timing.csv"), "stage,runs_started,task_slots,wall_s,sum_run_s,overhead_per_run_s\n"
+          + timing("train", ranTrain, slots, trainSeconds, runSeconds(trainRan, byId))
+          + timing("finetune", ranFinetune, slots, finetuneSeconds, runSeconds(finetuneRan, byId)));
       log.printf(Locale.ROOT, "sweep: %d runs started, %d rows%n", ranTrain + ranFinetune, rows.size());
       Summary.write(o.out(), spec, rows);
       return new Result(rows, trainSeconds, finetuneSeconds, ranTrain, ranFinetune);
@@ -130,8 +133,28 @@ public final class Sweep {
     }
   }
 
-  /** Runs the incomplete runs of {@code runs} as one Spark job, one task each; complete ones are read from disk. */
-  private static int runStage(JavaSparkContext jsc, String stage, List<RunSpec> runs, Options o, Map<String, List<ResultRow>> byId,
+  /**
+   * One line of timing.csv: Spark's cost per run is the stage's wall time times its task slots,
+   * less the runs' own time (measured inside each task), over the runs started (exact with one
+   * slot; with more, idle slots at the stage's end count as overhead too).
+   */
+  private static String timing(String stage, int runs, int slots, double wall, double runSeconds) {
+    double overhead = runs == 0 ? Double.NaN : (wall * slots - runSeconds) / runs;
+    return String.format(Locale.ROOT, "%s,%d,%d,%.3f,%.3f,%.4f%n", stage, runs, slots, wall, runSeconds, overhead);
+  }
+
+  /** The runs' own seconds (one per run: learned's two rows share theirs). */
+  private static double runSeconds(List<RunSpec> runs, Map<String, List<ResultRow>> byId) {
+    double s = 0;
+    for (RunSpec r : runs) {
+      List<ResultRow> rows = byId.get(r.id());
+      if (rows != null && !rows.isEmpty() && !rows.get(0).string("status").equals("skipped")) s += rows.get(0).number("seconds");
+    }
+    return s;
+  }
+
+  /** Runs the incomplete runs of {@code runs} as one Spark job, one task each (complete ones are read from disk); returns those it ran. */
+  private static List<RunSpec> runStage(JavaSparkContext jsc, String stage, List<RunSpec> runs, Options o, Map<String, List<ResultRow>> byId,
       PrintStream log) throws IOException {
     List<RunSpec> pending = new ArrayList<>();
     for (RunSpec r : runs) {
@@ -139,7 +162,7 @@ public final class Sweep {
       else pending.add(r.withFailAttempts(o.failAttempts().getOrDefault(r.id(), 0)));
     }
     log.printf(Locale.ROOT, "sweep: %s: %d runs, %d complete already, %d to run%n", stage, runs.size(), runs.size() - pending.size(), pending.size());
-    if (pending.isEmpty()) return 0;
+    if (pending.isEmpty()) return pending;
     String out = o.out().toAbsolutePath().toString();
     int max = o.maxFailures();
     jsc.setJobDescription("harvest sweep: " + stage + " (" + pending.size() + " runs)");
@@ -148,7 +171,7 @@ public final class Sweep {
     for (ResultRow r : rows) byId.computeIfAbsent(r.string("run_id"), k -> new ArrayList<>()).add(r);
     long failed = rows.stream().filter(r -> !r.ok()).count();
     log.printf(Locale.ROOT, "sweep: %s: done, %d rows, %d failed%n", stage, rows.size(), failed);
-    return pending.size();
+    return pending;
   }
 
   static Map<String, String> sparkConf(Options o) {

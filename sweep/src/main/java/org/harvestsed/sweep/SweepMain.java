@@ -18,8 +18,9 @@ import picocli.CommandLine.Option;
         + "results.parquet, results.csv and the comparison's summary under --out.")
 public final class SweepMain implements Callable<Integer> {
   @Option(names = "--spec", required = true, description = "sweep spec, e.g. configs/sweeps/principals.yaml") Path spec;
-  @Option(names = "--master", defaultValue = "local[*]",
-      description = "Spark master: local[*] (default), local[N], spark://HOST:7077, k8s://https://HOST:PORT") String master;
+  @Option(names = "--master",
+      description = "Spark master: local[*] (the default, unless spark-submit set one), local[N], spark://HOST:7077, k8s://https://HOST:PORT")
+  String master;
   @Option(names = "--out", description = "a directory every worker can write (default runs/sweep-<spec name>); a rerun resumes there") Path out;
   @Option(names = "--max-failures", defaultValue = "3", description = "attempts per run before it is reported as failed (default ${DEFAULT-VALUE})") int maxFailures;
   @Option(names = "--master-wait", defaultValue = "30", description = "seconds to wait for a spark:// or k8s:// master (default ${DEFAULT-VALUE})") int masterWait;
@@ -37,6 +38,7 @@ public final class SweepMain implements Callable<Integer> {
         c.put(kv.substring(0, eq), kv.substring(eq + 1));
       }
     }
+    if (master == null) master = System.getProperty("spark.master", "local[*]"); // spark-submit --master sets spark.master
     SweepSpec s = SweepSpec.load(spec);
     Path dir = out != null ? out : Path.of("runs", "sweep-" + spec.getFileName().toString().replaceAll("\\.ya?ml$", ""));
     Sweep.Options o = new Sweep.Options(master, dir, maxFailures, Duration.ofSeconds(masterWait), c, Map.of(), sc -> {});

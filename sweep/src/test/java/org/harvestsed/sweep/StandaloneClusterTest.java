@@ -127,8 +127,14 @@ class StandaloneClusterTest {
     return "none (executor " + exec + " not found)";
   }
 
+  /** Reads /proc/PID/cmdline: ProcessHandle.Info truncates the executor's long command line (its class path comes first). */
   private static boolean isExecutor(ProcessHandle p, String exec) {
-    String[] args = p.info().arguments().orElse(new String[0]);
+    String[] args;
+    try {
+      args = new String(Files.readAllBytes(Path.of("/proc", Long.toString(p.pid()), "cmdline")), java.nio.charset.StandardCharsets.UTF_8).split("\0");
+    } catch (IOException e) {
+      return false;
+    }
     for (int i = 0; i + 1 < args.length; i++) if (args[i].equals("--executor-id") && args[i + 1].equals(exec)) return true;
     return false;
   }

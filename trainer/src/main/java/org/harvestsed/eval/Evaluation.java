@@ -21,7 +21,7 @@ import org.harvestsed.train.Trainer;
  * same phase-1 checkpoint of a training run (its final one if the run never left phase 1), are
  * trained for the same number of steps under that principal, then every principal is evaluated
  * on the same seeds (one voting round each). {@code learned} is the run's trained principal,
- * acting without learning.
+ * acting without learning; {@code learned@mode} the same principal acting at its mode.
  */
 public final class Evaluation {
   private Evaluation() {}
@@ -78,6 +78,9 @@ public final class Evaluation {
     }
   }
 
+  /** The learned principal evaluated at its mode (the most probable level of each bracket) instead of sampling. */
+  public static final String LEARNED_AT_MODE = "learned@mode";
+
   /** The seed of evaluation round {@code s} (1-based): the same rounds for every principal and training seed. */
   public static long evaluationSeed(int s) {
     return 1_000_000L + s;
@@ -88,7 +91,7 @@ public final class Evaluation {
     Config c = Config.load(runDir.resolve("config.yaml"));
     EnvSpec spec = choice == null ? c.env() : c.env().withSocialChoice(choice);
     TrainConfig tc = TrainConfig.parse(c.train()).forFinetune(finetuneSteps);
-    for (String p : principals) if (!p.equals("learned")) Principal.parse(p, spec); // fail fast on a bad spec
+    for (String p : principals) if (!p.startsWith("learned")) Principal.parse(p, spec); // fail fast on a bad spec
     if (!Files.isRegularFile(runDir.resolve("checkpoint.bin"))) {
       throw new IllegalArgumentException("--run " + runDir + " holds no checkpoint.bin; train first: ./harvest train --config F --out " + runDir);
     }
@@ -96,7 +99,9 @@ public final class Evaluation {
     for (String p : principals) {
       progress.accept(p + ": training players for " + finetuneSteps + " env steps");
       Path tmp = Files.createTempDirectory("harvest-eval");
-      try (Trainer t = finetuned(runDir, new Config(spec, c.run(), c.train()), tc, p, tmp)) {
+      boolean atMode = p.equals(LEARNED_AT_MODE);
+      try (Trainer t = finetuned(runDir, new Config(spec, c.run(), c.train()), tc, atMode ? "learned" : p, tmp)) {
+        if (atMode) t.learnedAtMode(true);
         List<org.harvestsed.train.Evaluator.RoundResult> rounds = new ArrayList<>();
         for (int s = 1; s <= seeds; s++) {
           progress.accept(p + ": evaluating seed " + s + "/" + seeds);
