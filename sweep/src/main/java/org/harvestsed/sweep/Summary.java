@@ -13,6 +13,9 @@ import org.harvestsed.engine.io.AtomicFiles;
 import org.harvestsed.eval.LearningCurve;
 import org.harvestsed.eval.Stats;
 import org.harvestsed.train.Report;
+import org.knowm.xchart.CategoryChart;
+import org.knowm.xchart.CategoryChartBuilder;
+import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
@@ -96,11 +99,11 @@ public final class Summary {
         }
         taxCsv.append(',').append(num(Stats.interval(r.arm().values("top_rate")).mean())).append('\n');
       }
-      plots(out, arms, rates, suffix);
+      plots(out, arms, rates, comps, spec.primaryOutcome(), spec.reference(), suffix);
       md.append("![post-tax inequality by flat rate](tax_post_tax_inequality").append(suffix).append(".png)\n")
           .append("![pre-tax apples per period by trust tercile](tax_apples_by_trust").append(suffix).append(".png)\n")
           .append("![pre-tax income dispersion against the top bracket's rate](tax_dispersion_vs_top_rate").append(suffix).append(".png)\n")
-          .append("![outcomes per principal](principals").append(suffix).append(".png)\n\n");
+          .append("![primary outcome: paired differences to the reference](principals").append(suffix).append(".png)\n\n");
     }
     md.append(trainTable(rows));
     AtomicFiles.writeString(out.resolve("summary.md"), md.toString());
@@ -262,7 +265,8 @@ public final class Summary {
         fmt(Stats.interval(secs), 0));
   }
 
-  static void plots(Path out, List<Arm> arms, List<RateRow> rates, String suffix) throws IOException {
+  static void plots(Path out, List<Arm> arms, List<RateRow> rates, List<Comparison> comps, String primaryOutcome, String reference,
+      String suffix) throws IOException {
     if (rates.size() >= 2) {
       double[] x = rates.stream().mapToDouble(RateRow::rate).toArray();
       XYChart post = chart("Post-tax income inequality by flat rate (mean, 95% interval over seeds)", "flat rate", "normalised Gini");
@@ -284,21 +288,23 @@ public final class Summary {
       if (xs.length > 0) disp.addSeries(a.label(), xs, ys);
     }
     if (!disp.getSeriesMap().isEmpty()) Report.savePng(disp, out.resolve("tax_dispersion_vs_top_rate" + suffix + ".png"));
-    XYChart pr = chart("Outcomes per principal (mean, 95% interval over seeds)", "principal (index, see legend)", "value");
-    for (String o : OUTCOMES) {
-      double[] xs = new double[arms.size()], ys = new double[arms.size()], hw = new double[arms.size()];
-      for (int k = 0; k < arms.size(); k++) {
-        Stats.Interval i = Stats.interval(arms.get(k).values(o));
-        xs[k] = k;
-        ys[k] = i.mean();
-        hw[k] = Double.isNaN(i.halfWidth()) ? 0 : i.halfWidth();
-      }
-      if (arms.size() > 0) pr.addSeries(o, xs, ys, hw);
+    List<Comparison> primary = comps.stream().filter(c -> c.outcome().equals(primaryOutcome) && c.n() > 0).toList();
+    if (!primary.isEmpty()) {
+      CategoryChart pr = new CategoryChartBuilder().width(900).height(520)
+          .title("Δ " + primaryOutcome + " vs " + reference + ", paired over training seeds (Holm-adjusted 95% interval)")
+          .xAxisTitle("principal").yAxisTitle("Δ " + primaryOutcome).build();
+      pr.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
+      pr.getStyler().setLegendVisible(false);
+      pr.getStyler().setMarkerSize(8);
+      List<String> names = primary.stream().map(Comparison::label).toList();
+      List<Double> means = primary.stream().map(Comparison::mean).toList();
+      List<Double> hw = primary.stream().map(c -> Double.isNaN(c.holmInterval().halfWidth()) ? 0.0 : c.holmInterval().halfWidth()).toList();
+      pr.addSeries("Δ " + primaryOutcome, names, means, hw);
+      CategorySeries zero = pr.addSeries("0", names, names.stream().map(n -> 0.0).toList());
+      zero.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
+      zero.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
+      Report.savePng(pr, out.resolve("principals" + suffix + ".png"));
     }
-    StringBuilder legend = new StringBuilder();
-    for (int k = 0; k < arms.size(); k++) legend.append(k).append('=').append(arms.get(k).label()).append("  ");
-    pr.setTitle("Outcomes per principal (mean, 95% interval over seeds): " + legend.toString().trim());
-    if (!arms.isEmpty()) Report.savePng(pr, out.resolve("principals" + suffix + ".png"));
   }
 
   private static void addMeans(XYChart c, String name, double[] x, List<RateRow> rates, String col) {
