@@ -12,11 +12,12 @@ import org.harvestsed.eval.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "evaluate", description = "Learned principal vs baselines on the same seeds: table with confidence intervals, CSV, plots.")
+@Command(name = "evaluate", description = "Learned principal vs baselines on the same evaluation seeds of ONE training run: table with "
+    + "confidence intervals (over evaluation seeds: evaluation noise), Holm-adjusted differences, CSV, plots. Over training seeds: ./harvest sweep.")
 final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--run", required = true, description = "run directory of ./harvest train") Path run;
-  @Option(names = "--principals", defaultValue = "learned,free_market,fixed:0,0.6,1,saez",
-      description = "comma-separated: learned, free_market, flat:x, fixed:a,b,c, saez (default ${DEFAULT-VALUE})") String principals;
+  @Option(names = "--principals", defaultValue = "learned,learned@mode,free_market,fixed:0,0.6,1,saez",
+      description = "comma-separated: learned (sampling), learned@mode, free_market, flat:x, fixed:a,b,c, saez (default ${DEFAULT-VALUE})") String principals;
   @Option(names = "--seeds", defaultValue = "5", description = "evaluation seeds, one voting round each (default ${DEFAULT-VALUE})") int seeds;
   @Option(names = "--finetune-steps", defaultValue = "32768",
       description = "env steps of player training under each principal from the phase-1 checkpoint (default ${DEFAULT-VALUE})") long finetune;

@@ -173,7 +173,7 @@ final class ScaleCommand implements Callable<Integer> {
   double measureTrain(Config c, String backend, int p, int e) throws java.io.IOException {
     EnvSpec spec = specFor(c.env(), p);
     org.harvestsed.engine.config.RunSettings run = new org.harvestsed.engine.config.RunSettings(e, 1, backend, c.run().threads(),
-        "free_market", device != null ? device : c.run().device(), c.run().mapping(), c.run().localSize());
+        "free_market", device != null ? device : c.run().device(), c.run().transfer(), c.run().mapping(), c.run().localSize());
     int numSteps = 32;
     org.harvestsed.train.TrainConfig tc = org.harvestsed.train.TrainConfig.parse(Config.parse("train: {total_steps: " + 3L * numSteps * e
         + ", num_steps: " + numSteps + ", phase1_steps: 0, cap_anneal_steps: 1000, principal_batch: " + Math.max(e, 16)

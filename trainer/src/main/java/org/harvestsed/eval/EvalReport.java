@@ -30,9 +30,13 @@ public final class EvalReport {
         : String.format(Locale.ROOT, "%.2f ± %.2f", i.mean(), i.halfWidth());
   }
 
-  /** The markdown table; the difference columns compare with free_market when it was evaluated. */
+  /**
+   * The markdown table; the difference columns compare with free_market when it was evaluated:
+   * paired over seeds, with intervals and * Holm-adjusted across the principals compared (per column).
+   */
   public static String table(Map<String, Evaluation.PrincipalResult> results) {
     Evaluation.PrincipalResult base = results.get("free_market");
+    Map<String, Stats.Interval[]> holm = base == null ? Map.of() : holmDifferences(results, base);
     StringBuilder sb = new StringBuilder("| principal |");
     for (Column c : COLUMNS) sb.append(' ').append(c.name()).append(" |");
     if (base != null) sb.append(" Δ objective vs free_market | Δ productivity | Δ equality |");
@@ -43,7 +47,8 @@ public final class EvalReport {
       for (Column c : COLUMNS) sb.append(' ').append(fmt(Stats.interval(r.metric(c.f())))).append(" |");
       if (base != null) {
         for (int k = 0; k < 3; k++) {
-          Stats.Interval d = Stats.pairedDifference(r.metric(COLUMNS.get(k).f()), base.metric(COLUMNS.get(k).f()));
+          Stats.Interval d = r == base ? Stats.pairedDifference(r.metric(COLUMNS.get(k).f()), base.metric(COLUMNS.get(k).f()))
+              : holm.get(r.principal())[k];
           sb.append(' ').append(fmt(d)).append(d.excludesZero() ? " *" : "").append(" |");
         }
       }
@@ -52,12 +57,35 @@ public final class EvalReport {
     return sb.toString();
   }
 
+  /** Per principal (not free_market), the paired differences of the first three columns at Holm's level for each. */
+  static Map<String, Stats.Interval[]> holmDifferences(Map<String, Evaluation.PrincipalResult> results, Evaluation.PrincipalResult base) {
+    List<Evaluation.PrincipalResult> others = results.values().stream().filter(r -> r != base).toList();
+    Map<String, Stats.Interval[]> out = new java.util.LinkedHashMap<>();
+    for (Evaluation.PrincipalResult r : others) out.put(r.principal(), new Stats.Interval[3]);
+    for (int k = 0; k < 3; k++) {
+      double[] p = new double[others.size()];
+      double[][] d = new double[others.size()][];
+      for (int i = 0; i < others.size(); i++) {
+        double[] a = others.get(i).metric(COLUMNS.get(k).f()), b = base.metric(COLUMNS.get(k).f());
+        d[i] = new double[a.length];
+        for (int s = 0; s < a.length; s++) d[i][s] = a[s] - b[s];
+        p[i] = Stats.tTestP(d[i]);
+      }
+      double[] alpha = Stats.holmAlphas(p, 0.05);
+      for (int i = 0; i < others.size(); i++) {
+        out.get(others.get(i).principal())[k] = Double.isNaN(alpha[i]) ? Stats.interval(d[i]) : Stats.interval(d[i], alpha[i]);
+      }
+    }
+    return out;
+  }
+
   public static void write(Path dir, String title, Map<String, Map<String, Evaluation.PrincipalResult>> byChoice, String command)
       throws IOException {
     Files.createDirectories(dir);
     StringBuilder md = new StringBuilder("# " + title + "\n\nCommand: `" + command + "`\n\n"
-        + "Mean ± 95% confidence half-width over seeds (Student's t); Δ columns: per-seed paired difference to"
-        + " free_market, * where its interval excludes 0.\n\n");
+        + "Mean ± 95% confidence half-width over evaluation seeds of this one training run (Student's t: evaluation noise, not"
+        + " whether the result repeats over training seeds; for that, ./harvest sweep); Δ columns: per-seed paired difference to"
+        + " free_market, intervals at Holm's step-down levels across the principals compared, * where it excludes 0.\n\n");
     StringBuilder csv = new StringBuilder("social_choice,principal,seed,objective,productivity,equality,eq_x_prod,lost_patches,apples_left,eta\n");
     for (var entry : byChoice.entrySet()) {
       String choice = entry.getKey();

@@ -21,7 +21,7 @@ import org.harvestsed.train.Trainer;
  * same phase-1 checkpoint of a training run (its final one if the run never left phase 1), are
  * trained for the same number of steps under that principal, then every principal is evaluated
  * on the same seeds (one voting round each). {@code learned} is the run's trained principal,
- * acting without learning.
+ * acting without learning; {@code learned@mode} the same principal acting at its mode.
  */
 public final class Evaluation {
   private Evaluation() {}
@@ -54,31 +54,58 @@ public final class Evaluation {
     return out;
   }
 
+  /**
+   * The protocol's fine-tune (docs/RULES.md section 9): a trainer in {@code dir} with the run's
+   * networks, the players reset to the phase-1 checkpoint (the final one if the run never left
+   * phase 1), trained for {@code tc.totalSteps()} env steps under {@code principal} ({@code learned}:
+   * the run's trained principal, acting without learning); metrics.csv in {@code dir} is their
+   * learning curve. The caller closes the trainer.
+   */
+  public static Trainer finetuned(Path runDir, Config c, TrainConfig tc, String principal, Path dir) throws IOException {
+    Trainer t = new Trainer(c, tc, dir);
+    try {
+      t.resume(runDir);
+      Path phase1 = runDir.resolve(Checkpoint.PHASE1_FILE);
+      if (Files.isRegularFile(phase1)) t.loadPlayers(phase1);
+      t.resetCounters();
+      if (principal.equals("learned")) t.freezePrincipal();
+      else t.useBaseline(Principal.parse(principal, c.env()));
+      t.run();
+      return t;
+    } catch (IOException | RuntimeException e) {
+      t.close();
+      throw e;
+    }
+  }
+
+  /** The learned principal evaluated at its mode (the most probable level of each bracket) instead of sampling. */
+  public static final String LEARNED_AT_MODE = "learned@mode";
+
+  /** The seed of evaluation round {@code s} (1-based): the same rounds for every principal and training seed. */
+  public static long evaluationSeed(int s) {
+    return 1_000_000L + s;
+  }
+
   public static Map<String, PrincipalResult> run(Path runDir, List<String> principals, int seeds, long finetuneSteps,
       SocialChoice choice, Consumer<String> progress) throws IOException {
     Config c = Config.load(runDir.resolve("config.yaml"));
     EnvSpec spec = choice == null ? c.env() : c.env().withSocialChoice(choice);
     TrainConfig tc = TrainConfig.parse(c.train()).forFinetune(finetuneSteps);
-    for (String p : principals) if (!p.equals("learned")) Principal.parse(p, spec); // fail fast on a bad spec
+    for (String p : principals) if (!p.startsWith("learned")) Principal.parse(p, spec); // fail fast on a bad spec
     if (!Files.isRegularFile(runDir.resolve("checkpoint.bin"))) {
       throw new IllegalArgumentException("--run " + runDir + " holds no checkpoint.bin; train first: ./harvest train --config F --out " + runDir);
     }
-    Path phase1 = runDir.resolve(Checkpoint.PHASE1_FILE);
     Map<String, PrincipalResult> results = new LinkedHashMap<>();
     for (String p : principals) {
       progress.accept(p + ": training players for " + finetuneSteps + " env steps");
       Path tmp = Files.createTempDirectory("harvest-eval");
-      try (Trainer t = new Trainer(new Config(spec, c.run(), c.train()), tc, tmp)) {
-        t.resume(runDir);
-        if (Files.isRegularFile(phase1)) t.loadPlayers(phase1);
-        t.resetCounters();
-        if (p.equals("learned")) t.freezePrincipal();
-        else t.useBaseline(Principal.parse(p, spec));
-        t.run();
+      boolean atMode = p.equals(LEARNED_AT_MODE);
+      try (Trainer t = finetuned(runDir, new Config(spec, c.run(), c.train()), tc, atMode ? "learned" : p, tmp)) {
+        if (atMode) t.learnedAtMode(true);
         List<org.harvestsed.train.Evaluator.RoundResult> rounds = new ArrayList<>();
         for (int s = 1; s <= seeds; s++) {
           progress.accept(p + ": evaluating seed " + s + "/" + seeds);
-          rounds.add(t.evaluateRound(1_000_000L + s));
+          rounds.add(t.evaluateRound(evaluationSeed(s)));
         }
         results.put(p, new PrincipalResult(p, rounds));
       } finally {

@@ -47,4 +47,143 @@ public final class Stats {
     for (int i = 0; i < a.length; i++) d[i] = a[i] - b[i];
     return interval(d);
   }
+
+  /** The interval of the mean of {@code x} at confidence {@code 1 - alpha} (Student's t); NaN half-width below 2 samples. */
+  public static Interval interval(double[] x, double alpha) {
+    Interval i95 = interval(x);
+    if (x.length < 2) return i95;
+    return new Interval(i95.mean(), i95.halfWidth() / t975(x.length - 1) * tQuantile(1 - alpha / 2, x.length - 1));
+  }
+
+  /** Two-sided p-value of the one-sample t-test of mean 0 (NaN below 2 samples; 0 or 1 when every value is equal). */
+  public static double tTestP(double[] x) {
+    int n = x.length;
+    if (n < 2) return Double.NaN;
+    double m = 0;
+    for (double v : x) m += v;
+    m /= n;
+    double ss = 0;
+    for (double v : x) ss += (v - m) * (v - m);
+    double se = Math.sqrt(ss / (n - 1) / n);
+    if (se == 0) return m == 0 ? 1 : 0;
+    return 2 * (1 - tCdf(Math.abs(m / se), n - 1));
+  }
+
+  /** Student's t distribution function with {@code df} degrees of freedom. */
+  public static double tCdf(double t, int df) {
+    double x = df / (df + t * t);
+    double tail = 0.5 * regularizedBeta(x, df / 2.0, 0.5);
+    return t >= 0 ? 1 - tail : tail;
+  }
+
+  /** The {@code p}-quantile of Student's t with {@code df} degrees of freedom (bisection on {@link #tCdf}). */
+  public static double tQuantile(double p, int df) {
+    if (!(p > 0 && p < 1) || df < 1) return Double.NaN;
+    if (p < 0.5) return -tQuantile(1 - p, df);
+    double lo = 0, hi = 1;
+    while (tCdf(hi, df) < p) hi *= 2;
+    for (int k = 0; k < 200 && hi - lo > 1e-12 * hi; k++) {
+      double mid = 0.5 * (lo + hi);
+      if (tCdf(mid, df) < p) lo = mid;
+      else hi = mid;
+    }
+    return 0.5 * (lo + hi);
+  }
+
+  /**
+   * Holm's step-down adjusted p-values (Holm 1979): sorted ascending, the i-th (1-based) of m is
+   * max over j <= i of min(1, (m - j + 1) p_(j)), returned in the input's order; NaN stays NaN and
+   * does not count in m.
+   */
+  public static double[] holm(double[] p) {
+    Integer[] order = ascending(p);
+    int m = countNumbers(p);
+    double[] adj = new double[p.length];
+    double run = 0;
+    for (int r = 0; r < p.length; r++) {
+      int i = order[r];
+      if (Double.isNaN(p[i])) {
+        adj[i] = Double.NaN;
+        continue;
+      }
+      run = Math.max(run, Math.min(1, (m - r) * p[i]));
+      adj[i] = run;
+    }
+    return adj;
+  }
+
+  /**
+   * The confidence level Holm's procedure gives each comparison: the i-th smallest of m p-values
+   * is tested at alpha / (m - i + 1); its interval is the 1 - alpha / (m - i + 1) interval.
+   */
+  public static double[] holmAlphas(double[] p, double alpha) {
+    Integer[] order = ascending(p);
+    int m = countNumbers(p);
+    double[] out = new double[p.length];
+    for (int r = 0; r < p.length; r++) out[order[r]] = Double.isNaN(p[order[r]]) ? Double.NaN : alpha / (m - r);
+    return out;
+  }
+
+  /** Indices of {@code p} in ascending order of value, NaN last. */
+  private static Integer[] ascending(double[] p) {
+    Integer[] order = new Integer[p.length];
+    for (int i = 0; i < p.length; i++) order[i] = i;
+    java.util.Arrays.sort(order, (a, b) -> Double.compare(Double.isNaN(p[a]) ? 2 : p[a], Double.isNaN(p[b]) ? 2 : p[b]));
+    return order;
+  }
+
+  private static int countNumbers(double[] p) {
+    int m = 0;
+    for (double v : p) if (!Double.isNaN(v)) m++;
+    return m;
+  }
+
+  /** The regularized incomplete beta function I_x(a, b) (continued fraction, Numerical Recipes 6.4). */
+  static double regularizedBeta(double x, double a, double b) {
+    if (x <= 0) return 0;
+    if (x >= 1) return 1;
+    double lbeta = lgamma(a + b) - lgamma(a) - lgamma(b) + a * Math.log(x) + b * Math.log(1 - x);
+    double front = Math.exp(lbeta);
+    if (x < (a + 1) / (a + b + 2)) return front * betaFraction(x, a, b) / a;
+    return 1 - front * betaFraction(1 - x, b, a) / b;
+  }
+
+  private static double betaFraction(double x, double a, double b) {
+    double tiny = 1e-300, qab = a + b, qap = a + 1, qam = a - 1, c = 1, d = 1 - qab * x / qap;
+    if (Math.abs(d) < tiny) d = tiny;
+    d = 1 / d;
+    double h = d;
+    for (int m = 1; m <= 300; m++) {
+      int m2 = 2 * m;
+      double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
+      d = 1 + aa * d;
+      if (Math.abs(d) < tiny) d = tiny;
+      c = 1 + aa / c;
+      if (Math.abs(c) < tiny) c = tiny;
+      d = 1 / d;
+      h *= d * c;
+      aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
+      d = 1 + aa * d;
+      if (Math.abs(d) < tiny) d = tiny;
+      c = 1 + aa / c;
+      if (Math.abs(c) < tiny) c = tiny;
+      d = 1 / d;
+      double del = d * c;
+      h *= del;
+      if (Math.abs(del - 1) < 1e-15) break;
+    }
+    return h;
+  }
+
+  /** log Gamma(x) for x > 0 (Lanczos, g = 7, n = 9). */
+  static double lgamma(double x) {
+    double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
+        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7};
+    if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
+    x -= 1;
+    double s = c[0];
+    for (int i = 1; i < 9; i++) s += c[i] / (x + i);
+    double t = x + 7.5;
+    return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(s);
+  }
 }

@@ -16,8 +16,19 @@ import org.harvestsed.principal.PrincipalDriver;
 public final class Evaluator {
   private Evaluator() {}
 
-  /** One evaluated round: metrics (mean over envs), the rates of each period in env 0, env 0's players. */
-  public record RoundResult(RoundMetrics metrics, List<float[]> ratesPerPeriod, int[] apples, float[] sigma, float[] beta) {}
+  /**
+   * One evaluated round: metrics (mean over envs), the rates of each period in env 0, env 0's
+   * players, and every player's incomes over the round ({@link Incomes}).
+   */
+  public record RoundResult(RoundMetrics metrics, List<float[]> ratesPerPeriod, int[] apples, float[] sigma, float[] beta,
+      Incomes incomes) {}
+
+  /**
+   * Every player's incomes over one round, [env * n + i]: pre-tax (apples collected, A_i) and
+   * post-tax (A_i plus the lump at each period's end, lump_i = mean tax - tax_i, docs/RULES.md
+   * section 6), with the players' trust beta; {@code periods} tax periods per round.
+   */
+  public record Incomes(int players, int periods, double[] preTax, double[] postTax, float[] beta) {}
 
   /** Apples per player-step of each env over {@code steps} steps after {@code reset}: [envs]. */
   static double[] applesPerStep(VecEnv env, PlayerPolicy policy, int steps, Runnable reset) {
@@ -41,6 +52,9 @@ public final class Evaluator {
     List<float[]> rates = new ArrayList<>();
     int[] apples = new int[n];
     IntBuffer eaten = env.state().ints(Buf.EATEN);
+    java.nio.FloatBuffer lump = env.state().floats(Buf.LUMP);
+    int all = env.envs() * n;
+    double[] pre = new double[all], post = new double[all];
     for (int t = 0; t < env.spec().roundSteps(); t++) {
       if (driver != null && env.periodStartsNext()) {
         driver.beforeStep(env);
@@ -50,13 +64,20 @@ public final class Evaluator {
       }
       step(env, policy);
       for (int i = 0; i < n; i++) apples[i] += eaten.get(i);
+      for (int k = 0; k < all; k++) {
+        pre[k] += eaten.get(k);
+        post[k] += eaten.get(k) + lump.get(k); // LUMP = mean tax - own tax: the net transfer
+      }
       if (driver != null) driver.afterStep(env);
     }
     if (!env.roundEnded()) throw new IllegalStateException("an evaluated round did not end after " + env.spec().roundSteps() + " steps");
     float[] sg = new float[n], bt = new float[n];
     env.state().floats(Buf.SIGMA).get(0, sg);
     env.state().floats(Buf.BETA).get(0, bt);
-    return new RoundResult(RoundMetrics.mean(env.lastRoundMetrics()), rates, apples, sg, bt);
+    float[] betas = new float[all];
+    env.state().floats(Buf.BETA).get(0, betas);
+    int periods = env.spec().roundPeriods();
+    return new RoundResult(RoundMetrics.mean(env.lastRoundMetrics()), rates, apples, sg, bt, new Incomes(n, periods, pre, post, betas));
   }
 
   private static void step(VecEnv env, PlayerPolicy policy) {

@@ -29,6 +29,7 @@ public final class LearnedPrincipal implements Principal {
   private final SplittableRandom rnd;
   private final int brackets, levels, inputs;
   private PrincipalLearner learner;
+  private boolean atMode;
   private RewardSource rewards = (env, out) -> env.principalRewards().get(0, out);
   private float[] reward;
   private float[] obs, probs, value, logp;
@@ -102,9 +103,18 @@ public final class LearnedPrincipal implements Principal {
     this.learner = l;
   }
 
+  /**
+   * Acts at the mode of its policy (the most probable level of each bracket, the lowest on a tie)
+   * instead of sampling; evaluation only (a learner needs sampled actions).
+   */
+  public void atMode(boolean mode) {
+    if (mode && learner != null) throw new IllegalStateException("a learning principal samples its actions; detach the learner first");
+    this.atMode = mode;
+  }
+
   @Override
   public String name() {
-    return "learned";
+    return atMode ? "learned@mode" : "learned";
   }
 
   /** The levels chosen for env {@code env} at the last period start (all 0 before the first). */
@@ -141,7 +151,7 @@ public final class LearnedPrincipal implements Principal {
       float lp = 0f;
       for (int b = 0; b < brackets; b++) {
         int off = (e * brackets + b) * levels;
-        lv[b] = PlayerPolicy.sample(rnd, probs, off, levels);
+        lv[b] = atMode ? mode(probs, off, levels) : PlayerPolicy.sample(rnd, probs, off, levels);
         lp += (float) Math.log(Math.max(probs[off + lv[b]], 1e-30f));
         chosen[e * brackets + b] = lv[b];
       }
@@ -149,6 +159,13 @@ public final class LearnedPrincipal implements Principal {
       env.setRates(e, lv);
     }
     if (learner != null) learner.record(obs, chosen, logp, value);
+  }
+
+  /** The index of the largest of {@code p[off .. off + n)}, the lowest on a tie. */
+  static int mode(float[] p, int off, int n) {
+    int best = 0;
+    for (int k = 1; k < n; k++) if (p[off + k] > p[off + best]) best = k;
+    return best;
   }
 
   /** The policy's probabilities [env, bracket, level] on every env's current observation (no sampling, no learning). */

@@ -1,6 +1,5 @@
 package org.harvestsed.train;
 
-import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
@@ -9,7 +8,6 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
-import ai.djl.training.GradientCollector;
 
 /**
  * One PPO update of a network on a collected batch (CleanRL's update loop), on the learner's
@@ -94,7 +92,7 @@ public final class PpoUpdate {
     for (NDArray x : b.inputs()) in.add(x.get(pick));
     NDArray act = b.actions().get(pick).oneHot(b.classes()).toType(DataType.FLOAT32, false);
     float[] f;
-    try (GradientCollector gc = Engine.getInstance().newGradientCollector()) {
+    try (Gradients gc = new Gradients()) {
       NDList out = net.forward(in);
       NDArray logits = out.get(0);
       NDArray newLogp = Ppo.logProb(logits, act);

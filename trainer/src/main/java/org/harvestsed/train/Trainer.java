@@ -62,6 +62,7 @@ public final class Trainer implements AutoCloseable {
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     System.setProperty("ai.djl.offline", "true");
     device = LearnerDevice.resolve(tc.device()); // bad input (gpu without one) fails here, before the env is built
+    noGradOnThisThread();
     long seed = config.run().seed();
     JniUtils.setSeed(seed); // PyTorch's generators (CPU and CUDA): the players' sampling and the minibatch order
     env = VecEnv.create(spec, envs, config.run());
@@ -110,6 +111,15 @@ public final class Trainer implements AutoCloseable {
     return principalLearner;
   }
 
+  /**
+   * PyTorch's grad mode is per thread and on by default; DJL turns it off only on the thread that
+   * loaded the engine. The optimizers update parameters in place, which needs it off, so a trainer
+   * used from another thread (a Spark executor's task thread) turns it off there.
+   */
+  static void noGradOnThisThread() {
+    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+  }
+
   /** Resets the envs for {@link #iterate()} called on its own (benchmarks); {@link #run()} does this itself. */
   public void start() {
     reset(config.run().seed() + iteration);
@@ -150,6 +160,15 @@ public final class Trainer implements AutoCloseable {
   /** The learned principal keeps acting but stops learning. */
   public void freezePrincipal() {
     learned.learnWith(null);
+  }
+
+  /**
+   * The learned principal stops learning and from now on acts at its mode ({@code mode}) or
+   * samples (docs/RULES.md section 9; the comparison evaluates it both ways).
+   */
+  public void learnedAtMode(boolean mode) {
+    learned.learnWith(null);
+    learned.atMode(mode);
   }
 
   /** Counters back to 0 (fine-tuning from a checkpoint for a fixed number of steps). */
@@ -200,6 +219,7 @@ public final class Trainer implements AutoCloseable {
    * after writing a checkpoint.
    */
   public boolean run() throws IOException {
+    noGradOnThisThread();
     Files.createDirectories(dir);
     reset(config.run().seed() + iteration); // a resumed run starts a fresh stream of episodes
     try (BufferedWriter w = Metrics.open(dir, iteration)) {

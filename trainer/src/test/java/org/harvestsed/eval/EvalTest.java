@@ -52,7 +52,7 @@ class EvalTest {
       t.run();
     }
     assertThat(dir.resolve("checkpoint-phase1.bin")).exists();
-    Map<String, Evaluation.PrincipalResult> r = Evaluation.run(dir, List.of("free_market", "flat:0", "fixed:0,0.6,1"), 3, 256,
+    Map<String, Evaluation.PrincipalResult> r = Evaluation.run(dir, List.of("free_market", "flat:0", "fixed:0,0.6,1", "learned@mode"), 3, 256,
         SocialChoice.MEAN, s -> {});
     double[] a = r.get("free_market").metric(RoundMetrics::objective);
     double[] b = r.get("flat:0").metric(RoundMetrics::objective);
@@ -60,9 +60,9 @@ class EvalTest {
     assertThat(a).isEqualTo(b);
     assertThat(r.get("fixed:0,0.6,1").rounds().get(0).ratesPerPeriod().get(0)).containsExactly(0f, 0.6f, 1f);
     String table = EvalReport.table(r);
-    assertThat(table).contains("| free_market |", "| flat:0 |", "| fixed:0,0.6,1 |", "Δ objective vs free_market");
+    assertThat(table).contains("| free_market |", "| flat:0 |", "| fixed:0,0.6,1 |", "| learned@mode |", "Δ objective vs free_market");
     EvalReport.write(dir.resolve("eval"), "test", Map.of("mean", r), "test");
-    assertThat(Files.readAllLines(dir.resolve("eval/evaluation.csv"))).hasSize(1 + 3 * 3);
+    assertThat(Files.readAllLines(dir.resolve("eval/evaluation.csv"))).hasSize(1 + 4 * 3);
     assertThat(dir.resolve("eval/rates.png")).exists();
   }
 }

@@ -38,6 +38,21 @@ public final class Welfare {
     return 1.0 - gini;
   }
 
+  /**
+   * {@link #equalityInPlace(int[], int)} for real-valued incomes {@code a[off .. off + n)} (e.g.
+   * post-tax incomes), by the same formula; sorts that range in place. With n = 1 or a total of at
+   * most 0, equality is 1.
+   */
+  public static double equalityInPlace(double[] a, int off, int n) {
+    double total = 0;
+    for (int i = 0; i < n; i++) total += a[off + i];
+    if (n < 2 || !(total > 0)) return 1.0;
+    Arrays.sort(a, off, off + n);
+    double num = 0;
+    for (int i = 0; i < n; i++) num += (2 * (i + 1) - n - 1) * a[off + i];
+    return 1.0 - num / ((n - 1) * total);
+  }
+
   /** Nash welfare (prod (A_i + 1))^(1/n), as exp(mean log(A_i + 1)). */
   public static double nash(int[] a, int n) {
     double s = 0;

@@ -1,0 +1,32 @@
+package org.harvestsed.sweep;
+
+import java.io.Serializable;
+import java.util.List;
+
+/**
+ * One run of a sweep: one Spark task, one directory {@code OUT/runs/ID}.
+ *
+ * @param kind          {@link Kind#TRAIN}: train the seed's players and principal (both phases);
+ *                      {@link Kind#FINETUNE}: from that run's phase-1 checkpoint, fine-tune the players under
+ *                      {@code principal} for {@code finetuneSteps}, then evaluate
+ * @param id            the run's directory name under OUT/runs (unique within a sweep)
+ * @param seed          the training seed (the unit of replication)
+ * @param configYaml    the run's whole config (the base with the spec's settings and this run's axis values)
+ * @param axes          this run's values of the env./train. axes, "key=value" joined by ", " (empty without such axes)
+ * @param principal     FINETUNE: the principal (free_market, flat:x, fixed:a,b,c, saez or learned)
+ * @param socialChoice  FINETUNE: the social choice function it is fine-tuned and evaluated under
+ * @param trainId       FINETUNE: the id of its TRAIN run
+ * @param finetuneSteps FINETUNE: env steps of player training
+ * @param evalSeeds     FINETUNE: evaluation rounds (seeds Evaluation.evaluationSeed(1..evalSeeds))
+ * @param learnedModes  FINETUNE of learned: "sampling" and/or "mode", one result row each
+ * @param failAttempts  test hook: the first this-many attempts throw (injected task failures); 0 in a real sweep
+ */
+public record RunSpec(Kind kind, String id, long seed, String configYaml, String axes, String principal, String socialChoice,
+    String trainId, long finetuneSteps, int evalSeeds, List<String> learnedModes, int failAttempts) implements Serializable {
+
+  public enum Kind { TRAIN, FINETUNE }
+
+  public RunSpec withFailAttempts(int n) {
+    return new RunSpec(kind, id, seed, configYaml, axes, principal, socialChoice, trainId, finetuneSteps, evalSeeds, learnedModes, n);
+  }
+}

@@ -1,0 +1,349 @@
+package org.harvestsed.sweep;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.ConfigException;
+import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.config.SocialChoice;
+import org.harvestsed.principal.Principal;
+import org.harvestsed.train.TrainConfig;
+import org.yaml.snakeyaml.DumperOptions;
+import org.yaml.snakeyaml.LoaderOptions;
+import org.yaml.snakeyaml.Yaml;
+import org.yaml.snakeyaml.constructor.SafeConstructor;
+
+/**
+ * A sweep spec (README, "Sweeps"; e.g. configs/sweeps/principals.yaml):
+ * <pre>
+ * base: ../quickstart.yaml          # the experiment config, relative to the spec
+ * primary_outcome: objective        # fixed before the sweep: objective | productivity | equality | eq_x_prod
+ * reference: free_market            # paired differences are taken to this principal
+ * set: {train.total_steps: 300000}  # settings of every run (dotted env./run./train. keys)
+ * axes:
+ *   seed: [1, 2, 3]                 # training seeds: one TRAIN run each (with each combination of env./train. axes)
+ *   principal: [free_market, flat:0.5, saez, learned]   # one FINETUNE run per TRAIN run, principal, social choice
+ *   social_choice: [mean]
+ *   train.lr: [0.001, 0.0005]       # any env./train. key: more TRAIN runs
+ * finetune: {steps: 32768}          # env steps of player training under each principal
+ * evaluate: {seeds: 5, learned: [sampling, mode]}
+ * </pre>
+ * Loading checks everything a run would check (every combination's config, every principal), so
+ * bad input fails before any run starts.
+ */
+public final class SweepSpec {
+  /** Outcomes a spec may name as its primary outcome (result columns). */
+  public static final List<String> OUTCOMES = List.of("objective", "productivity", "equality", "eq_x_prod");
+
+  private final Path file;
+  private final String primaryOutcome, reference;
+  private final List<Long> seeds;
+  private final List<String> principals, socialChoices, learnedModes;
+  private final LinkedHashMap<String, List<Object>> trainAxes;
+  private final Map<String, Object> base;
+  private final long finetuneSteps;
+  private final int evalSeeds;
+  private final List<RunSpec> trainRuns = new ArrayList<>(), finetuneRuns = new ArrayList<>();
+
+  private SweepSpec(Path file, Map<String, Object> base, String primaryOutcome, String reference, List<Long> seeds,
+      List<String> principals, List<String> socialChoices, LinkedHashMap<String, List<Object>> trainAxes, long finetuneSteps,
+      int evalSeeds, List<String> learnedModes) {
+    this.file = file;
+    this.base = base;
+    this.primaryOutcome = primaryOutcome;
+    this.reference = reference;
+    this.seeds = seeds;
+    this.principals = principals;
+    this.socialChoices = socialChoices;
+    this.trainAxes = trainAxes;
+    this.finetuneSteps = finetuneSteps;
+    this.evalSeeds = evalSeeds;
+    this.learnedModes = learnedModes;
+    expand();
+  }
+
+  public Path file() {
+    return file;
+  }
+
+  public String primaryOutcome() {
+    return primaryOutcome;
+  }
+
+  public String reference() {
+    return reference;
+  }
+
+  public List<String> principals() {
+    return principals;
+  }
+
+  public List<RunSpec> trainRuns() {
+    return trainRuns;
+  }
+
+  public List<RunSpec> finetuneRuns() {
+    return finetuneRuns;
+  }
+
+  /** The FINETUNE runs of one TRAIN run. */
+  public List<RunSpec> finetuneRunsOf(String trainId) {
+    return finetuneRuns.stream().filter(r -> r.trainId().equals(trainId)).toList();
+  }
+
+  public static SweepSpec load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (NoSuchFileException e) {
+      throw new ConfigException("sweep spec " + file + " does not exist; pass an existing file, e.g. configs/sweeps/principals.yaml");
+    } catch (IOException e) {
+      throw new ConfigException("cannot read sweep spec " + file + ": " + e.getMessage());
+    }
+    return parse(text, file);
+  }
+
+  @SuppressWarnings("unchecked")
+  public static SweepSpec parse(String text, Path file) {
+    Object tree;
+    try {
+      LoaderOptions opts = new LoaderOptions();
+      opts.setAllowDuplicateKeys(false);
+      tree = new Yaml(new SafeConstructor(opts)).load(text);
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      throw new ConfigException("sweep spec " + file + " is not valid YAML: " + e.getMessage());
+    }
+    if (!(tree instanceof Map<?, ?> top)) throw err(file, "(top level)", "expected a mapping with base, axes, ...");
+    Map<String, Object> root = (Map<String, Object>) top;
+    for (String k : root.keySet()) {
+      if (!List.of("base", "primary_outcome", "reference", "set", "axes", "finetune", "evaluate").contains(k)) {
+        throw err(file, k, "unknown key; allowed: base, primary_outcome, reference, set, axes, finetune, evaluate");
+      }
+    }
+    if (!(root.get("base") instanceof String baseName)) throw err(file, "base", "expected the path of an experiment config, e.g. ../quickstart.yaml");
+    Path basePath = (file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent()).resolve(baseName).normalize();
+    Map<String, Object> base;
+    try {
+      Object b = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(basePath));
+      base = b instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
+    } catch (IOException e) {
+      throw err(file, "base", "cannot read " + basePath + " (" + e.getMessage() + "); the path is relative to the spec");
+    } catch (org.yaml.snakeyaml.error.YAMLException e) {
+      throw err(file, "base", basePath + " is not valid YAML: " + e.getMessage());
+    }
+    Object set = root.get("set");
+    if (set != null) {
+      if (!(set instanceof Map<?, ?> sm)) throw err(file, "set", "expected a mapping of dotted keys, e.g. {train.total_steps: 300000}");
+      for (var e : ((Map<String, Object>) sm).entrySet()) {
+        String k = String.valueOf(e.getKey());
+        if (!(k.startsWith("env.") || k.startsWith("run.") || k.startsWith("train.")) || k.equals("run.seed")) {
+          throw err(file, "set." + k, "unknown key; set takes env.*, run.* (but run.seed: use the seed axis) and train.* keys");
+        }
+        put(base, k, e.getValue());
+      }
+    }
+    String primary = string(root, "primary_outcome", file, "objective");
+    if (!OUTCOMES.contains(primary)) throw err(file, "primary_outcome", "'" + primary + "' is unknown; allowed: " + OUTCOMES);
+    if (!(root.get("axes") instanceof Map<?, ?> am)) throw err(file, "axes", "expected a mapping of axes, e.g. {seed: [1, 2], principal: [free_market, learned]}");
+    Map<String, Object> axes = (Map<String, Object>) am;
+    List<Long> seeds = new ArrayList<>();
+    List<String> principals = new ArrayList<>(), choices = new ArrayList<>();
+    LinkedHashMap<String, List<Object>> trainAxes = new LinkedHashMap<>();
+    for (var e : axes.entrySet()) {
+      String k = String.valueOf(e.getKey());
+      String where = "axes." + k;
+      if (!(e.getValue() instanceof List<?> values) || values.isEmpty()) throw err(file, where, "expected a non-empty list of values");
+      switch (k) {
+        case "seed" -> {
+          for (Object v : values) {
+            if (!(v instanceof Integer || v instanceof Long)) throw err(file, where, "expected integer seeds, got " + describe(v));
+            seeds.add(((Number) v).longValue());
+          }
+        }
+        case "principal" -> {
+          for (Object v : values) {
+            if (!(v instanceof String s)) throw err(file, where, "expected principal names such as free_market or flat:0.5, got " + describe(v));
+            principals.add(s.trim());
+          }
+        }
+        case "social_choice" -> {
+          for (Object v : values) {
+            if (!(v instanceof String s)) throw err(file, where, "expected mean, median or majority, got " + describe(v));
+            try {
+              choices.add(SocialChoice.valueOf(s.trim().toUpperCase(Locale.ROOT)).key());
+            } catch (IllegalArgumentException x) {
+              throw err(file, where, "'" + s + "' is unknown; allowed: mean, median, majority");
+            }
+          }
+        }
+        default -> {
+          if (!(k.startsWith("env.") || k.startsWith("train."))) {
+            throw err(file, where, "unknown axis; allowed: seed, principal, social_choice, and any env.* or train.* key of the config (e.g. train.lr)");
+          }
+          trainAxes.put(k, new ArrayList<>(values));
+        }
+      }
+    }
+    if (seeds.isEmpty()) throw err(file, "axes.seed", "missing; list the training seeds, e.g. seed: [1, 2, 3]");
+    if (principals.isEmpty()) throw err(file, "axes.principal", "missing; list the principals, e.g. principal: [free_market, learned]");
+    if (choices.isEmpty()) choices.add(null); // the base config's
+    String reference = string(root, "reference", file, "free_market");
+    if (!principals.contains(reference)) throw err(file, "reference", "'" + reference + "' is not on the principal axis " + principals);
+    Map<String, Object> ft = section(root, "finetune", file, "steps");
+    long steps = integer(ft, "steps", file, "finetune.steps", 32768);
+    Map<String, Object> ev = section(root, "evaluate", file, "seeds", "learned");
+    long evalSeeds = integer(ev, "seeds", file, "evaluate.seeds", 5);
+    if (evalSeeds > 1000) throw err(file, "evaluate.seeds", evalSeeds + " is more than 1000");
+    List<String> modes = new ArrayList<>();
+    Object lm = ev.getOrDefault("learned", List.of("sampling", "mode"));
+    if (!(lm instanceof List<?> ll) || ll.isEmpty()) throw err(file, "evaluate.learned", "expected a list of sampling and/or mode");
+    for (Object v : (List<?>) lm) {
+      if (!"sampling".equals(v) && !"mode".equals(v)) throw err(file, "evaluate.learned", describe(v) + " is unknown; allowed: sampling, mode");
+      modes.add((String) v);
+    }
+    SweepSpec s = new SweepSpec(file, base, primary, reference, seeds, principals, choices, trainAxes, steps, (int) evalSeeds, modes);
+    s.validate();
+    return s;
+  }
+
+  /** Builds the runs: TRAIN per (env./train. axis combination, seed); FINETUNE per TRAIN run, principal, social choice. */
+  private void expand() {
+    List<Map<String, Object>> combos = new ArrayList<>();
+    combos.add(new LinkedHashMap<>());
+    for (var axis : trainAxes.entrySet()) {
+      List<Map<String, Object>> next = new ArrayList<>();
+      for (Map<String, Object> c : combos) {
+        for (Object v : axis.getValue()) {
+          Map<String, Object> m = new LinkedHashMap<>(c);
+          m.put(axis.getKey(), v);
+          next.add(m);
+        }
+      }
+      combos = next;
+    }
+    Set<String> ids = new HashSet<>();
+    for (Map<String, Object> combo : combos) {
+      StringBuilder axes = new StringBuilder(), tag = new StringBuilder();
+      for (var e : combo.entrySet()) {
+        axes.append(axes.isEmpty() ? "" : ", ").append(e.getKey()).append('=').append(e.getValue());
+        tag.append('_').append(e.getKey()).append('-').append(e.getValue());
+      }
+      for (long seed : seeds) {
+        Map<String, Object> cfg = deepCopy(base);
+        for (var e : combo.entrySet()) put(cfg, e.getKey(), e.getValue());
+        put(cfg, "run.seed", seed);
+        String id = unique(ids, safe("seed-" + seed + tag), "seed " + seed + (axes.isEmpty() ? "" : ", " + axes));
+        RunSpec train = new RunSpec(RunSpec.Kind.TRAIN, id, seed, dump(cfg), axes.toString(), "", "", "", 0, 0, List.of(), 0);
+        trainRuns.add(train);
+        for (String p : principals) {
+          for (String sc : socialChoices) {
+            Map<String, Object> fcfg = deepCopy(cfg);
+            if (sc != null) put(fcfg, "env.voting.social_choice", sc);
+            String choice = sc != null ? sc : Config.parse(train.configYaml(), id).env().socialChoice().key();
+            String fid = unique(ids, id + "+" + safe(p) + "+" + choice, "seed " + seed + ", principal " + p + ", social choice " + choice);
+            finetuneRuns.add(new RunSpec(RunSpec.Kind.FINETUNE, fid, seed, dump(fcfg), axes.toString(), p, choice, id, finetuneSteps,
+                evalSeeds, p.equals("learned") ? learnedModes : List.of(), 0));
+          }
+        }
+      }
+    }
+  }
+
+  private String unique(Set<String> ids, String id, String what) {
+    if (!ids.add(id)) {
+      throw err(file, "axes", "two runs would share the directory runs/" + id + " (" + what + "); list each axis value once");
+    }
+    return id;
+  }
+
+  /** Every run's config parses, its train section too, and every principal fits the env. */
+  private void validate() {
+    for (RunSpec r : trainRuns) {
+      try {
+        Config c = Config.parse(r.configYaml(), file + " (run " + r.id() + ")");
+        TrainConfig.parse(c.train());
+        if (!c.run().backend().equals("java") && !c.run().backend().equals("opencl")) {
+          throw new ConfigException("run.backend " + c.run().backend() + ": sweeps run on the java or opencl backend");
+        }
+        for (RunSpec f : finetuneRunsOf(r.id())) {
+          EnvSpec spec = Config.parse(f.configYaml(), file + " (run " + f.id() + ")").env();
+          if (!f.principal().equals("learned")) Principal.parse(f.principal(), spec).close();
+        }
+      } catch (ConfigException e) {
+        throw new ConfigException("sweep spec " + file + ": " + e.getMessage());
+      }
+    }
+  }
+
+  static String safe(String s) {
+    return s.replaceAll("[^A-Za-z0-9._=-]", "-");
+  }
+
+  @SuppressWarnings("unchecked")
+  static void put(Map<String, Object> root, String dotted, Object value) {
+    String[] parts = dotted.split("\\.");
+    Map<String, Object> m = root;
+    for (int i = 0; i < parts.length - 1; i++) {
+      Object next = m.get(parts[i]);
+      if (!(next instanceof Map<?, ?>)) {
+        next = new LinkedHashMap<String, Object>();
+        m.put(parts[i], next);
+      }
+      m = (Map<String, Object>) next;
+    }
+    m.put(parts[parts.length - 1], value);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> deepCopy(Map<String, Object> m) {
+    Map<String, Object> out = new LinkedHashMap<>();
+    for (var e : m.entrySet()) out.put(e.getKey(), e.getValue() instanceof Map<?, ?> sub ? deepCopy((Map<String, Object>) sub) : e.getValue());
+    return out;
+  }
+
+  private static String dump(Map<String, Object> cfg) {
+    DumperOptions d = new DumperOptions();
+    d.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
+    return new Yaml(d).dump(cfg);
+  }
+
+  @SuppressWarnings("unchecked")
+  private static Map<String, Object> section(Map<String, Object> root, String key, Path file, String... allowed) {
+    Object v = root.get(key);
+    if (v == null) return Map.of();
+    if (!(v instanceof Map<?, ?> m)) throw err(file, key, "expected a mapping with " + String.join(", ", allowed));
+    for (Object k : m.keySet()) if (!List.of(allowed).contains(String.valueOf(k))) throw err(file, key + "." + k, "unknown key; allowed: " + String.join(", ", allowed));
+    return (Map<String, Object>) m;
+  }
+
+  private static long integer(Map<String, Object> m, String k, Path file, String where, long def) {
+    Object v = m.get(k);
+    if (v == null) return def;
+    if (!(v instanceof Integer || v instanceof Long) || ((Number) v).longValue() < 1) throw err(file, where, "expected a positive integer, got " + describe(v));
+    return ((Number) v).longValue();
+  }
+
+  private static String string(Map<String, Object> m, String k, Path file, String def) {
+    Object v = m.get(k);
+    if (v == null) return def;
+    if (!(v instanceof String s)) throw err(file, k, "expected a string, got " + describe(v));
+    return s;
+  }
+
+  private static String describe(Object v) {
+    return v instanceof String s ? "\"" + s + "\"" : String.valueOf(v);
+  }
+
+  private static ConfigException err(Path file, String where, String msg) {
+    return new ConfigException("sweep spec " + file + ": " + where + ": " + msg);
+  }
+}

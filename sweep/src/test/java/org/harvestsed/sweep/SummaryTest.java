@@ -1,0 +1,96 @@
+package org.harvestsed.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.harvestsed.eval.Stats;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The summary on rows with known differences: paired intervals over seeds, Holm's correction, the tax-response table. */
+class SummaryTest {
+  static final String AXES = "axes: {seed: [1, 2, 3, 4, 5, 6, 7, 8, 9, 10], principal: [free_market, flat:0.5, flat:1, learned]}\n";
+
+  /** free_market: objective = seed; flat:0.5 = seed + 0.1 x (-1)^seed (no effect); flat:1 = seed - 2 - 0.1 x (seed mod 3); learned = seed + 1 +- 0.05. */
+  static List<ResultRow> rows(SweepSpec spec) {
+    List<ResultRow> rows = new ArrayList<>();
+    for (RunSpec r : spec.finetuneRuns()) {
+      double s = r.seed();
+      List<String> evals = r.principal().equals("learned") ? List.of("sampling", "mode") : List.of("");
+      for (String ev : evals) {
+        double obj = switch (r.principal()) {
+          case "free_market" -> s;
+          case "flat:0.5" -> s + 0.1 * (r.seed() % 2 == 0 ? 1 : -1);
+          case "flat:1" -> s - 2 - 0.1 * (r.seed() % 3);
+          default -> s + 1 + (r.seed() % 2 == 0 ? 0.05 : -0.05) + (ev.equals("mode") ? 0.5 : 0);
+        };
+        double rate = r.principal().startsWith("flat:") ? Double.parseDouble(r.principal().substring(5)) : 0;
+        double pre = 0.4 + 0.01 * (r.seed() % 4);
+        rows.add(new ResultRow(r).set("evaluated", ev).set("status", "ok").set("objective", obj).set("productivity", 20 + obj)
+            .set("equality", 0.6).set("eq_x_prod", 0.6 * (20 + obj)).set("top_rate", rate).set("pre_tax_inequality", pre)
+            .set("post_tax_inequality", (1 - rate) * pre).set("apples_per_period_beta_low", 0.5).set("apples_per_period_beta_mid", 0.6)
+            .set("apples_per_period_beta_high", 0.7 - 0.1 * rate).set("curve_change", 0.01 * (r.seed() % 3)));
+      }
+    }
+    return rows;
+  }
+
+  @Test
+  void pairedDifferencesWithHolmAndTheTaxTable(@TempDir Path dir) throws Exception {
+    SweepSpec spec = SweepSpec.load(SweepSpecTest.spec(dir, AXES));
+    List<ResultRow> rows = rows(spec);
+    List<Summary.Arm> arms = Summary.arms(spec, rows);
+    assertThat(arms.stream().map(Summary.Arm::label)).containsExactly("free_market", "flat:0.5", "flat:1", "learned", "learned@mode");
+    List<Summary.Comparison> comps = Summary.compare(arms, "free_market");
+    assertThat(comps).hasSize(4 * 4); // 4 principals x 4 outcomes
+    Summary.Comparison learned = find(comps, "learned", "objective");
+    assertThat(learned.n()).isEqualTo(10);
+    assertThat(learned.mean()).isCloseTo(1.0, within(1e-12));
+    assertThat(learned.pHolm()).isLessThan(0.001);
+    Summary.Comparison flat05 = find(comps, "flat:0.5", "objective");
+    assertThat(flat05.mean()).isCloseTo(0.0, within(1e-12));
+    assertThat(flat05.pHolm()).isCloseTo(1.0, within(1e-9));
+    // Holm: the raw p-values, sorted, times m, m-1, ..., made monotone
+    double[] p = comps.stream().filter(c -> c.outcome().equals("objective")).mapToDouble(Summary.Comparison::p).toArray();
+    double[] adj = Stats.holm(p);
+    List<Summary.Comparison> obj = comps.stream().filter(c -> c.outcome().equals("objective")).toList();
+    for (int k = 0; k < obj.size(); k++) assertThat(obj.get(k).pHolm()).isEqualTo(adj[k]);
+    // the smallest p gets the 1 - 0.05/4 interval: wider than the plain 95% one
+    Summary.Comparison mode = find(comps, "learned@mode", "objective");
+    assertThat(mode.mean()).isCloseTo(1.5, within(1e-12));
+    assertThat(mode.holmInterval().halfWidth()).isGreaterThan(0);
+
+    String answer = Summary.answer(comps, spec, "mean");
+    assertThat(answer).contains("higher after Holm correction: learned (+1.00").contains("lower: flat:1").contains("no detectable difference: flat:0.5");
+
+    List<Summary.RateRow> rates = Summary.rates(arms);
+    assertThat(rates.stream().map(Summary.RateRow::rate)).containsExactly(0.0, 0.5, 1.0);
+    assertThat(Summary.postTaxFalls(rates)).isTrue();
+    String tax = Summary.taxTable(rates);
+    assertThat(tax).contains("| 0.5 | 10 |").contains("falls monotonically with the rate (accounting check on the means): **yes**");
+
+    Summary.write(dir.resolve("out"), spec, rows);
+    assertThat(dir.resolve("out/summary.md")).content().contains("**Δ objective** (primary)").contains("learned@mode");
+    for (String f : List.of("tax_post_tax_inequality.png", "tax_apples_by_trust.png", "tax_dispersion_vs_top_rate.png", "principals.png",
+        "summary.csv", "tax_response.csv")) {
+      assertThat(dir.resolve("out").resolve(f)).isNotEmptyFile();
+    }
+  }
+
+  @Test
+  void aRiseInPostTaxInequalityIsReported(@TempDir Path dir) throws Exception {
+    SweepSpec spec = SweepSpec.load(SweepSpecTest.spec(dir, AXES));
+    List<ResultRow> rows = rows(spec);
+    for (ResultRow r : rows) if (r.string("principal").equals("flat:1")) r.set("post_tax_inequality", 0.9);
+    List<Summary.RateRow> rates = Summary.rates(Summary.arms(spec, rows));
+    assertThat(Summary.postTaxFalls(rates)).isFalse();
+    assertThat(Summary.taxTable(rates)).contains("**no**");
+  }
+
+  static Summary.Comparison find(List<Summary.Comparison> comps, String label, String outcome) {
+    return comps.stream().filter(c -> c.label().equals(label) && c.outcome().equals(outcome)).findFirst().orElseThrow();
+  }
+}

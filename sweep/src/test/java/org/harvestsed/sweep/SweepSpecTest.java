@@ -1,0 +1,110 @@
+package org.harvestsed.sweep;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.ConfigException;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Sweep specs: how axes expand into runs, and each kind of bad input named with its fix. */
+class SweepSpecTest {
+  static final String BASE = """
+      env: {players: 4, episode_length: 40, tax: {period: 10, brackets: [0, 1, 3], levels: 5}, voting: {round_periods: 4}}
+      run: {envs: 2, seed: 1, backend: java, principal: free_market}
+      train: {total_steps: 256, num_steps: 16, num_minibatches: 2, update_epochs: 1, phase1_steps: 128, cap_anneal_steps: 64,
+              principal_batch: 8, checkpoint_every: 1000, torch_threads: 1}
+      """;
+
+  static Path spec(Path dir, String body) throws Exception {
+    Files.writeString(dir.resolve("base.yaml"), BASE);
+    Path f = dir.resolve("spec.yaml");
+    Files.writeString(f, "base: base.yaml\n" + body);
+    return f;
+  }
+
+  @Test
+  void axesExpandIntoTrainAndFinetuneRunsWithTheirOwnDirectories(@TempDir Path dir) throws Exception {
+    SweepSpec s = SweepSpec.load(spec(dir, """
+        set: {train.total_steps: 512}
+        axes:
+          seed: [1, 2, 3]
+          principal: [free_market, flat:0.5, learned]
+          social_choice: [mean, median]
+          train.lr: [0.001, 0.0005]
+        finetune: {steps: 64}
+        evaluate: {seeds: 2, learned: [mode]}
+        """));
+    assertThat(s.trainRuns()).hasSize(3 * 2);
+    assertThat(s.finetuneRuns()).hasSize(3 * 2 * 3 * 2);
+    List<String> ids = new java.util.ArrayList<>();
+    s.trainRuns().forEach(r -> ids.add(r.id()));
+    s.finetuneRuns().forEach(r -> ids.add(r.id()));
+    assertThat(new HashSet<>(ids)).hasSize(ids.size());
+    RunSpec t = s.trainRuns().get(1);
+    Config c = Config.parse(t.configYaml(), "t");
+    assertThat(c.run().seed()).isEqualTo(t.seed());
+    assertThat(c.train().get("total_steps").asLong()).isEqualTo(512);
+    assertThat(c.train().get("lr").asDouble()).isIn(0.001, 0.0005);
+    assertThat(t.axes()).startsWith("train.lr=");
+    RunSpec f = s.finetuneRunsOf(t.id()).stream().filter(r -> r.principal().equals("learned") && r.socialChoice().equals("median"))
+        .findFirst().orElseThrow();
+    assertThat(Config.parse(f.configYaml(), "f").env().socialChoice().key()).isEqualTo("median");
+    assertThat(f.learnedModes()).containsExactly("mode");
+    assertThat(f.finetuneSteps()).isEqualTo(64);
+    assertThat(f.evalSeeds()).isEqualTo(2);
+    assertThat(s.primaryOutcome()).isEqualTo("objective");
+  }
+
+  @Test
+  void theShippedSpecLoadsWithTenSeeds() {
+    SweepSpec s = SweepSpec.load(Path.of("../configs/sweeps/principals.yaml"));
+    assertThat(s.trainRuns()).hasSizeGreaterThanOrEqualTo(10);
+    assertThat(s.principals()).contains("free_market", "flat:0.25", "flat:0.5", "flat:0.75", "flat:1", "saez", "learned");
+    assertThat(s.primaryOutcome()).isEqualTo("objective");
+  }
+
+  @Test
+  void anUnknownAxisKeyIsNamed(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market], learning_rate: [0.1]}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("axes.learning_rate").hasMessageContaining("unknown axis")
+        .hasMessageContaining("train.lr");
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market], train.learning_rate: [0.1]}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("train.learning_rate").hasMessageContaining("unknown key");
+  }
+
+  @Test
+  void aValueOfTheWrongTypeIsNamed(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market], train.total_steps: [ten]}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("train.total_steps").hasMessageContaining("expected an integer");
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [one], principal: [free_market]}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("axes.seed").hasMessageContaining("integer");
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market, flat:0.3]}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("flat:0.3").hasMessageContaining("levels");
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market]}\nfinetune: {steps: -5}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("finetune.steps");
+  }
+
+  @Test
+  void twoRunsNeverShareADirectory(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1, 1], principal: [free_market]}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("share the directory runs/seed-1");
+  }
+
+  @Test
+  void otherMistakesAreNamed(@TempDir Path dir) throws Exception {
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [learned]}\n")))
+        .hasMessageContaining("reference").hasMessageContaining("free_market");
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "primary_outcome: happiness\naxes: {seed: [1], principal: [free_market]}\n")))
+        .hasMessageContaining("primary_outcome").hasMessageContaining("objective");
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {principal: [free_market]}\n"))).hasMessageContaining("axes.seed");
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market], social_choice: [best]}\n")))
+        .hasMessageContaining("best").hasMessageContaining("median");
+    assertThatThrownBy(() -> SweepSpec.load(dir.resolve("missing.yaml"))).hasMessageContaining("does not exist");
+  }
+}
