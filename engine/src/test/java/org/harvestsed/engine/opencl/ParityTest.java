@@ -41,7 +41,12 @@ class ParityTest {
   }
 
   static VecEnv open(org.harvestsed.engine.config.EnvSpec spec, int envs, OpenClBackend.Launch l) {
-    VecEnv v = VecEnv.create(spec, envs, "opencl", 0, "", l);
+    return open(spec, envs, "auto", l);
+  }
+
+  static VecEnv open(org.harvestsed.engine.config.EnvSpec spec, int envs, String transfer, OpenClBackend.Launch l) {
+    VecEnv v = VecEnv.create(spec, envs, "opencl", 0, "", transfer, l);
+    if (transfer.equals("copy")) Assertions.assertEquals("copy", v.transfer());
     Assertions.assertEquals(l.mapping().label(), v.mapping());
     if (l.localSize() > 0) Assertions.assertEquals(l.localSize(), v.localSize());
     return v;
@@ -83,6 +88,13 @@ class ParityTest {
   @Test
   void copyPathMultiStepLaunchEqualsSingleSteps() {
     Parity.checkMultiStep(Config.defaults().env(), 64, 24, 5, "opencl", "", "copy");
+  }
+
+  /** The group mapping (GPUs) on the copy path (discrete devices): the combination a discrete GPU runs. */
+  @ParameterizedTest(name = "group mapping on the copy path: {0}")
+  @FieldSource("CASES")
+  void groupMappingOnTheCopyPath(Parity.Case c) {
+    Parity.check(c, (spec, envs) -> open(spec, envs, "copy", GROUP_LAUNCHES.get(0)));
   }
 
   @Test
