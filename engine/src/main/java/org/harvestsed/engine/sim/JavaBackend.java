@@ -78,7 +78,7 @@ public final class JavaBackend implements Backend {
       sorted = new float[l.players];
       grid = new byte[l.cells];
       vis = new byte[l.cells];
-      window = new byte[l.spec.obsCells()];
+      window = new byte[Math.min(l.players, WINDOW_BATCH) * l.spec.obsCells()];
       eaters = new int[l.players];
       grown = new int[l.sites.length];
       drawing = new int[l.sites.length + 1];
@@ -520,7 +520,7 @@ public final class JavaBackend implements Backend {
    * With {@code countNearby}, also sums for each player a_j over the other players j in its
    * window (NEARBY, which the rewards use). Each window is read from the worker's {@code vis} copy
    * (rows of the padded grid, never out of range: the padding is the view range) and written to
-   * OBS in one bulk copy.
+   * OBS in one bulk copy per batch of up to 32 players.
    */
   void observeWindows(int e, boolean countNearby, Worker w) {
     int pb = e * n;
@@ -529,38 +529,39 @@ public final class JavaBackend implements Backend {
     int rows = spec.obsRows();
     int cols = spec.obsCols();
     int self = spec.viewAhead() * cols + spec.viewLeft();
-    for (int i = 0; i < n; i++) {
-      int ob = (pb + i) * view;
-      int p = pos.get(pb + i);
-      if (p < 0) {
-        java.util.Arrays.fill(win, GameMap.WALL);
-        obs.put(ob, win, 0, view);
-        continue;
-      }
-      int o = dir.get(pb + i);
-      int fs = l.fwdStep[o];
-      int rs = l.rightStep[o];
-      int rowStart = p + spec.viewAhead() * fs - spec.viewLeft() * rs;
-      if (rs == 1 || rs == -1) {
-        // N and S: each window row is a run of a grid row (reversed for S)
-        for (int r = 0, k = 0; r < rows; r++, k += cols) {
-          int q = rowStart - r * fs;
-          if (rs == 1) forwardCopy(vis, q, win, k, cols);
-          else reverseCopy(vis, q, win, k, cols);
+    int batch = win.length / view; // windows rendered on the heap, then stored to OBS batch by batch
+    for (int i0 = 0; i0 < n; i0 += batch) {
+      int i1 = Math.min(n, i0 + batch);
+      for (int i = i0, wb = 0; i < i1; i++, wb += view) {
+        int p = pos.get(pb + i);
+        if (p < 0) {
+          java.util.Arrays.fill(win, wb, wb + view, GameMap.WALL);
+          continue;
         }
-      } else {
-        // E and W: each window column is a run of a grid row (reversed for E), read as such
-        for (int c = 0; c < cols; c++) {
-          int q = rowStart + c * rs;
-          if (fs == 1) for (int r = 0, k = c; r < rows; r++, k += cols) win[k] = vis[q - r];
-          else for (int r = 0, k = c; r < rows; r++, k += cols) win[k] = vis[q + r];
+        int o = dir.get(pb + i);
+        int fs = l.fwdStep[o];
+        int rs = l.rightStep[o];
+        int rowStart = p + spec.viewAhead() * fs - spec.viewLeft() * rs;
+        if (rs == 1 || rs == -1) {
+          // N and S: each window row is a run of a grid row (reversed for S)
+          for (int r = 0, k = wb; r < rows; r++, k += cols) {
+            int q = rowStart - r * fs;
+            if (rs == 1) forwardCopy(vis, q, win, k, cols);
+            else reverseCopy(vis, q, win, k, cols);
+          }
+        } else {
+          // E and W: each window column is a run of a grid row (reversed for E), read as such
+          for (int r = 0, k = wb; r < rows; r++, k += cols) stridedCopy(vis, rowStart - r * fs, rs, win, k, cols);
         }
+        win[wb + self] = w.grid[p];
       }
-      win[self] = w.grid[p];
-      obs.put(ob, win, 0, view);
+      obs.put((pb + i0) * view, win, 0, (i1 - i0) * view);
     }
     if (countNearby) nearby(e, w);
   }
+
+  /** Windows rendered on the heap before one bulk store to OBS (a bulk store per window costs more than the copy). */
+  private static final int WINDOW_BATCH = 32;
 
   private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -588,6 +589,22 @@ public final class JavaBackend implements Backend {
     int c = 0;
     for (; c + 8 <= len; c += 8) LONGS.set(dst, to + c, Long.reverseBytes((long) LONGS.get(src, from - c - 7)));
     if (c < len) LONGS.set(dst, to + len - 8, Long.reverseBytes((long) LONGS.get(src, from - (len - 8) - 7)));
+  }
+
+  /** dst[to + c] = src[from + c * stride] for c = 0 .. len-1, eight bytes gathered into one store (the tail as in {@link #forwardCopy}). */
+  private static void stridedCopy(byte[] src, int from, int stride, byte[] dst, int to, int len) {
+    if (len < 8) {
+      for (int c = 0; c < len; c++) dst[to + c] = src[from + c * stride];
+      return;
+    }
+    int c = 0;
+    for (; c + 8 <= len; c += 8) LONGS.set(dst, to + c, gather8(src, from + c * stride, stride));
+    if (c < len) LONGS.set(dst, to + len - 8, gather8(src, from + (len - 8) * stride, stride));
+  }
+
+  private static long gather8(byte[] s, int q, int d) {
+    return (s[q] & 0xFFL) | (s[q + d] & 0xFFL) << 8 | (s[q + 2 * d] & 0xFFL) << 16 | (s[q + 3 * d] & 0xFFL) << 24
+        | (s[q + 4 * d] & 0xFFL) << 32 | (s[q + 5 * d] & 0xFFL) << 40 | (s[q + 6 * d] & 0xFFL) << 48 | (s[q + 7 * d] & 0xFFL) << 56;
   }
 
   /**
