@@ -7,6 +7,12 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
+import java.nio.ByteBuffer;
+import java.nio.FloatBuffer;
+import java.nio.IntBuffer;
+import java.nio.LongBuffer;
 import java.util.SplittableRandom;
 import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.state.Buf;
@@ -14,30 +20,43 @@ import org.harvestsed.engine.state.Buf;
 /**
  * The players' shared policy acting on a VecEnv (CleanRL's get_action_and_value), on the
  * learner's device: one forward pass over every player of every env, one categorical sample per
- * player drawn there (inverse CDF of the softmax against uniforms from PyTorch's generator, seeded
- * by the run), and only the action ids come back, copied straight into the engine's action buffer.
- * Rollout collection ({@link Rollout}) and evaluation ({@link Evaluator}) both act through it.
+ * player (inverse CDF of the softmax against uniforms from PyTorch's generator, seeded by the
+ * run), and only the action ids go to the engine's action buffer. Rollout collection
+ * ({@link Rollout}) and evaluation ({@link Evaluator}) both act through it.
  *
- * <p>The engine's buffers are wrapped once as CPU tensors ({@link #host}: no copy). With the learner
- * on the CPU the network reads them in place; on a GPU {@link #onDevice} copies one into a device
- * tensor allocated once (one transfer).
+ * <p>The engine's buffers are wrapped once as CPU tensors (no copy). With the learner on the CPU
+ * the network reads them in place, and the sample is drawn in place too ({@link #sampleOnHost}):
+ * the log-softmax and the uniforms are read through direct views of their tensors' memory, so a
+ * step costs the forward pass, a log-softmax and a uniform draw, not a dozen more small tensor
+ * ops and copies (each with DJL's per-call overhead). On a GPU ({@link #sample}) the same rule runs
+ * as tensor ops there and {@link #onDevice} copies an input into a device tensor allocated once
+ * (one transfer). The two samplers implement one rule, a = #{j : cdf_j <= u} capped at K - 1 with
+ * cdf the running sum of exp(log-softmax) in float; {@code SamplersAgreeTest} keeps them in step.
  */
 public final class PlayerPolicy implements AutoCloseable {
   private final PlayerNet net;
   private final NDManager learner, wrappers;
   private final HostCopies copies;
-  private final boolean gpu;
+  private final boolean gpu, onHost;
   private final int m, actions;
   private final long[] mBound;
   /** The engine's buffers as CPU tensors: [m, view] codes, [m, F] features, their final-observation twins, [m, 1] int32 action ids, [m] rewards, [envs] dones. */
   final NDArray obs, feats, finalObs, finalFeats, actionIds, rewards, dones;
   private final NDArray obsScratch, featsScratch;
+  private final IntBuffer actionIdsBuffer;
 
   PlayerPolicy(PlayerNet net, VecEnv env, NDManager learner, HostCopies copies) {
+    this(net, env, learner, copies, !learner.getDevice().isGpu());
+  }
+
+  /** {@code onHost}: sample in place on the CPU ({@link #sampleOnHost}), else with tensor ops ({@link #sample}; tests force it on the CPU). */
+  PlayerPolicy(PlayerNet net, VecEnv env, NDManager learner, HostCopies copies, boolean onHost) {
     this.net = net;
     this.learner = learner;
     this.copies = copies;
     gpu = learner.getDevice().isGpu();
+    if (onHost && gpu) throw new IllegalArgumentException("sampling on the host needs a CPU learner");
+    this.onHost = onHost;
     m = env.envs() * env.players();
     int view = env.spec().obsCells(), f = env.spec().scalars();
     actions = env.spec().actions();
@@ -51,6 +70,7 @@ public final class PlayerPolicy implements AutoCloseable {
     actionIds = wrappers.create(s.raw(Buf.ACTIONS), new Shape(m, 1), DataType.INT32);
     rewards = wrappers.create(s.raw(Buf.REWARD), new Shape(m), DataType.FLOAT32);
     dones = wrappers.create(s.raw(Buf.DONE), new Shape(env.envs()), DataType.UINT8);
+    actionIdsBuffer = env.actions();
     obsScratch = gpu ? learner.create(new Shape(m, view), DataType.UINT8) : null;
     featsScratch = gpu ? learner.create(new Shape(m, f), DataType.FLOAT32) : null;
   }
@@ -73,10 +93,52 @@ public final class PlayerPolicy implements AutoCloseable {
     return new NDList(a, lp, out.get(1));
   }
 
+  /** Whether this policy samples in place on the CPU ({@link #sampleOnHost}) rather than with tensor ops ({@link #sample}). */
+  boolean samplesOnHost() {
+    return onHost;
+  }
+
+  /**
+   * The CPU learner's sampler: samples every player's action on {@code codes} [m, view] and
+   * {@code features} [m, F] into the engine's action buffer; where {@code ids} is not null, also
+   * writes the ids, their log-probabilities and V(s) at index {@code at..at+m-1} of {@code ids},
+   * {@code logps}, {@code values} (the rollout storage's views). Tensors in the caller's scope.
+   */
+  void sampleOnHost(NDArray codes, NDArray features, LongBuffer ids, FloatBuffer logps, FloatBuffer values, int at) {
+    NDList out = net.forward(new NDList(codes, features));
+    NDArray logp = out.get(0).logSoftmax(-1);
+    NDArray u = learner.randomUniform(0f, 1f, new Shape(m, 1)); // the same draws as the tensor sampler's
+    FloatBuffer lp = view(logp).asFloatBuffer(), uv = view(u).asFloatBuffer();
+    FloatBuffer v = ids == null ? null : view(out.get(1)).asFloatBuffer();
+    IntBuffer engine = actionIdsBuffer;
+    for (int k = 0, off = 0; k < m; k++, off += actions) {
+      float x = uv.get(k), cdf = 0f;
+      int a = 0;
+      for (int j = 0; j < actions; j++) {
+        cdf += (float) Math.exp(lp.get(off + j));
+        if (cdf <= x) a++;
+      }
+      if (a > actions - 1) a = actions - 1; // rounding can leave the last sum under u
+      engine.put(k, a);
+      if (ids != null) {
+        ids.put(at + k, a);
+        logps.put(at + k, lp.get(off + a));
+        values.put(at + k, v.get(k));
+      }
+    }
+    copies.out(m * 4L);
+  }
+
+  /** The memory of a contiguous CPU tensor as a native-order direct buffer (no copy). */
+  static ByteBuffer view(NDArray a) {
+    return JniUtils.getByteBuffer((PtNDArray) a, true);
+  }
+
   /** Samples every player's action on the env's current observation into its action buffer (evaluation). */
   void act() {
     try (NDScope scope = new NDScope()) {
-      sample(onDevice(obs, obsScratch), onDevice(feats, featsScratch));
+      if (onHost) sampleOnHost(obs, feats, null, null, null, 0);
+      else sample(onDevice(obs, obsScratch), onDevice(feats, featsScratch));
     }
   }
 

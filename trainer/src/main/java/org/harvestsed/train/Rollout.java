@@ -8,8 +8,10 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
+import java.nio.LongBuffer;
 import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.sim.RoundMetrics;
+import org.harvestsed.engine.state.Buf;
 import org.harvestsed.principal.PrincipalDriver;
 
 /**
@@ -19,8 +21,11 @@ import org.harvestsed.principal.PrincipalDriver;
  * player: window codes, features, action ids, log-probabilities, values, rewards, dones (per env),
  * and V(final observation) at the steps that ended an episode. Per step the observation is copied
  * from the engine's buffers into its row (the one copy; the policy then reads that row), the
- * policy samples there and only the action ids go back ({@link PlayerPolicy#sample}). No Java
- * heap copy of the observations, no per-step Java arrays.
+ * policy samples there and only the action ids go back. With the learner on the CPU the storage
+ * is written through direct views of its tensors' memory (plain memory copies, no tensor op per
+ * row) and the policy samples in place ({@link PlayerPolicy#sampleOnHost}); on a GPU each row is
+ * an in-place tensor copy ({@link Copy}) and the policy samples with tensor ops
+ * ({@link PlayerPolicy#sample}). No Java heap copy of the observations, no per-step Java arrays.
  * {@link #nextValues()} is V of the state after each step: V(s_{t+1}), or V(final observation)
  * where the step ended an episode (a time-limit truncation: we bootstrap).
  */
@@ -33,6 +38,12 @@ final class Rollout implements AutoCloseable {
   private final long[] mBound;
   private final HostCopies copies;
   private final float[] episodeReturn;
+  /** The storage's memory (CPU learner only, else null): codes, features, rewards, dones as bytes; ids, log-probs, values typed. */
+  private final ByteBuffer codesMem, featuresMem, rewardsMem, donesMem;
+  private final LongBuffer actionsMem;
+  private final FloatBuffer logpsMem, valuesMem;
+  private final ByteBuffer obsIn, featsIn, rewardsIn, donesIn;
+  private final int codeBytes, featureBytes;
   // what the last collect saw
   double rewardSum, episodeReturnSum;
   int episodes;
@@ -64,6 +75,22 @@ final class Rollout implements AutoCloseable {
     rows = Copy.rows(steps);
     mBound = new long[] {m};
     episodeReturn = new float[m];
+    codeBytes = m * view;
+    featureBytes = m * f * 4;
+    var s = env.state();
+    obsIn = s.raw(Buf.OBS);
+    featsIn = s.raw(Buf.OBS_SCALARS);
+    rewardsIn = s.raw(Buf.REWARD);
+    donesIn = s.raw(Buf.DONE);
+    // views index with int: a storage over 2 GB (never the case on the quickstart or paper configs) takes the tensor path
+    boolean cpu = !learner.getDevice().isGpu() && (long) steps * Math.max(codeBytes, featureBytes) <= Integer.MAX_VALUE;
+    codesMem = cpu ? PlayerPolicy.view(codes) : null;
+    featuresMem = cpu ? PlayerPolicy.view(features) : null;
+    rewardsMem = cpu ? PlayerPolicy.view(rewards) : null;
+    donesMem = cpu ? PlayerPolicy.view(dones) : null;
+    actionsMem = cpu ? PlayerPolicy.view(actions).asLongBuffer() : null;
+    logpsMem = cpu ? PlayerPolicy.view(logps).asFloatBuffer() : null;
+    valuesMem = cpu ? PlayerPolicy.view(values).asFloatBuffer() : null;
   }
 
   /** Players' returns of the episodes in progress restart from 0 (after env.reset). */
@@ -82,19 +109,34 @@ final class Rollout implements AutoCloseable {
     for (int t = 0; t < steps; t++) {
       long[] lo = rows[t], hi = rows[t + 1];
       if (driver != null) driver.beforeStep(env);
-      Copy.into(codes, lo, hi, policy.obs);
-      Copy.into(features, lo, hi, policy.feats);
+      boolean host = codesMem != null && policy.samplesOnHost();
+      if (host) {
+        codesMem.put(t * codeBytes, obsIn, 0, codeBytes);
+        featuresMem.put(t * featureBytes, featsIn, 0, featureBytes);
+      } else {
+        Copy.into(codes, lo, hi, policy.obs);
+        Copy.into(features, lo, hi, policy.feats);
+      }
       copies.in(policy.obs);
       copies.in(policy.feats);
       try (NDScope scope = new NDScope()) {
-        NDList out = policy.sample(codesAt[t], featuresAt[t]);
-        Copy.into(actions, lo, hi, out.get(0));
-        Copy.into(logps, lo, hi, out.get(1));
-        Copy.into(values, lo, hi, out.get(2));
+        if (host) {
+          policy.sampleOnHost(codesAt[t], featuresAt[t], actionsMem, logpsMem, valuesMem, t * m);
+        } else {
+          NDList out = policy.sample(codesAt[t], featuresAt[t]);
+          Copy.into(actions, lo, hi, out.get(0));
+          Copy.into(logps, lo, hi, out.get(1));
+          Copy.into(values, lo, hi, out.get(2));
+        }
       }
       env.step();
-      Copy.into(rewards, lo, hi, policy.rewards);
-      Copy.into(dones, lo, hi, policy.dones);
+      if (host) {
+        rewardsMem.put(t * m * 4, rewardsIn, 0, m * 4);
+        donesMem.put(t * envs, donesIn, 0, envs);
+      } else {
+        Copy.into(rewards, lo, hi, policy.rewards);
+        Copy.into(dones, lo, hi, policy.dones);
+      }
       copies.in(policy.rewards);
       copies.in(policy.dones);
       boolean anyDone = false;
