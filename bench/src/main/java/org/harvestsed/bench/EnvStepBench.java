@@ -4,6 +4,7 @@ import java.util.concurrent.TimeUnit;
 import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.Config;
 import org.harvestsed.engine.config.Mapping;
+import org.harvestsed.engine.config.Transfer;
 import org.harvestsed.engine.opencl.OpenClBackend;
 import org.openjdk.jmh.annotations.AuxCounters;
 import org.openjdk.jmh.annotations.Benchmark;
@@ -94,7 +95,7 @@ public class EnvStepBench {
   @Setup(Level.Trial)
   public void setup() {
     Config c = Config.defaults();
-    env = VecEnv.create(c.env(), envs, backend, threads, "", transfer,
+    env = VecEnv.create(c.env(), envs, backend, threads, "", Transfer.parse("transfer", transfer),
         new OpenClBackend.Launch(Mapping.parse("mapping", mapping), localSize, null));
     env.reset(1);
     playersPerStep = envs * c.env().players() * stepsPerOp;

@@ -63,6 +63,7 @@ public class PolicyBench {
   private TrainConfig tc;
   private SplittableRandom rnd;
   private NDArray slot, wrapped, gpuSlot;
+  private ByteBuffer slotMem;
   private NDManager gpu;
   private static final long[] ROW0 = {0}, ROW1 = {1}, STEP = {1};
 
@@ -91,6 +92,7 @@ public class PolicyBench {
         nd.create(logp), nd.create(val), nd.create(adv), nd.create(ret));
     slot = nd.zeros(new Shape(4, samples, VIEW), DataType.UINT8);
     wrapped = nd.create(codes, new Shape(samples, VIEW), DataType.UINT8);
+    slotMem = JniUtils.getByteBuffer((PtNDArray) slot, true); // the storage's memory, no copy
     if (Engine.getInstance().getGpuCount() > 0) {
       gpu = NDManager.newBaseManager(Device.gpu(0));
       gpuSlot = gpu.zeros(new Shape(4, samples, VIEW), DataType.UINT8);
@@ -131,6 +133,16 @@ public class PolicyBench {
   public long handOffToStorageRow() {
     JniUtils.indexSet((PtNDArray) slot, (PtNDArray) wrapped, ROW0, ROW1, STEP);
     return slot.getShape().size();
+  }
+
+  /**
+   * The CPU learner's per-step hand-off since the in-place rollout: the engine buffer copied into
+   * row 0 of the storage through a direct view of the storage's memory (a memcpy, no tensor op).
+   */
+  @Benchmark
+  public byte handOffToStorageView() {
+    slotMem.put(0, codes, 0, samples * VIEW);
+    return slotMem.get(samples * VIEW - 1);
   }
 
   /** As {@link #handOffToStorageRow} with the storage on GPU 0: one host-to-device copy (skipped without a GPU). */

@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.util.Arrays;
 import java.util.SplittableRandom;
 import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.config.Transfer;
 import org.harvestsed.engine.sim.RoundMetrics;
 import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.Role;
@@ -51,11 +52,11 @@ public final class Parity {
 
   /** {@link #check} of one case, also failing if the run did not cover its episode and round ends. */
   public static Result check(Case c, String backend, String device) {
-    return check(c, backend, device, "auto");
+    return check(c, backend, device, Transfer.AUTO);
   }
 
   /** {@link #check(Case, String, String)} with a transfer mode ({@code auto} or {@code copy}, see VecEnv.create). */
-  public static Result check(Case c, String backend, String device, String transfer) {
+  public static Result check(Case c, String backend, String device, Transfer transfer) {
     return check(c, (spec, envs) -> VecEnv.create(spec, envs, backend, 0, device, transfer));
   }
 
@@ -71,10 +72,10 @@ public final class Parity {
 
   /** {@code steps} single steps of both backends with the same inputs, compared after each. */
   public static Result check(EnvSpec spec, int envs, int steps, long seed, String backend, String device) {
-    return check(spec, envs, steps, seed, backend, device, "auto");
+    return check(spec, envs, steps, seed, backend, device, Transfer.AUTO);
   }
 
-  public static Result check(EnvSpec spec, int envs, int steps, long seed, String backend, String device, String transfer) {
+  public static Result check(EnvSpec spec, int envs, int steps, long seed, String backend, String device, Transfer transfer) {
     return check(spec, envs, steps, seed, (sp, n) -> VecEnv.create(sp, n, backend, 0, device, transfer));
   }
 
@@ -118,10 +119,10 @@ public final class Parity {
    * single random steps: {@code periods} periods with rates changing every period.
    */
   public static void checkMultiStep(EnvSpec spec, int envs, int periods, long seed, String backend, String device) {
-    checkMultiStep(spec, envs, periods, seed, backend, device, "auto");
+    checkMultiStep(spec, envs, periods, seed, backend, device, Transfer.AUTO);
   }
 
-  public static void checkMultiStep(EnvSpec spec, int envs, int periods, long seed, String backend, String device, String transfer) {
+  public static void checkMultiStep(EnvSpec spec, int envs, int periods, long seed, String backend, String device, Transfer transfer) {
     checkMultiStep(spec, envs, periods, seed, (sp, n) -> VecEnv.create(sp, n, backend, 0, device, transfer));
   }
 

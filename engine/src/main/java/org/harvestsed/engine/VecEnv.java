@@ -5,6 +5,7 @@ import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import org.harvestsed.engine.config.ConfigException;
 import org.harvestsed.engine.config.Mapping;
+import org.harvestsed.engine.config.Transfer;
 import org.harvestsed.engine.config.EnvSpec;
 import org.harvestsed.engine.config.RunSettings;
 import org.harvestsed.engine.opencl.OpenClBackend;
@@ -61,22 +62,22 @@ public final class VecEnv implements AutoCloseable {
    * @param device  opencl or tornado device: index or part of its name (see ./harvest devices); empty = first GPU, else first device
    */
   public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device) {
-    return create(spec, envs, backend, threads, device, "auto", OpenClBackend.Launch.of(Mapping.AUTO));
+    return create(spec, envs, backend, threads, device, Transfer.AUTO, OpenClBackend.Launch.of(Mapping.AUTO));
   }
 
   /**
-   * @param transfer {@code auto} or {@code copy}: {@code copy} makes the opencl backend keep the
+   * @param transfer {@link Transfer#AUTO} or {@link Transfer#COPY}: copy makes the opencl backend keep the
    *                 state on the device and copy only the IO buffers even on a host-unified device
    *                 (docs/DESIGN-transfers.md); the java backend has nothing to copy, the tornado
    *                 backend always copies
    */
-  public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device, String transfer) {
+  public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device, Transfer transfer) {
     return create(spec, envs, backend, threads, device, transfer, OpenClBackend.Launch.of(Mapping.AUTO));
   }
 
   /** @param launch the opencl backend's mapping and work-group size (other backends ignore it) */
   public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device, OpenClBackend.Launch launch) {
-    return create(spec, envs, backend, threads, device, "auto", launch);
+    return create(spec, envs, backend, threads, device, Transfer.AUTO, launch);
   }
 
   /** The backend and its settings as a config's {@code run:} section gives them. */
@@ -85,15 +86,12 @@ public final class VecEnv implements AutoCloseable {
   }
 
   /**
-   * @param transfer {@code auto} or {@code copy} (see above)
+   * @param transfer auto or copy (see above)
    * @param launch   the opencl backend's mapping and work-group size (other backends ignore it)
    */
-  public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device, String transfer,
+  public static VecEnv create(EnvSpec spec, int envs, String backend, int threads, String device, Transfer transfer,
       OpenClBackend.Launch launch) {
     if (envs < 1) throw new ConfigException("envs: " + envs + " must be at least 1");
-    if (!RunSettings.TRANSFERS.contains(transfer)) {
-      throw new ConfigException("transfer '" + transfer + "' is unknown; allowed: " + RunSettings.TRANSFERS);
-    }
     Layout layout = new Layout(spec);
     return switch (backend) {
       case "java" -> new VecEnv(spec, new JavaBackend(layout, envs, threads));

@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import org.harvestsed.engine.config.Config;
 import org.harvestsed.engine.config.Mapping;
 import org.harvestsed.engine.config.RunSettings;
+import org.harvestsed.engine.config.Transfer;
 import picocli.CommandLine.Option;
 
 /** Options shared by the commands that run envs; command-line values override the config's run: section. */
@@ -47,12 +48,7 @@ final class RunOptions {
     if (principal != null) r = r.withPrincipal(principal);
     if (threads != null) r = r.withThreads(threads);
     if (device != null) r = r.withDevice(device);
-    if (transfer != null) {
-      if (!RunSettings.TRANSFERS.contains(transfer)) {
-        throw new org.harvestsed.engine.config.ConfigException("--transfer " + transfer + " is unknown; use one of " + RunSettings.TRANSFERS);
-      }
-      r = r.withTransfer(transfer);
-    }
+    if (transfer != null) r = r.withTransfer(Transfer.parse("--transfer", transfer));
     if (mapping != null) r = r.withMapping(Mapping.parse("--mapping", mapping));
     if (localSize != null) r = r.withLocalSize(localSize);
     return new Config(c.env(), r, c.train());

@@ -37,7 +37,7 @@ final class PrincipalLearner {
   private final NDManager manager;
   private final HostCopies copies;
   private final int envs, inputs, brackets, levels, capacity;
-  private final float[] obs, logp, value, reward, scaled, next;
+  private final float[] obs, logp, value, reward, scaled, next, ended, critic;
   private final int[] act;
   private final boolean[] done;
   private final RunningMoments moments = new RunningMoments();
@@ -70,6 +70,8 @@ final class PrincipalLearner {
     reward = new float[size];
     scaled = new float[size];
     next = new float[size];
+    ended = new float[size];
+    critic = new float[envs];
     act = new int[size * brackets];
     done = new boolean[size];
     lr = tc.principalLr();
@@ -143,8 +145,9 @@ final class PrincipalLearner {
     awaitingNext = false;
   }
 
+  /** V of the principal's observation [env, inputs] in every env (into a buffer reused per period). */
   private float[] criticValues(float[] o) {
-    float[] v = new float[envs];
+    float[] v = critic;
     try (NDScope scope = new NDScope()) {
       NDArray x = manager.create(o, new Shape(envs, inputs));
       copies.in(x);
@@ -168,7 +171,6 @@ final class PrincipalLearner {
           java.util.Arrays.copyOf(done, size)));
     }
     float scale = (float) moments.std();
-    float[] ended = new float[size];
     for (int k = 0; k < size; k++) {
       scaled[k] = reward[k] / scale;
       ended[k] = done[k] ? 1f : 0f;
@@ -181,7 +183,7 @@ final class PrincipalLearner {
       NDArray v = upload(FloatBuffer.wrap(value, 0, size), rs, DataType.FLOAT32);
       // value and next are in the scale's units of the update that computed them: one scale per batch
       NDArray adv = Ppo.gae(upload(FloatBuffer.wrap(scaled, 0, size), rs, DataType.FLOAT32), v,
-          upload(FloatBuffer.wrap(next, 0, size), rs, DataType.FLOAT32), upload(FloatBuffer.wrap(ended), rs, DataType.FLOAT32),
+          upload(FloatBuffer.wrap(next, 0, size), rs, DataType.FLOAT32), upload(FloatBuffer.wrap(ended, 0, size), rs, DataType.FLOAT32),
           tc.principalGamma(), tc.gaeLambda()).reshape(size);
       NDArray ret = adv.add(v.reshape(size));
       int perChunk = Math.max(1, tc.principalBatch() / rows); // envs per update

@@ -23,9 +23,11 @@ import org.harvestsed.principal.PrincipalDriver;
  * from the engine's buffers into its row (the one copy; the policy then reads that row), the
  * policy samples there and only the action ids go back. With the learner on the CPU the storage
  * is written through direct views of its tensors' memory (plain memory copies, no tensor op per
- * row) and the policy samples in place ({@link PlayerPolicy#sampleOnHost}); on a GPU each row is
- * an in-place tensor copy ({@link Copy}) and the policy samples with tensor ops
- * ({@link PlayerPolicy#sample}). No Java heap copy of the observations, no per-step Java arrays.
+ * row) and the policy samples in place ({@link PlayerPolicy#sampleOnHost}); on a GPU a step's
+ * inputs cross in two copies through {@link Staging} (the observation with the previous step's
+ * rewards and dones), are copied into their rows on the device, and the policy samples with
+ * tensor ops ({@link PlayerPolicy#sample}). Both paths give the same run (RolloutOnDeviceTest).
+ * No Java heap copy of the observations, no per-step Java arrays.
  * {@link #nextValues()} is V of the state after each step: V(s_{t+1}), or V(final observation)
  * where the step ended an episode (a time-limit truncation: we bootstrap).
  */
@@ -44,12 +46,22 @@ final class Rollout implements AutoCloseable {
   private final FloatBuffer logpsMem, valuesMem;
   private final ByteBuffer obsIn, featsIn, rewardsIn, donesIn;
   private final int codeBytes, featureBytes;
+  /** The tensor path's way onto the learner (null on the host path). */
+  private final Staging staging;
   // what the last collect saw
   double rewardSum, episodeReturnSum;
   int episodes;
   RoundMetrics round;
 
   Rollout(int steps, VecEnv env, NDManager learner, HostCopies copies) {
+    this(steps, env, learner, copies, !learner.getDevice().isGpu());
+  }
+
+  /**
+   * {@code onHost} (a CPU learner only): the storage written through views and the actions sampled
+   * in place; else the tensor path a GPU takes, through {@link Staging} (tests force it on the CPU).
+   */
+  Rollout(int steps, VecEnv env, NDManager learner, HostCopies copies, boolean onHost) {
     this.steps = steps;
     this.copies = copies;
     envs = env.envs();
@@ -82,8 +94,10 @@ final class Rollout implements AutoCloseable {
     featsIn = s.raw(Buf.OBS_SCALARS);
     rewardsIn = s.raw(Buf.REWARD);
     donesIn = s.raw(Buf.DONE);
+    if (onHost && learner.getDevice().isGpu()) throw new IllegalArgumentException("a rollout on the host needs a CPU learner");
     // views index with int: a storage over 2 GB (never the case on the quickstart or paper configs) takes the tensor path
-    boolean cpu = !learner.getDevice().isGpu() && (long) steps * Math.max(codeBytes, featureBytes) <= Integer.MAX_VALUE;
+    boolean cpu = onHost && (long) steps * Math.max(codeBytes, featureBytes) <= Integer.MAX_VALUE;
+    staging = cpu ? null : new Staging(env, learner, copies);
     codesMem = cpu ? PlayerPolicy.view(codes) : null;
     featuresMem = cpu ? PlayerPolicy.view(features) : null;
     rewardsMem = cpu ? PlayerPolicy.view(rewards) : null;
@@ -109,16 +123,19 @@ final class Rollout implements AutoCloseable {
     for (int t = 0; t < steps; t++) {
       long[] lo = rows[t], hi = rows[t + 1];
       if (driver != null) driver.beforeStep(env);
-      boolean host = codesMem != null && policy.samplesOnHost();
+      boolean host = staging == null;
       if (host) {
         codesMem.put(t * codeBytes, obsIn, 0, codeBytes);
         featuresMem.put(t * featureBytes, featsIn, 0, featureBytes);
-      } else {
-        Copy.into(codes, lo, hi, policy.obs);
-        Copy.into(features, lo, hi, policy.feats);
+        copies.in(policy.obs);
+        copies.in(policy.feats);
+      } else { // one send: this step's observation and the previous step's rewards and dones
+        staging.stageObservation();
+        staging.send();
+        Copy.into(codes, lo, hi, staging.codes);
+        Copy.into(features, lo, hi, staging.features);
+        if (t > 0) storeOutcome(t - 1);
       }
-      copies.in(policy.obs);
-      copies.in(policy.feats);
       try (NDScope scope = new NDScope()) {
         if (host) {
           policy.sampleOnHost(codesAt[t], featuresAt[t], actionsMem, logpsMem, valuesMem, t * m);
@@ -133,12 +150,11 @@ final class Rollout implements AutoCloseable {
       if (host) {
         rewardsMem.put(t * m * 4, rewardsIn, 0, m * 4);
         donesMem.put(t * envs, donesIn, 0, envs);
+        copies.in(policy.rewards);
+        copies.in(policy.dones);
       } else {
-        Copy.into(rewards, lo, hi, policy.rewards);
-        Copy.into(dones, lo, hi, policy.dones);
+        staging.stageOutcome(); // sent with the next step's observation
       }
-      copies.in(policy.rewards);
-      copies.in(policy.dones);
       boolean anyDone = false;
       for (int e = 0; e < envs; e++) anyDone |= done.get(e) != 0;
       for (int k = 0; k < m; k++) {
@@ -159,9 +175,19 @@ final class Rollout implements AutoCloseable {
       if (driver != null) driver.afterStep(env);
       if (env.roundEnded()) round = RoundMetrics.mean(env.lastRoundMetrics());
     }
+    if (staging != null) {
+      staging.sendOutcome();
+      storeOutcome(steps - 1);
+    }
     try (NDScope scope = new NDScope()) {
       Copy.all(lastValues, mBound, policy.values(policy.obsOnDevice(), policy.featsOnDevice()));
     }
+  }
+
+  /** Tensor path: the staged rewards and dones (of step t) into their rows. */
+  private void storeOutcome(int t) {
+    Copy.into(rewards, rows[t], rows[t + 1], staging.rewards);
+    Copy.into(dones, rows[t], rows[t + 1], staging.dones);
   }
 
   /**
@@ -181,6 +207,7 @@ final class Rollout implements AutoCloseable {
 
   @Override
   public void close() {
+    if (staging != null) staging.close();
     storage.close();
   }
 }

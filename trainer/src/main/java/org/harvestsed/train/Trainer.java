@@ -50,6 +50,15 @@ public final class Trainer implements AutoCloseable {
   private Consumer<String> progress = s -> {};
 
   public Trainer(Config config, TrainConfig tc, Path dir) {
+    this(config, tc, dir, false);
+  }
+
+  /**
+   * {@code tensorPath}: the rollout and the players' sampling take the path a GPU learner takes
+   * (staged copies, tensor sampler) even on the CPU, where they otherwise work in place; the two
+   * give the same run (RolloutOnDeviceTest).
+   */
+  Trainer(Config config, TrainConfig tc, Path dir, boolean tensorPath) {
     this.config = config;
     this.tc = tc;
     this.dir = dir;
@@ -72,8 +81,9 @@ public final class Trainer implements AutoCloseable {
     playersOpt = new Adam(players);
     principalOpt = new Adam(principalNet);
     SplittableRandom rnd = new SplittableRandom(seed);
-    rollout = new Rollout(tc.numSteps(), env, manager, copies);
-    policy = new PlayerPolicy(players, env, manager, copies);
+    boolean onHost = !device.isGpu() && !tensorPath;
+    rollout = new Rollout(tc.numSteps(), env, manager, copies, onHost);
+    policy = new PlayerPolicy(players, env, manager, copies, onHost);
     playerLearner = new PlayerLearner(players, playersOpt, tc, rollout, spec.actions(), manager, copies);
     principalLearner = new PrincipalLearner(principalNet, principalOpt, tc, envs, manager, copies);
     learned = new LearnedPrincipal(principalNet, spec, rnd);

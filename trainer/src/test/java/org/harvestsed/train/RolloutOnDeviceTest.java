@@ -30,8 +30,13 @@ class RolloutOnDeviceTest {
   }
 
   static List<String> metricsWithoutWallClock(Path dir, long seed) throws Exception {
+    return metricsWithoutWallClock(dir, seed, false);
+  }
+
+  /** {@code tensorPath}: the path a GPU learner takes (staged copies, tensor sampler), here on the CPU. */
+  static List<String> metricsWithoutWallClock(Path dir, long seed, boolean tensorPath) throws Exception {
     Config c = Config.parse(String.format(RUN, seed), "t");
-    try (Trainer t = new Trainer(c, TrainConfig.parse(c.train()), dir)) {
+    try (Trainer t = new Trainer(c, TrainConfig.parse(c.train()), dir, tensorPath)) {
       t.run();
     }
     List<String> lines = Files.readAllLines(dir.resolve(Metrics.FILE));
@@ -59,6 +64,26 @@ class RolloutOnDeviceTest {
   }
 
   @Test
+  void theGpuPathGivesTheSameRunAsTheHostPath(@TempDir Path dir) throws Exception {
+    List<String> host = metricsWithoutWallClock(dir.resolve("host"), 5, false);
+    List<String> tensor = metricsWithoutWallClock(dir.resolve("tensor"), 5, true);
+    // the counted copies differ by design (the staged path sends rewards and dones with the next
+    // step's observation, plus one tail per rollout); every learning figure must be equal
+    List<Integer> counted = List.of(Metrics.COLUMNS.indexOf("transfer/to_learner_bytes"));
+    assertThat(strip(tensor, counted)).isEqualTo(strip(host, counted));
+  }
+
+  private static List<String> strip(List<String> rows, List<Integer> columns) {
+    List<String> out = new ArrayList<>();
+    for (String line : rows) {
+      String[] v = line.split(",", -1);
+      for (int i : columns) v[i] = "";
+      out.add(String.join(",", v));
+    }
+    return out;
+  }
+
+  @Test
   void copiesBetweenEngineAndLearnerAreCountedPerIteration(@TempDir Path dir) throws Exception {
     Config c = Config.parse(String.format(RUN, 1), "t");
     TrainConfig tc = TrainConfig.parse(c.train());
@@ -76,6 +101,16 @@ class RolloutOnDeviceTest {
       assertThat(row.get("transfer/env_from_device_bytes")).isEqualTo("0");
       double share = Double.parseDouble(row.get("charts/rollout_fraction"));
       assertThat(share).isBetween(0.0, 1.0);
+    }
+    try (Trainer t = new Trainer(c, tc, dir.resolve("tensor"), true)) {
+      t.start();
+      Metrics row = t.step();
+      int envs = 4, players = 2, m = envs * players, view = c.env().obsCells(), f = c.env().scalars(), steps = 16;
+      long staged = m * view + envs + 4L * m * f + 4L * m; // one send per step: codes, dones, features, rewards
+      long tail = envs + 4L * m;                            // the last step's dones and rewards
+      // (on a GPU, V(s_T) and V(final observation) add their inputs' copies; on the CPU they are read in place)
+      assertThat(Long.parseLong(row.get("transfer/to_learner_bytes"))).as("the GPU path's copies, on the CPU")
+          .isEqualTo(steps * staged + tail);
     }
   }
 

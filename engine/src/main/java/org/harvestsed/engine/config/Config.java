@@ -132,7 +132,7 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
     JsonNode dev = s.get("device");
     String device = dev == null ? "" : dev.isIntegralNumber() ? dev.asText() : s.string("device", "");
     return new RunSettings(s.integer("envs", 16), s.longValue("seed", 1), s.string("backend", "java"),
-        s.integer("threads", 0), s.string("principal", "free_market"), device, s.string("transfer", "auto"),
+        s.integer("threads", 0), s.string("principal", "free_market"), device, s.choice("transfer", Transfer.class, Transfer.AUTO),
         s.choice("mapping", Mapping.class, Mapping.AUTO), s.integer("local_size", 0));
   }
 

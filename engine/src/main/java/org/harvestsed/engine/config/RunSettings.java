@@ -16,22 +16,20 @@ import java.util.List;
  * @param mapping   opencl step layout: auto (by device type), env (work-item per env), group (work-group per env)
  * @param localSize opencl work-group size; 0 = chosen from the device
  */
-public record RunSettings(int envs, long seed, String backend, int threads, String principal, String device, String transfer,
+public record RunSettings(int envs, long seed, String backend, int threads, String principal, String device, Transfer transfer,
     Mapping mapping, int localSize) {
   /**
    * Every backend name a config may name (the config's vocabulary; which implementation serves a
    * name is the engine's business: {@code sim/Backends}). {@code tornado} needs its optional module.
    */
   public static final List<String> BACKENDS = List.of("java", "opencl", "tornado");
-  /** The values of {@code run.transfer}. */
-  public static final List<String> TRANSFERS = List.of("auto", "copy");
 
   public RunSettings(int envs, long seed, String backend, int threads, String principal, String device) {
-    this(envs, seed, backend, threads, principal, device, "auto", Mapping.AUTO, 0);
+    this(envs, seed, backend, threads, principal, device, Transfer.AUTO, Mapping.AUTO, 0);
   }
 
   public RunSettings {
-    if (!TRANSFERS.contains(transfer)) throw ConfigException.at("run.transfer", "'" + transfer + "' is unknown; allowed: " + TRANSFERS);
+    java.util.Objects.requireNonNull(transfer, "transfer");
     if (envs < 1) throw ConfigException.at("run.envs", envs + " must be at least 1");
     if (!BACKENDS.contains(backend)) throw ConfigException.at("run.backend", "'" + backend + "' is unknown; allowed: " + BACKENDS);
     if (threads < 0) throw ConfigException.at("run.threads", threads + " must be >= 0 (0 = one per core)");
@@ -62,7 +60,7 @@ public record RunSettings(int envs, long seed, String backend, int threads, Stri
     return new RunSettings(envs, seed, backend, threads, principal, d, transfer, mapping, localSize);
   }
 
-  public RunSettings withTransfer(String x) {
+  public RunSettings withTransfer(Transfer x) {
     return new RunSettings(envs, seed, backend, threads, principal, device, x, mapping, localSize);
   }
 

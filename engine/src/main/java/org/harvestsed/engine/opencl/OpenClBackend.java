@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.Map;
 import org.harvestsed.engine.config.ConfigException;
 import org.harvestsed.engine.config.Mapping;
+import org.harvestsed.engine.config.Transfer;
 import org.harvestsed.engine.config.RunSettings;
 import org.harvestsed.engine.rng.Rng;
 import org.harvestsed.engine.sim.Backend;
@@ -117,20 +118,16 @@ public final class OpenClBackend implements Backend {
   static final int GROUP_MAX = 256;
 
   public OpenClBackend(Layout layout, int envs, String deviceSelector, int hostThreads) {
-    this(layout, envs, deviceSelector, hostThreads, "auto", Launch.of(Mapping.AUTO));
+    this(layout, envs, deviceSelector, hostThreads, Transfer.AUTO, Launch.of(Mapping.AUTO));
   }
 
   /**
-   * @param transfer {@code auto} (zero-copy on a host-unified device, else copy) or {@code copy}
+   * @param transfer auto (zero-copy on a host-unified device, else copy) or copy
    *                 (the discrete-device path on any device: how CI runs it on PoCL)
    * @param launch   the mapping and work-group size
    */
-  public OpenClBackend(Layout layout, int envs, String deviceSelector, int hostThreads, String transfer, Launch launch) {
-    boolean forceCopy = switch (transfer) {
-      case "auto" -> false;
-      case "copy" -> true;
-      default -> throw new ConfigException("transfer '" + transfer + "' is unknown; use auto or copy");
-    };
+  public OpenClBackend(Layout layout, int envs, String deviceSelector, int hostThreads, Transfer transfer, Launch launch) {
+    boolean forceCopy = transfer == Transfer.COPY;
     this.layout = layout;
     this.device = Devices.choose(deviceSelector);
     checkMemory(layout, envs, device);

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import org.harvestsed.engine.Parity;
 import org.harvestsed.engine.VecEnv;
+import org.harvestsed.engine.config.Transfer;
 import org.harvestsed.engine.config.Config;
 import org.harvestsed.engine.config.Mapping;
 import org.junit.jupiter.api.Assertions;
@@ -41,12 +42,12 @@ class ParityTest {
   }
 
   static VecEnv open(org.harvestsed.engine.config.EnvSpec spec, int envs, OpenClBackend.Launch l) {
-    return open(spec, envs, "auto", l);
+    return open(spec, envs, Transfer.AUTO, l);
   }
 
-  static VecEnv open(org.harvestsed.engine.config.EnvSpec spec, int envs, String transfer, OpenClBackend.Launch l) {
+  static VecEnv open(org.harvestsed.engine.config.EnvSpec spec, int envs, Transfer transfer, OpenClBackend.Launch l) {
     VecEnv v = VecEnv.create(spec, envs, "opencl", 0, "", transfer, l);
-    if (transfer.equals("copy")) Assertions.assertEquals("copy", v.transfer());
+    if (transfer == Transfer.COPY) Assertions.assertEquals("copy", v.transfer());
     Assertions.assertEquals(l.mapping().label(), v.mapping());
     if (l.localSize() > 0) Assertions.assertEquals(l.localSize(), v.localSize());
     return v;
@@ -82,19 +83,19 @@ class ParityTest {
   @ParameterizedTest(name = "copy path: {0}")
   @FieldSource("CASES")
   void copyPathEveryBufferAfterEveryStep(Parity.Case c) {
-    Parity.check(c, "opencl", "", "copy");
+    Parity.check(c, "opencl", "", Transfer.COPY);
   }
 
   @Test
   void copyPathMultiStepLaunchEqualsSingleSteps() {
-    Parity.checkMultiStep(Config.defaults().env(), 64, 24, 5, "opencl", "", "copy");
+    Parity.checkMultiStep(Config.defaults().env(), 64, 24, 5, "opencl", "", Transfer.COPY);
   }
 
   /** The group mapping (GPUs) on the copy path (discrete devices): the combination a discrete GPU runs. */
   @ParameterizedTest(name = "group mapping on the copy path: {0}")
   @FieldSource("CASES")
   void groupMappingOnTheCopyPath(Parity.Case c) {
-    Parity.check(c, (spec, envs) -> open(spec, envs, "copy", GROUP_LAUNCHES.get(0)));
+    Parity.check(c, (spec, envs) -> open(spec, envs, Transfer.COPY, GROUP_LAUNCHES.get(0)));
   }
 
   @Test

@@ -3,6 +3,7 @@ package org.harvestsed.engine.opencl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import org.harvestsed.engine.VecEnv;
+import org.harvestsed.engine.config.Transfer;
 import org.harvestsed.engine.config.Config;
 import org.harvestsed.engine.config.EnvSpec;
 import org.harvestsed.engine.state.Buf;
@@ -38,7 +39,7 @@ class TransferBytesTest {
     Layout l = new Layout(spec);
     long step = bytes(l, Role.STEP), period = bytes(l, Role.PERIOD), round = bytes(l, Role.ROUND), episode = bytes(l, Role.EPISODE);
     long actions = Buf.ACTIONS.bytesPerEnv(l) * ENVS, pending = Buf.PENDING_LEVELS.bytesPerEnv(l) * ENVS;
-    try (VecEnv env = VecEnv.create(spec, ENVS, "opencl", 1, "", "copy")) {
+    try (VecEnv env = VecEnv.create(spec, ENVS, "opencl", 1, "", Transfer.COPY)) {
       assertThat(env.transfer()).isEqualTo("copy");
       env.reset(3);
       long all = 0;
@@ -95,7 +96,7 @@ class TransferBytesTest {
   @Test
   void defaultMapReadsAtMost1200BytesPerEnvStep() {
     EnvSpec spec = Config.defaults().env();
-    try (VecEnv env = VecEnv.create(spec, ENVS, "opencl", 1, "", "copy")) {
+    try (VecEnv env = VecEnv.create(spec, ENVS, "opencl", 1, "", Transfer.COPY)) {
       env.reset(1);
       long from = env.bytesFromDevice();
       env.stepRandom();
@@ -105,7 +106,7 @@ class TransferBytesTest {
 
   @Test
   void zeroCopyPathCopiesNothing() {
-    try (VecEnv env = VecEnv.create(Config.defaults().env(), 8, "opencl", 1, "", "auto")) {
+    try (VecEnv env = VecEnv.create(Config.defaults().env(), 8, "opencl", 1, "", Transfer.AUTO)) {
       org.junit.jupiter.api.Assumptions.assumeTrue(env.transfer().equals("zero-copy"), "the device is not host-unified");
       env.reset(1);
       env.stepRandom(5);
