@@ -181,6 +181,9 @@ public final class Sweep {
     c.put("spark.speculation", "false");
     c.put("spark.executor.extraJavaOptions", "--enable-native-access=ALL-UNNAMED -Dai.djl.offline=true");
     c.put("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
+    // the launcher's malloc settings (./harvest sets GLIBC_TUNABLES; see there) go to executors started elsewhere
+    String malloc = System.getenv("GLIBC_TUNABLES");
+    if (malloc != null) c.put("spark.executorEnv.GLIBC_TUNABLES", malloc);
     c.putAll(o.conf());
     return c;
   }
