@@ -550,7 +550,7 @@ public final class JavaBackend implements Backend {
             else reverseCopy(vis, q, win, k, cols);
           }
         } else {
-          // E and W: each window column is a run of a grid row (reversed for E), read as such
+          // E and W: each window row runs along a grid column (stride +-row width), gathered eight cells per store
           for (int r = 0, k = wb; r < rows; r++, k += cols) stridedCopy(vis, rowStart - r * fs, rs, win, k, cols);
         }
         win[wb + self] = w.grid[p];
