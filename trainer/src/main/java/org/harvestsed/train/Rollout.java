@@ -11,7 +11,6 @@ import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.sim.RoundMetrics;
-import org.harvestsed.engine.state.Buf;
 import org.harvestsed.principal.PrincipalDriver;
 
 /**
@@ -44,8 +43,7 @@ final class Rollout implements AutoCloseable {
   private final ByteBuffer codesMem, featuresMem, rewardsMem, donesMem;
   private final LongBuffer actionsMem;
   private final FloatBuffer logpsMem, valuesMem;
-  private final ByteBuffer obsIn, featsIn, rewardsIn, donesIn;
-  private final int codeBytes, featureBytes;
+  private final StepIo io;
   /** The tensor path's way onto the learner (null on the host path). */
   private final Staging staging;
   // what the last collect saw
@@ -87,17 +85,11 @@ final class Rollout implements AutoCloseable {
     rows = Copy.rows(steps);
     mBound = new long[] {m};
     episodeReturn = new float[m];
-    codeBytes = m * view;
-    featureBytes = m * f * 4;
-    var s = env.state();
-    obsIn = s.raw(Buf.OBS);
-    featsIn = s.raw(Buf.OBS_SCALARS);
-    rewardsIn = s.raw(Buf.REWARD);
-    donesIn = s.raw(Buf.DONE);
+    io = StepIo.of(env);
     if (onHost && learner.getDevice().isGpu()) throw new IllegalArgumentException("a rollout on the host needs a CPU learner");
     // views index with int: a storage over 2 GB (never the case on the quickstart or paper configs) takes the tensor path
-    boolean cpu = onHost && (long) steps * Math.max(codeBytes, featureBytes) <= Integer.MAX_VALUE;
-    staging = cpu ? null : new Staging(env, learner, copies);
+    boolean cpu = onHost && (long) steps * Math.max(io.codeBytes(), io.featureBytes()) <= Integer.MAX_VALUE;
+    staging = cpu ? null : new Staging(io, m, learner, copies);
     codesMem = cpu ? PlayerPolicy.view(codes) : null;
     featuresMem = cpu ? PlayerPolicy.view(features) : null;
     rewardsMem = cpu ? PlayerPolicy.view(rewards) : null;
@@ -125,8 +117,7 @@ final class Rollout implements AutoCloseable {
       if (driver != null) driver.beforeStep(env);
       boolean host = staging == null;
       if (host) {
-        codesMem.put(t * codeBytes, obsIn, 0, codeBytes);
-        featuresMem.put(t * featureBytes, featsIn, 0, featureBytes);
+        io.copyObservation(codesMem, t * io.codeBytes(), featuresMem, t * io.featureBytes());
         copies.in(policy.obs);
         copies.in(policy.feats);
       } else { // one send: this step's observation and the previous step's rewards and dones
@@ -148,8 +139,7 @@ final class Rollout implements AutoCloseable {
       }
       env.step();
       if (host) {
-        rewardsMem.put(t * m * 4, rewardsIn, 0, m * 4);
-        donesMem.put(t * envs, donesIn, 0, envs);
+        io.copyOutcome(rewardsMem, t * io.rewardBytes(), donesMem, t * io.doneBytes());
         copies.in(policy.rewards);
         copies.in(policy.dones);
       } else {

@@ -6,8 +6,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import java.nio.ByteBuffer;
-import org.harvestsed.engine.VecEnv;
-import org.harvestsed.engine.state.Buf;
 
 /**
  * The rollout's way onto a learner device that is not the host (a GPU): what one step hands to
@@ -25,21 +23,20 @@ import org.harvestsed.engine.state.Buf;
 final class Staging implements AutoCloseable {
   private final NDManager host, device;
   private final NDArray hostBytes, hostFloats, deviceBytes, deviceFloats;
-  private final ByteBuffer hostBytesMem, hostFloatsMem, obsIn, featsIn, rewardsIn, donesIn;
-  private final int codeBytes, featureBytes, rewardBytes, doneBytes;
-  private final long[] bytesAll, floatsAll, bytesTail, bytesEnd, floatsTail, floatsEnd;
+  private final StepIo io;
+  private final ByteBuffer hostBytesMem, hostFloatsMem;
+  private final long[] bytesAll, floatsAll, bytesTail, floatsTail; // slice bounds: whole tensors, where their tails start
   private final NDArray hostBytesTail, hostFloatsTail;
   private final HostCopies copies;
   /** Device views: [m, view] codes, [m, F] features of the staged observation; [m] rewards, [envs] dones of the staged outcome. */
   final NDArray codes, features, rewards, dones;
 
-  Staging(VecEnv env, NDManager learner, HostCopies copies) {
+  /** {@code io}: the engine's buffers of {@code m} actors. */
+  Staging(StepIo io, int m, NDManager learner, HostCopies copies) {
+    this.io = io;
     this.copies = copies;
-    int envs = env.envs(), m = envs * env.players(), view = env.spec().obsCells(), f = env.spec().scalars();
-    codeBytes = m * view;
-    doneBytes = envs;
-    featureBytes = 4 * m * f;
-    rewardBytes = 4 * m;
+    int codeBytes = io.codeBytes(), doneBytes = io.doneBytes(), featureBytes = io.featureBytes();
+    int view = codeBytes / m, f = featureBytes / (4 * m);
     host = NDManager.newBaseManager(Device.cpu());
     device = learner.newSubManager();
     hostBytes = host.zeros(new Shape(codeBytes + doneBytes), DataType.UINT8);
@@ -51,46 +48,37 @@ final class Staging implements AutoCloseable {
     bytesAll = new long[] {codeBytes + doneBytes};
     floatsAll = new long[] {m * f + m};
     bytesTail = new long[] {codeBytes};
-    bytesEnd = new long[] {codeBytes + doneBytes};
     floatsTail = new long[] {m * f};
-    floatsEnd = new long[] {m * f + m};
     hostBytesTail = hostBytes.get(codeBytes + ":");
     hostFloatsTail = hostFloats.get(m * f + ":");
     codes = deviceBytes.get(":" + codeBytes).reshape(m, view);
     dones = deviceBytes.get(codeBytes + ":");
     features = deviceFloats.get(":" + m * f).reshape(m, f);
     rewards = deviceFloats.get(m * f + ":");
-    var s = env.state();
-    obsIn = s.raw(Buf.OBS);
-    featsIn = s.raw(Buf.OBS_SCALARS);
-    rewardsIn = s.raw(Buf.REWARD);
-    donesIn = s.raw(Buf.DONE);
   }
 
   /** The env's current observation (codes, features) into the host tensors. */
   void stageObservation() {
-    hostBytesMem.put(0, obsIn, 0, codeBytes);
-    hostFloatsMem.put(0, featsIn, 0, featureBytes);
+    io.copyObservation(hostBytesMem, 0, hostFloatsMem, 0);
   }
 
   /** The env's last rewards and dones into the host tensors. */
   void stageOutcome() {
-    hostBytesMem.put(codeBytes, donesIn, 0, doneBytes);
-    hostFloatsMem.put(featureBytes, rewardsIn, 0, rewardBytes);
+    io.copyOutcome(hostFloatsMem, io.featureBytes(), hostBytesMem, io.codeBytes());
   }
 
   /** Both host tensors to the device: two copies. */
   void send() {
     Copy.all(deviceBytes, bytesAll, hostBytes);
     Copy.all(deviceFloats, floatsAll, hostFloats);
-    copies.in(codeBytes + doneBytes + featureBytes + rewardBytes);
+    copies.in(io.codeBytes() + io.doneBytes() + io.featureBytes() + io.rewardBytes());
   }
 
   /** Only the staged outcome (rewards, dones) to the device: the end of a rollout. */
   void sendOutcome() {
-    Copy.into(deviceBytes, bytesTail, bytesEnd, hostBytesTail);
-    Copy.into(deviceFloats, floatsTail, floatsEnd, hostFloatsTail);
-    copies.in(doneBytes + rewardBytes);
+    Copy.into(deviceBytes, bytesTail, bytesAll, hostBytesTail);
+    Copy.into(deviceFloats, floatsTail, floatsAll, hostFloatsTail);
+    copies.in(io.doneBytes() + io.rewardBytes());
   }
 
   @Override

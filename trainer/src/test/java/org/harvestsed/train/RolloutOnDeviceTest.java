@@ -39,14 +39,18 @@ class RolloutOnDeviceTest {
     try (Trainer t = new Trainer(c, TrainConfig.parse(c.train()), dir, tensorPath)) {
       t.run();
     }
-    List<String> lines = Files.readAllLines(dir.resolve(Metrics.FILE));
     List<Integer> clock = new ArrayList<>();
     for (String col : Metrics.WALL_CLOCK) clock.add(Metrics.COLUMNS.indexOf(col));
+    return blank(Files.readAllLines(dir.resolve(Metrics.FILE)), clock);
+  }
+
+  /** metrics.csv lines with the given columns emptied in every row after the header (each row checked to have every column). */
+  static List<String> blank(List<String> lines, List<Integer> columns) {
     List<String> out = new ArrayList<>();
-    for (String line : lines) {
-      String[] v = line.split(",", -1);
+    for (int k = 0; k < lines.size(); k++) {
+      String[] v = lines.get(k).split(",", -1);
       assertThat(v).hasSize(Metrics.COLUMNS.size());
-      for (int i : clock) if (!line.equals(lines.get(0))) v[i] = "";
+      if (k > 0) for (int i : columns) v[i] = "";
       out.add(String.join(",", v));
     }
     return out;
@@ -70,17 +74,7 @@ class RolloutOnDeviceTest {
     // the counted copies differ by design (the staged path sends rewards and dones with the next
     // step's observation, plus one tail per rollout); every learning figure must be equal
     List<Integer> counted = List.of(Metrics.COLUMNS.indexOf("transfer/to_learner_bytes"));
-    assertThat(strip(tensor, counted)).isEqualTo(strip(host, counted));
-  }
-
-  private static List<String> strip(List<String> rows, List<Integer> columns) {
-    List<String> out = new ArrayList<>();
-    for (String line : rows) {
-      String[] v = line.split(",", -1);
-      for (int i : columns) v[i] = "";
-      out.add(String.join(",", v));
-    }
-    return out;
+    assertThat(blank(tensor, counted)).isEqualTo(blank(host, counted));
   }
 
   @Test
