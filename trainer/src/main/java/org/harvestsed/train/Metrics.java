@@ -24,9 +24,11 @@ public final class Metrics {
       "principal/ent_coef", "principal/reward_scale",
       "round/productivity", "round/equality", "round/eq_x_prod", "round/objective", "round/eta", "round/rates",
       "round/revenue", "round/lost_patches", "transfer/env_to_device_bytes", "transfer/env_from_device_bytes",
-      "transfer/to_learner_bytes", "transfer/from_learner_bytes", "charts/rollout_s", "charts/update_s", "charts/rollout_fraction");
+      "transfer/to_learner_bytes", "transfer/from_learner_bytes", "charts/rollout_s", "charts/update_s", "charts/rollout_fraction",
+      "charts/principal_update_s");
   /** The columns that hold wall-clock measurements: the only ones two runs of one seed on one machine may differ in. */
-  public static final List<String> WALL_CLOCK = List.of("charts/SPS", "charts/rollout_s", "charts/update_s", "charts/rollout_fraction");
+  public static final List<String> WALL_CLOCK = List.of("charts/SPS", "charts/rollout_s", "charts/update_s", "charts/rollout_fraction",
+      "charts/principal_update_s");
   public static final String FILE = "metrics.csv";
 
   private final String[] values = new String[COLUMNS.size()];

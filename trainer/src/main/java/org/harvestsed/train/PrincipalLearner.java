@@ -46,6 +46,8 @@ final class PrincipalLearner {
   private boolean awaitingReward, awaitingNext;
   private float lr, ent;
   private long updates;
+  /** Wall time spent in {@link #update} since the last {@link #drainUpdateSeconds}, in ns. */
+  private long updateNanos;
   /** Sees every batch just before its update (tests); null normally. */
   java.util.function.Consumer<BatchView> inspector;
 
@@ -86,6 +88,16 @@ final class PrincipalLearner {
 
   long updates() {
     return updates;
+  }
+
+  /**
+   * Seconds spent in the principal's PPO updates since the last call (they run inside the players'
+   * rollout, at the period start that completes a batch), and a fresh count.
+   */
+  double drainUpdateSeconds() {
+    double s = updateNanos / 1e9;
+    updateNanos = 0;
+    return s;
   }
 
   /** Statistics of the updates since the last call (null if none ran), and a fresh log. */
@@ -164,6 +176,7 @@ final class PrincipalLearner {
    * period). The transitions go to the learner's device once per update.
    */
   private void update() {
+    long t0 = System.nanoTime();
     int size = rows * envs;
     if (inspector != null) {
       inspector.accept(new BatchView(rows, java.util.Arrays.copyOf(obs, size * inputs), java.util.Arrays.copyOf(act, size * brackets),
@@ -206,6 +219,7 @@ final class PrincipalLearner {
       }
     }
     rows = 0;
+    updateNanos += System.nanoTime() - t0;
   }
 
   private NDArray upload(java.nio.Buffer data, Shape shape, DataType type) {

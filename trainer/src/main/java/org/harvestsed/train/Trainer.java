@@ -324,7 +324,8 @@ public final class Trainer implements AutoCloseable {
         .set("transfer/to_learner_bytes", Long.toString(copies.toLearner() - toLearner))
         .set("transfer/from_learner_bytes", Long.toString(copies.fromLearner() - fromLearner));
     row.set("charts/rollout_s", (tRollout - tStart) / 1e9).set("charts/update_s", (tEnd - tRollout) / 1e9)
-        .set("charts/rollout_fraction", (double) (tRollout - tStart) / (tEnd - tStart));
+        .set("charts/rollout_fraction", (double) (tRollout - tStart) / (tEnd - tStart))
+        .set("charts/principal_update_s", principalLearner.drainUpdateSeconds()); // part of rollout_s
     return row;
   }
 

@@ -109,6 +109,34 @@ class RolloutOnDeviceTest {
   }
 
   @Test
+  void thePrincipalsUpdatesAreTimedAsAPartOfTheRollout(@TempDir Path dir) throws Exception {
+    Config c = Config.parse(String.format(RUN, 1), "t");
+    try (Trainer t = new Trainer(c, TrainConfig.parse(c.train()), dir)) {
+      t.start();
+      long updatesBefore = 0;
+      int phase2Rows = 0;
+      for (int i = 0; i < 4; i++) {
+        Metrics row = t.step();
+        double principal = Double.parseDouble(row.get("charts/principal_update_s"));
+        double rollout = Double.parseDouble(row.get("charts/rollout_s"));
+        if (row.get("principal/updates").isEmpty()) { // a rollout of phase 1 (the row's phase is the next iteration's)
+          assertThat(principal).as("phase 1: no principal learns").isZero();
+          continue;
+        }
+        phase2Rows++;
+        long updates = Long.parseLong(row.get("principal/updates"));
+        // 16 steps x 4 envs = 1.6 periods per iteration; a batch of 8 = 2 periods of 4 envs
+        if (updates > updatesBefore) assertThat(principal).as("iteration %d ran %d principal updates", i, updates - updatesBefore).isPositive();
+        else assertThat(principal).isZero();
+        assertThat(principal).isLessThanOrEqualTo(rollout);
+        updatesBefore = updates;
+      }
+      assertThat(phase2Rows).isEqualTo(2);
+      assertThat(updatesBefore).as("the principal learned in phase 2").isPositive();
+    }
+  }
+
+  @Test
   void aRolloutStepAllocatesNoHeapInProportionToThePlayers() {
     long small = heapBytesPerStep(4), large = heapBytesPerStep(256);
     System.out.printf("heap bytes per rollout step: %d at 8 players, %d at 512 players%n", small, large);
