@@ -162,9 +162,12 @@ public class PolicyBench {
     }
   }
 
+  private final org.harvestsed.engine.rng.Draws shuffle = new org.harvestsed.engine.rng.Draws(1, org.harvestsed.engine.rng.Purpose.SHUFFLE);
+  private long updates;
+
   /** One PPO minibatch update on all samples (1 epoch, 1 minibatch). */
   @Benchmark
   public float update() {
-    return PpoUpdate.update(net, adam, batch, tc.players().withMinibatches(1), 1e-4f, nd, new HostCopies()).policyLoss();
+    return PpoUpdate.update(net, adam, batch, tc.players().withMinibatches(1), 1e-4f, nd, new HostCopies(), shuffle, updates++).policyLoss();
   }
 }

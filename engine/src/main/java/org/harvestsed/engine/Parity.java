@@ -42,13 +42,15 @@ public final class Parity {
    */
   public static final java.util.List<Case> CASES = java.util.List.of(
       new Case("default map, zap off, divergence limit", "env: {tax: {divergence_limit: 0.3}}", 128, 2500, 11),
-      new Case("ssd_harvest, zap on, majority, nash", "env: {map: ssd_harvest, players: 12, zap: {enabled: true, fire_cost: 0.25,"
-          + " hit_penalty: 1.5}, tax: {divergence_limit: 0.2}, voting: {social_choice: majority, objective: nash}}", 128, 2500, 12),
+      new Case("ssd_harvest, zap on, majority, nash, beta and choice types", "env: {map: ssd_harvest, players: 12, zap: {enabled: true, fire_cost: 0.25,"
+          + " hit_penalty: 1.5}, tax: {divergence_limit: 0.2}, voting: {social_choice: majority, objective: nash},"
+          + " types: {sigma: 'beta(2, 5)', beta: 'choice([0.2, 1])'}}", 128, 2500, 12),
       new Case("generated map, 300 players, zap on, short rounds", "env: {map: generated, players: 300, generated: {seed: 4},"
           + " zap: {enabled: true}, episode_length: 400, tax: {period: 20, divergence_limit: 0.5},"
           + " voting: {round_periods: 5, social_choice: median, objective: eq_x_prod}}", 8, 900, 13),
-      new Case("asymmetric view, fast regrowth not under players, utilitarian", "env: {view: {ahead: 4, behind: 2, left: 1, right: 3},"
-          + " regrowth: {probabilities: [0, 0.05, 0.1, 0.2], radius_sq: 2, under_players: false}, voting: {objective: utilitarian}}", 32, 1500, 14));
+      new Case("asymmetric view, fast regrowth not under players, utilitarian, persona table", "env: {view: {ahead: 4, behind: 2, left: 1, right: 3},"
+          + " regrowth: {probabilities: [0, 0.05, 0.1, 0.2], radius_sq: 2, under_players: false}, voting: {objective: utilitarian},"
+          + " types: {table: [[0.1, 1], [0.9, 0.5], [0.5, 0]]}}", 32, 1500, 14));
 
   /** {@link #check} of one case, also failing if the run did not cover its episode and round ends. */
   public static Result check(Case c, String backend, String device) {

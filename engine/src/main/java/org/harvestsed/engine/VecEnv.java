@@ -41,6 +41,7 @@ public final class VecEnv implements AutoCloseable {
   private int roundsSeen;
   private boolean roundEnded;
   private boolean wasReset;
+  private long resetSeed;
 
   private VecEnv(EnvSpec spec, Backend backend) {
     this.spec = spec;
@@ -132,6 +133,7 @@ public final class VecEnv implements AutoCloseable {
 
   /** Resets every env (types, round 0, a new episode) under {@code seed}. */
   public void reset(long seed) {
+    resetSeed = seed;
     backend.reset(seed);
     roundsSeen = 0;
     roundEnded = false;
@@ -323,6 +325,67 @@ public final class VecEnv implements AutoCloseable {
    */
   public void syncState() {
     backend.fetchState();
+  }
+
+  /**
+   * Writes the whole state of every env (each buffer, the bookkeeping's host-side figures, the
+   * reset seed, the cap and round counters): with {@link #loadState} a run continues as if never
+   * stopped (a training checkpoint). Reads the device's state first where it keeps it.
+   */
+  public void saveState(java.io.DataOutputStream out) throws java.io.IOException {
+    backend.fetchState();
+    out.writeInt(envs);
+    out.writeLong(resetSeed);
+    out.writeFloat(cap);
+    out.writeInt(roundsSeen);
+    out.writeBoolean(roundEnded);
+    out.writeBoolean(wasReset);
+    for (Buf b : Buf.values()) {
+      ByteBuffer raw = state.raw(b).duplicate().clear();
+      out.writeInt(raw.capacity());
+      byte[] chunk = new byte[Math.min(raw.capacity(), 1 << 16)];
+      while (raw.hasRemaining()) {
+        int k = Math.min(chunk.length, raw.remaining());
+        raw.get(chunk, 0, k);
+        out.write(chunk, 0, k);
+      }
+    }
+    backend.bookkeeper().save(out);
+  }
+
+  /**
+   * Reads a state written by {@link #saveState} of a VecEnv of the same spec and number of envs
+   * (else an IOException naming the difference) and makes it this one's; the next {@link #step()}
+   * is the step the saved envs would have taken.
+   */
+  public void loadState(java.io.DataInputStream in) throws java.io.IOException {
+    int savedEnvs = in.readInt();
+    if (savedEnvs != envs) throw new java.io.IOException("the saved env state has " + savedEnvs + " envs, this run " + envs);
+    long seed = in.readLong();
+    float savedCap = in.readFloat();
+    int rounds = in.readInt();
+    boolean ended = in.readBoolean(), reset = in.readBoolean();
+    for (Buf b : Buf.values()) {
+      ByteBuffer raw = state.raw(b).duplicate().clear();
+      int size = in.readInt();
+      if (size != raw.capacity()) {
+        throw new java.io.IOException("the saved env state's " + b + " has " + size + " bytes, this env " + raw.capacity()
+            + " (another map or env config)");
+      }
+      byte[] chunk = new byte[Math.min(size, 1 << 16)];
+      while (raw.hasRemaining()) {
+        int k = Math.min(chunk.length, raw.remaining());
+        in.readFully(chunk, 0, k);
+        raw.put(chunk, 0, k);
+      }
+    }
+    backend.bookkeeper().load(in);
+    resetSeed = seed;
+    cap = savedCap;
+    roundsSeen = rounds;
+    roundEnded = ended;
+    wasReset = reset;
+    backend.restore(seed);
   }
 
   @Override

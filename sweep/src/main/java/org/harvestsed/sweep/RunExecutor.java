@@ -120,13 +120,14 @@ public final class RunExecutor {
   }
 
   private static List<ResultRow> finetune(RunSpec run, Path out, Path work) throws IOException {
-    Path trainDir = runDir(out, run.trainId());
-    if (!complete(out, run.trainId())) throw new IOException("its training run " + run.trainId() + " is not complete");
+    if (!run.fromScratch() && !complete(out, run.trainId())) throw new IOException("its training run " + run.trainId() + " is not complete");
     Config c = Config.parse(run.configYaml(), run.id());
     TrainConfig tc = TrainConfig.parse(c.train()).forFinetune(run.finetuneSteps());
     AtomicFiles.writeString(work.resolve("config.yaml"), run.configYaml());
     List<ResultRow> rows = new ArrayList<>();
-    try (Trainer t = Evaluation.finetuned(trainDir, c, tc, run.principal(), work)) {
+    int sites = c.env().map().appleSiteCount();
+    try (Trainer t = run.fromScratch() ? Evaluation.fromScratch(c, tc, run.principal(), work)
+        : Evaluation.finetuned(runDir(out, run.trainId()), c, tc, run.principal(), work)) {
       LearningCurve curve = LearningCurve.of(work.resolve("metrics.csv"));
       List<String> modes = run.principal().equals("learned") ? run.learnedModes() : List.of("");
       for (String mode : modes) {
@@ -137,6 +138,7 @@ public final class RunExecutor {
         row.set("objective", mean(rounds, RoundMetrics::objective)).set("productivity", mean(rounds, RoundMetrics::productivity))
             .set("equality", mean(rounds, RoundMetrics::equality)).set("eq_x_prod", mean(rounds, RoundMetrics::eqXProd))
             .set("lost_patches", mean(rounds, RoundMetrics::lostPatches))
+            .set("sites_alive", 1 - mean(rounds, RoundMetrics::lostPatches) / sites)
             .set("top_rate", mean(rounds, m -> m.rates()[m.rates().length - 1]))
             .set("pre_tax_inequality", IncomeStats.inequality(rounds, false))
             .set("post_tax_inequality", IncomeStats.inequality(rounds, true));

@@ -22,11 +22,11 @@ import java.util.List;
  * @param failAttempts  test hook: the first this-many attempts throw (injected task failures); 0 in a real sweep
  */
 public record RunSpec(Kind kind, String id, long seed, String configYaml, String axes, String principal, String socialChoice,
-    String trainId, long finetuneSteps, int evalSeeds, List<String> learnedModes, int failAttempts) implements Serializable {
+    String trainId, long finetuneSteps, int evalSeeds, List<String> learnedModes, int failAttempts, boolean fromScratch) implements Serializable {
 
   public enum Kind { TRAIN, FINETUNE }
 
   public RunSpec withFailAttempts(int n) {
-    return new RunSpec(kind, id, seed, configYaml, axes, principal, socialChoice, trainId, finetuneSteps, evalSeeds, learnedModes, n);
+    return new RunSpec(kind, id, seed, configYaml, axes, principal, socialChoice, trainId, finetuneSteps, evalSeeds, learnedModes, n, fromScratch);
   }
 }

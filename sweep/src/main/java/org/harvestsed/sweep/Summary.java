@@ -56,8 +56,10 @@ public final class Summary {
     long ok = rows.stream().filter(ResultRow::ok).count();
     md.append(String.format(Locale.ROOT, "%d rows, %d ok, %d failed or skipped (results.csv lists each with its error).%n%n", rows.size(), ok,
         rows.size() - ok));
-    md.append("Unit of replication: the training seed. Each seed's players start from that seed's phase-1 checkpoint and are "
-        + "fine-tuned for the same number of env steps under every principal, then evaluated on the same evaluation rounds; "
+    md.append("Unit of replication: the training seed. ").append(spec.fromScratch()
+        ? "Each seed's players are trained from scratch (initialised by the seed) for the same number of env steps under every principal, "
+        : "Each seed's players start from that seed's phase-1 checkpoint and are fine-tuned for the same number of env steps under every principal, ")
+        .append("then evaluated on the same evaluation rounds; "
         + "intervals are 95% Student-t intervals over seeds. Paired differences are per seed, to `").append(spec.reference())
         .append("`; p-values and intervals are Holm-adjusted across the principals compared (per outcome): the comparison ranked i-th "
             + "of m by p-value gets the 1 - 0.05/(m - i + 1) interval. Primary outcome, fixed in the spec before the sweep: **")

@@ -102,14 +102,11 @@ public final class Sweep {
       double trainSeconds = (System.nanoTime() - t0) / 1e9;
 
       List<RunSpec> finetunes = new ArrayList<>();
-      for (RunSpec t : spec.trainRuns()) {
-        boolean ok = byId.get(t.id()).stream().allMatch(ResultRow::ok);
-        for (RunSpec f : spec.finetuneRunsOf(t.id())) {
-          if (ok) {
-            finetunes.add(f);
-          } else {
-            byId.put(f.id(), List.of(new ResultRow(f).set("status", "skipped").set("error", "its training run " + t.id() + " failed")));
-          }
+      for (RunSpec f : spec.finetuneRuns()) {
+        if (f.fromScratch() || byId.get(f.trainId()).stream().allMatch(ResultRow::ok)) {
+          finetunes.add(f);
+        } else {
+          byId.put(f.id(), List.of(new ResultRow(f).set("status", "skipped").set("error", "its training run " + f.trainId() + " failed")));
         }
       }
       long t1 = System.nanoTime();

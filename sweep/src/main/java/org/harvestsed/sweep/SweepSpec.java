@@ -35,6 +35,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  *   social_choice: [mean]
  *   train.lr: [0.001, 0.0005]       # any env./train. key: more TRAIN runs
  * finetune: {steps: 32768}          # env steps of player training under each principal
+ * finetune: {steps: 2000000, from: scratch}   # or players trained from scratch under each principal (a positive
+ *                                   # control: baselines only, no TRAIN runs; default from: phase1, the phase-1 checkpoint)
  * evaluate: {seeds: 5, learned: [sampling, mode]}
  * </pre>
  * Loading checks everything a run would check (every combination's config, every principal), so
@@ -42,7 +44,7 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  */
 public final class SweepSpec {
   /** Outcomes a spec may name as its primary outcome (result columns). */
-  public static final List<String> OUTCOMES = List.of("objective", "productivity", "equality", "eq_x_prod");
+  public static final List<String> OUTCOMES = List.of("objective", "productivity", "equality", "eq_x_prod", "sites_alive");
 
   private final Path file;
   private final String primaryOutcome, reference;
@@ -51,12 +53,13 @@ public final class SweepSpec {
   private final LinkedHashMap<String, List<Object>> trainAxes;
   private final Map<String, Object> base;
   private final long finetuneSteps;
+  private final boolean fromScratch;
   private final int evalSeeds;
   private final List<RunSpec> trainRuns = new ArrayList<>(), finetuneRuns = new ArrayList<>();
 
   private SweepSpec(Path file, Map<String, Object> base, String primaryOutcome, String reference, List<Long> seeds,
       List<String> principals, List<String> socialChoices, LinkedHashMap<String, List<Object>> trainAxes, long finetuneSteps,
-      int evalSeeds, List<String> learnedModes) {
+      boolean fromScratch, int evalSeeds, List<String> learnedModes) {
     this.file = file;
     this.base = base;
     this.primaryOutcome = primaryOutcome;
@@ -66,6 +69,7 @@ public final class SweepSpec {
     this.socialChoices = socialChoices;
     this.trainAxes = trainAxes;
     this.finetuneSteps = finetuneSteps;
+    this.fromScratch = fromScratch;
     this.evalSeeds = evalSeeds;
     this.learnedModes = learnedModes;
     expand();
@@ -81,6 +85,11 @@ public final class SweepSpec {
 
   public String reference() {
     return reference;
+  }
+
+  /** Whether the players of every FINETUNE run start from scratch (finetune.from: scratch) instead of a phase-1 checkpoint. */
+  public boolean fromScratch() {
+    return fromScratch;
   }
 
   public List<String> principals() {
@@ -198,8 +207,13 @@ public final class SweepSpec {
     if (choices.isEmpty()) choices.add(null); // the base config's
     String reference = string(root, "reference", file, "free_market");
     if (!principals.contains(reference)) throw err(file, "reference", "'" + reference + "' is not on the principal axis " + principals);
-    Map<String, Object> ft = section(root, "finetune", file, "steps");
+    Map<String, Object> ft = section(root, "finetune", file, "steps", "from");
     long steps = integer(ft, "steps", file, "finetune.steps", 32768);
+    String from = string(ft, "from", file, "phase1");
+    if (!from.equals("phase1") && !from.equals("scratch")) throw err(file, "finetune.from", "'" + from + "' is unknown; allowed: phase1, scratch");
+    if (from.equals("scratch") && principals.contains("learned")) {
+      throw err(file, "finetune.from", "scratch trains players under baselines only; the learned principal needs a training run (from: phase1)");
+    }
     Map<String, Object> ev = section(root, "evaluate", file, "seeds", "learned");
     long evalSeeds = integer(ev, "seeds", file, "evaluate.seeds", 5);
     if (evalSeeds > 1000) throw err(file, "evaluate.seeds", evalSeeds + " is more than 1000");
@@ -210,7 +224,8 @@ public final class SweepSpec {
       if (!"sampling".equals(v) && !"mode".equals(v)) throw err(file, "evaluate.learned", describe(v) + " is unknown; allowed: sampling, mode");
       modes.add((String) v);
     }
-    SweepSpec s = new SweepSpec(file, base, primary, reference, seeds, principals, choices, trainAxes, steps, (int) evalSeeds, modes);
+    SweepSpec s = new SweepSpec(file, base, primary, reference, seeds, principals, choices, trainAxes, steps, from.equals("scratch"),
+        (int) evalSeeds, modes);
     s.validate();
     return s;
   }
@@ -242,16 +257,16 @@ public final class SweepSpec {
         for (var e : combo.entrySet()) put(cfg, e.getKey(), e.getValue());
         put(cfg, "run.seed", seed);
         String id = unique(ids, safe("seed-" + seed + tag), "seed " + seed + (axes.isEmpty() ? "" : ", " + axes));
-        RunSpec train = new RunSpec(RunSpec.Kind.TRAIN, id, seed, dump(cfg), axes.toString(), "", "", "", 0, 0, List.of(), 0);
-        trainRuns.add(train);
+        RunSpec train = new RunSpec(RunSpec.Kind.TRAIN, id, seed, dump(cfg), axes.toString(), "", "", "", 0, 0, List.of(), 0, false);
+        if (!fromScratch) trainRuns.add(train); // from scratch: no checkpoint to start from, no training run
         for (String p : principals) {
           for (String sc : socialChoices) {
             Map<String, Object> fcfg = deepCopy(cfg);
             if (sc != null) put(fcfg, "env.voting.social_choice", sc);
             String choice = sc != null ? sc : Config.parse(train.configYaml(), id).env().socialChoice().key();
             String fid = unique(ids, id + "+" + safe(p) + "+" + choice, "seed " + seed + ", principal " + p + ", social choice " + choice);
-            finetuneRuns.add(new RunSpec(RunSpec.Kind.FINETUNE, fid, seed, dump(fcfg), axes.toString(), p, choice, id, finetuneSteps,
-                evalSeeds, p.equals("learned") ? learnedModes : List.of(), 0));
+            finetuneRuns.add(new RunSpec(RunSpec.Kind.FINETUNE, fid, seed, dump(fcfg), axes.toString(), p, choice, fromScratch ? "" : id,
+                finetuneSteps, evalSeeds, p.equals("learned") ? learnedModes : List.of(), 0, fromScratch));
           }
         }
       }

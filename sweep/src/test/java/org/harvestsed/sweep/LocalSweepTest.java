@@ -81,6 +81,40 @@ class LocalSweepTest {
     assertThat(log.toString()).contains("train: 2 runs, 2 complete already, 0 to run");
   }
 
+  /**
+   * A sweep's rows are a function of its spec (issue 22): run on local[2] (two runs at once in
+   * one JVM), then every run directory deleted and the sweep rerun on local[1] (one at a time):
+   * every run's rows.json is the same, apart from its wall time and host.
+   */
+  @Test
+  void aSweepRerunFromScratchGivesTheSameRows(@TempDir Path dir) throws Exception {
+    SweepSpec spec = SweepSpec.load(SweepSpecTest.spec(dir, AXES));
+    Path out = dir.resolve("out");
+    PrintStream quiet = new PrintStream(new ByteArrayOutputStream(), true);
+    Sweep.run(spec, new Sweep.Options("local[2]", out), quiet);
+    Map<String, String> first = rowsByRun(out);
+    assertThat(first).hasSize(6); // 2 training runs, 4 fine-tunes
+    RunExecutor.deleteTree(out.resolve("runs"));
+    Sweep.run(spec, new Sweep.Options("local[1]", out), quiet);
+    assertThat(rowsByRun(out)).isEqualTo(first);
+  }
+
+  /** Every run's rows.json without its clock and host fields, by run directory name. */
+  private static Map<String, String> rowsByRun(Path out) throws Exception {
+    com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();
+    Map<String, String> rows = new java.util.TreeMap<>();
+    try (var runs = Files.list(out.resolve("runs"))) {
+      for (Path run : runs.filter(p -> !p.getFileName().toString().startsWith(".")).toList()) {
+        com.fasterxml.jackson.databind.JsonNode tree = json.readTree(run.resolve(RunExecutor.ROWS).toFile());
+        for (com.fasterxml.jackson.databind.JsonNode r : tree.isArray() ? tree : json.createArrayNode().add(tree)) {
+          ((com.fasterxml.jackson.databind.node.ObjectNode) r).remove(List.of("seconds", "host"));
+        }
+        rows.put(run.getFileName().toString(), tree.toString());
+      }
+    }
+    return rows;
+  }
+
   static ResultRow row(List<ResultRow> rows, String id, String evaluated) {
     return rows.stream().filter(r -> r.string("run_id").equals(id) && r.string("evaluated").equals(evaluated)).findFirst()
         .orElseThrow(() -> new AssertionError("no row " + id + " " + evaluated + " in " + rows.stream().map(r -> r.string("run_id")).toList()));

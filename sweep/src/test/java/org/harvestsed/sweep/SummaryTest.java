@@ -45,7 +45,7 @@ class SummaryTest {
     List<Summary.Arm> arms = Summary.arms(spec, rows);
     assertThat(arms.stream().map(Summary.Arm::label)).containsExactly("free_market", "flat:0.5", "flat:1", "learned", "learned@mode");
     List<Summary.Comparison> comps = Summary.compare(arms, "free_market");
-    assertThat(comps).hasSize(4 * 4); // 4 principals x 4 outcomes
+    assertThat(comps).hasSize(4 * 5); // 4 principals x 5 outcomes
     Summary.Comparison learned = find(comps, "learned", "objective");
     assertThat(learned.n()).isEqualTo(10);
     assertThat(learned.mean()).isCloseTo(1.0, within(1e-12));

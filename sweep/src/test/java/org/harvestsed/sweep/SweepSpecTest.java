@@ -69,6 +69,21 @@ class SweepSpecTest {
     assertThat(s.primaryOutcome()).isEqualTo("objective");
   }
 
+  /** finetune.from: scratch (a positive control): no training runs, every run trains players from scratch under a baseline. */
+  @Test
+  void theShippedPositiveControlTrainsFromScratchUnderBaselinesOnly(@TempDir Path dir) throws Exception {
+    SweepSpec s = SweepSpec.load(Path.of("../configs/sweeps/positive-control.yaml"));
+    assertThat(s.fromScratch()).isTrue();
+    assertThat(s.trainRuns()).isEmpty();
+    assertThat(s.finetuneRuns()).hasSize(5 * 2).allMatch(RunSpec::fromScratch).allMatch(r -> r.trainId().isEmpty());
+    assertThat(s.principals()).containsExactly("free_market", "flat:1");
+    assertThat(s.primaryOutcome()).isEqualTo("productivity");
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market, learned]}\nfinetune: {from: scratch}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("finetune.from").hasMessageContaining("needs a training run");
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market]}\nfinetune: {from: yesterday}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("finetune.from").hasMessageContaining("allowed: phase1, scratch");
+  }
+
   @Test
   void anUnknownAxisKeyIsNamed(@TempDir Path dir) throws Exception {
     assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market], learning_rate: [0.1]}\n")))

@@ -30,6 +30,7 @@ final class EvaluateCommand implements Callable<Integer> {
     if (seeds < 1) throw new Main.UsageError("--seeds " + seeds + " must be at least 1");
     if (finetune < 1) throw new Main.UsageError("--finetune-steps must be at least 1");
     Config c = Config.load(run.resolve("config.yaml"));
+    Path dir = org.harvestsed.engine.io.Outputs.directory(out != null ? out : run.resolve("evaluation"), "--out");
     List<String> ps = Evaluation.splitPrincipals(principals, c.env().brackets());
     Map<String, Map<String, Evaluation.PrincipalResult>> byChoice = new LinkedHashMap<>();
     List<String> names = choices == null ? List.of(c.env().socialChoice().key()) : choices;
@@ -44,7 +45,6 @@ final class EvaluateCommand implements Callable<Integer> {
       System.out.println("social choice: " + sc.key());
       System.out.println(EvalReport.table(byChoice.get(sc.key())));
     }
-    Path dir = out != null ? out : run.resolve("evaluation");
     String cmd = "./harvest evaluate --run " + run + " --principals " + principals + " --seeds " + seeds + " --finetune-steps " + finetune
         + (choices == null ? "" : " --social-choice " + String.join(",", choices));
     EvalReport.write(dir, "Principals compared on the run " + run, byChoice, cmd);

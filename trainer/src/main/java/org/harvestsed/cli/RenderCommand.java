@@ -34,6 +34,7 @@ final class RenderCommand implements Callable<Integer> {
     if (out != null && !gif && !kind.endsWith(".png")) {
       throw new Main.UsageError("--out " + out + ": the file name must end in .png or .gif");
     }
+    if (out != null) org.harvestsed.engine.io.Outputs.fileIn(out, "--out");
     if (steps < 0) throw new Main.UsageError("--steps " + steps + " must be >= 0");
     if (gif && steps + 1 > MAX_GIF_FRAMES) throw new Main.UsageError("--steps " + steps + " is too many GIF frames; use at most " + (MAX_GIF_FRAMES - 1));
     try (Principal p = Principal.parse(principal != null ? principal : c.run().principal(), c.env(), s);

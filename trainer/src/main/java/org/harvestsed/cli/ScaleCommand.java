@@ -83,7 +83,7 @@ final class ScaleCommand implements Callable<Integer> {
       if (b.equals("tornado")) org.harvestsed.engine.sim.Backends.require(b); // says how to get it, before any measurement
     }
     if (!(seconds > 0)) throw new Main.UsageError("--seconds must be > 0");
-    Files.createDirectories(out);
+    org.harvestsed.engine.io.Outputs.directory(out, "--out");
     List<Row> rows = new ArrayList<>();
     int total = backends.size() * players.size() * envs.size();
     try (ProgressBar pb = new ProgressBarBuilder().setTaskName("scale").setInitialMax(total).setStyle(ProgressBarStyle.ASCII).build()) {

@@ -27,6 +27,7 @@ final class TraceCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Config c = run.load();
+    org.harvestsed.engine.io.Outputs.fileIn(out, "--out");
     write(c, steps, out);
     System.err.println("trace: " + (long) steps * c.run().envs() + " lines written to " + out);
     return 0;

@@ -44,7 +44,7 @@ final class TrainCommand implements Callable<Integer> {
       throw new Main.UsageError("run directory " + dir + " already holds a run; use --resume " + dir + " to continue it, or another --out");
     }
     try (Trainer t = new Trainer(c, tc, dir)) { // builds the envs and networks first: bad input fails before any file is written
-      Files.createDirectories(dir);
+      org.harvestsed.engine.io.Outputs.directory(dir, resume != null ? "--resume" : "--out");
       if (resume == null) {
         String yaml = Files.readString(config);
         org.harvestsed.engine.io.AtomicFiles.writeString(dir.resolve("config.yaml"), seed == null ? yaml : withSeed(yaml, seed, config));

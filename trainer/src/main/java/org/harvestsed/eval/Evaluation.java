@@ -69,7 +69,24 @@ public final class Evaluation {
       if (Files.isRegularFile(phase1)) t.loadPlayers(phase1);
       t.resetCounters();
       if (principal.equals("learned")) t.freezePrincipal();
-      else t.useBaseline(Principal.parse(principal, c.env()));
+      else t.useBaseline(Principal.parse(principal, c.env(), c.run().seed()));
+      t.run();
+      return t;
+    } catch (IOException | RuntimeException e) {
+      t.close();
+      throw e;
+    }
+  }
+
+  /**
+   * Players trained from scratch (the config's seed initialises them) for {@code tc.totalSteps()}
+   * env steps under the baseline {@code principal} in {@code dir} (a positive control: sweeps with
+   * finetune.from: scratch). The caller closes the trainer.
+   */
+  public static Trainer fromScratch(Config c, TrainConfig tc, String principal, Path dir) throws IOException {
+    Trainer t = new Trainer(c, tc, dir);
+    try {
+      t.useBaseline(Principal.parse(principal, c.env(), c.run().seed()));
       t.run();
       return t;
     } catch (IOException | RuntimeException e) {

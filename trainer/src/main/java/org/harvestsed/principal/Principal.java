@@ -10,8 +10,8 @@ import org.harvestsed.engine.state.EnvState;
 /**
  * A tax-setting principal: at each period start it picks one rate level per bracket for each env.
  * Baselines of docs/RULES.md section 10 are parsed from a spec string:
- * {@code free_market} (all 0), {@code flat:x}, {@code fixed:a,b,c}, {@code saez}; {@code learned:RUN_DIR}
- * is a trained principal. Every command runs a principal through one {@link PrincipalDriver}. Rates must lie on the grid of
+ * {@code free_market} (all 0), {@code flat:x}, {@code fixed:a,b,c}, {@code saez}, {@code random} (levels
+ * drawn uniformly per env, bracket and period); {@code learned:RUN_DIR} is a trained principal. Every command runs a principal through one {@link PrincipalDriver}. Rates must lie on the grid of
  * the spec's levels (multiples of 1/(L-1)), so what a baseline claims is exactly what it applies.
  */
 public interface Principal extends AutoCloseable {
@@ -83,9 +83,10 @@ public interface Principal extends AutoCloseable {
       return fixed(s, levels);
     }
     if (s.equals("saez")) return new SaezPrincipal(spec);
+    if (s.equals("random")) return new RandomPrincipal(spec, seed);
     if (s.startsWith("learned:")) return org.harvestsed.train.LearnedPrincipal.load(java.nio.file.Path.of(s.substring(8)), spec, seed);
-    throw new ConfigException("principal '" + s + "' is unknown; use free_market, flat:x (e.g. flat:0.3), fixed:a,b,c (e.g. fixed:0,0.6,1), saez"
-        + " or learned:RUN_DIR (the principal of a training run)");
+    throw new ConfigException("principal '" + s + "' is unknown; use free_market, flat:x (e.g. flat:0.3), fixed:a,b,c (e.g. fixed:0,0.6,1), saez,"
+        + " random or learned:RUN_DIR (the principal of a training run)");
   }
 
   private static int level(String rate, EnvSpec spec, String whole) {

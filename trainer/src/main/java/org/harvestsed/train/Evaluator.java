@@ -4,14 +4,17 @@ import java.nio.IntBuffer;
 import java.util.ArrayList;
 import java.util.List;
 import org.harvestsed.engine.VecEnv;
+import org.harvestsed.engine.rng.Draws;
 import org.harvestsed.engine.sim.RoundMetrics;
 import org.harvestsed.engine.state.Buf;
 import org.harvestsed.principal.PrincipalDriver;
 
 /**
  * Evaluation without learning, from a fresh reset: players act through their {@link
- * PlayerPolicy} (sampling), or uniformly at random when the policy is null; a principal, if any,
- * through its {@link PrincipalDriver}.
+ * PlayerPolicy} (sampling with the uniforms of {@code draws}, the EVAL stream keyed by the
+ * evaluation's seed, tick = step since the reset: every principal evaluated on a seed meets the
+ * same draws), or uniformly at random when the policy is null; a principal, if any, through its
+ * {@link PrincipalDriver}.
  */
 public final class Evaluator {
   private Evaluator() {}
@@ -31,13 +34,13 @@ public final class Evaluator {
   public record Incomes(int players, int periods, double[] preTax, double[] postTax, float[] beta) {}
 
   /** Apples per player-step of each env over {@code steps} steps after {@code reset}: [envs]. */
-  static double[] applesPerStep(VecEnv env, PlayerPolicy policy, int steps, Runnable reset) {
+  static double[] applesPerStep(VecEnv env, PlayerPolicy policy, Draws draws, int steps, Runnable reset) {
     reset.run();
     int n = env.players();
     double[] apples = new double[env.envs()];
     IntBuffer eaten = env.state().ints(Buf.EATEN);
     for (int t = 0; t < steps; t++) {
-      step(env, policy);
+      step(env, policy, draws, t);
       for (int k = 0; k < env.envs() * n; k++) apples[k / n] += eaten.get(k);
     }
     for (int e = 0; e < apples.length; e++) apples[e] /= (double) steps * n;
@@ -45,7 +48,7 @@ public final class Evaluator {
   }
 
   /** Plays one voting round after {@code reset} (the env's, and the caller's own state), at cap 1. */
-  static RoundResult round(VecEnv env, PlayerPolicy policy, PrincipalDriver driver, Runnable reset) {
+  static RoundResult round(VecEnv env, PlayerPolicy policy, Draws draws, PrincipalDriver driver, Runnable reset) {
     reset.run();
     env.setCap(1f);
     int n = env.players(), b = env.spec().brackets();
@@ -62,7 +65,7 @@ public final class Evaluator {
         for (int k = 0; k < b; k++) r[k] = env.spec().rateOfLevel(env.state().ints(Buf.PENDING_LEVELS).get(k));
         rates.add(r);
       }
-      step(env, policy);
+      step(env, policy, draws, t);
       for (int i = 0; i < n; i++) apples[i] += eaten.get(i);
       for (int k = 0; k < all; k++) {
         pre[k] += eaten.get(k);
@@ -80,11 +83,11 @@ public final class Evaluator {
     return new RoundResult(RoundMetrics.mean(env.lastRoundMetrics()), rates, apples, sg, bt, new Incomes(n, periods, pre, post, betas));
   }
 
-  private static void step(VecEnv env, PlayerPolicy policy) {
+  private static void step(VecEnv env, PlayerPolicy policy, Draws draws, int t) {
     if (policy == null) {
       env.stepRandom();
     } else {
-      policy.act(); // the action ids are in the env's action buffer
+      policy.act(draws, t); // the action ids are in the env's action buffer
       env.step();
     }
   }

@@ -8,8 +8,9 @@ import ai.djl.ndarray.types.Shape;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import org.harvestsed.engine.VecEnv;
+import org.harvestsed.engine.rng.Draws;
+import org.harvestsed.engine.rng.Purpose;
 import org.harvestsed.engine.config.Config;
 import org.harvestsed.engine.config.ConfigException;
 import org.harvestsed.engine.config.EnvSpec;
@@ -26,26 +27,28 @@ public final class LearnedPrincipal implements Principal {
   private final PrincipalNet net;
   private final NDManager manager;
   private final boolean ownsNet;
-  private final SplittableRandom rnd;
+  /** Its sampling: the PRINCIPAL stream of a seed; act k (k = 0, 1, ... since {@link #drawFrom}) uses tick k, value env x brackets + bracket. */
+  private Draws draws;
+  private long acts;
   private final int brackets, levels, inputs;
   private PrincipalLearner learner;
   private boolean atMode;
   private RewardSource rewards = (env, out) -> env.principalRewards().get(0, out);
   private float[] reward;
-  private float[] obs, probs, value, logp;
+  private float[] obs, probs, value, logp, uniforms;
   private int[] chosen;
   private HostCopies copies = new HostCopies();
 
-  /** Acts with {@code net} (owned by the caller), sampling with {@code rnd}. */
-  public LearnedPrincipal(PrincipalNet net, EnvSpec spec, SplittableRandom rnd) {
-    this(net, null, spec, rnd);
+  /** Acts with {@code net} (owned by the caller), sampling from the PRINCIPAL stream of {@code seed}. */
+  public LearnedPrincipal(PrincipalNet net, EnvSpec spec, long seed) {
+    this(net, null, spec, seed);
   }
 
-  private LearnedPrincipal(PrincipalNet net, NDManager owned, EnvSpec spec, SplittableRandom rnd) {
+  private LearnedPrincipal(PrincipalNet net, NDManager owned, EnvSpec spec, long seed) {
     this.net = net;
     this.manager = owned;
     this.ownsNet = owned != null;
-    this.rnd = rnd;
+    drawFrom(seed, 0);
     this.brackets = spec.brackets();
     this.levels = spec.rateLevels();
     this.inputs = PrincipalObservation.size(spec);
@@ -72,7 +75,7 @@ public final class LearnedPrincipal implements Principal {
     try {
       PrincipalNet net = new PrincipalNet(nd, PrincipalObservation.size(spec), spec.brackets(), spec.rateLevels(), 0);
       Checkpoint.loadPrincipal(runDir.resolve(Checkpoint.FILE), net);
-      return new LearnedPrincipal(net, nd, spec, new SplittableRandom(seed));
+      return new LearnedPrincipal(net, nd, spec, seed);
     } catch (IOException | RuntimeException e) {
       nd.close();
       throw new ConfigException("principal 'learned:" + runDir + "': " + e.getMessage());
@@ -91,6 +94,30 @@ public final class LearnedPrincipal implements Principal {
    */
   void rewardFrom(RewardSource r) {
     this.rewards = r;
+  }
+
+  /** From now on it samples from the PRINCIPAL stream of {@code seed}, its next act at tick {@code acts}. */
+  void drawFrom(long seed, long acts) {
+    this.draws = new Draws(seed, Purpose.PRINCIPAL);
+    this.acts = acts;
+  }
+
+  /** Acts so far on its current stream: the tick of the next act. */
+  long acts() {
+    return acts;
+  }
+
+  /** Writes its sampling tick and last chosen levels (a training checkpoint). */
+  void save(java.io.DataOutputStream out) throws IOException {
+    out.writeLong(acts);
+    Checkpoint.writeInts(out, chosen == null ? new int[0] : chosen);
+  }
+
+  /** Reads what {@link #save} wrote (the stream's seed is the run's: set at construction). */
+  void load(java.io.DataInputStream in) throws IOException {
+    acts = in.readLong();
+    int[] c = Checkpoint.readInts(in);
+    chosen = c.length == 0 ? null : c;
   }
 
   /** Counts its observation uploads and probability reads into {@code c} (the trainer's metrics). */
@@ -133,7 +160,8 @@ public final class LearnedPrincipal implements Principal {
       probs = new float[envs * brackets * levels];
       value = new float[envs];
       logp = new float[envs];
-      chosen = new int[envs * brackets];
+      uniforms = new float[envs * brackets];
+      if (chosen == null || chosen.length != envs * brackets) chosen = new int[envs * brackets];
     }
     for (int e = 0; e < envs; e++) PrincipalObservation.write(env, e, obs, e * inputs);
     if (learner != null) learner.beforeAct(obs); // completes the last transition, may update the network
@@ -147,11 +175,13 @@ public final class LearnedPrincipal implements Principal {
       copies.out(4L * (probs.length + value.length));
     }
     int[] lv = new int[brackets];
+    if (!atMode) draws.uniforms(acts, uniforms, 0, uniforms.length);
+    acts++;
     for (int e = 0; e < envs; e++) {
       float lp = 0f;
       for (int b = 0; b < brackets; b++) {
         int off = (e * brackets + b) * levels;
-        lv[b] = atMode ? mode(probs, off, levels) : PlayerPolicy.sample(rnd, probs, off, levels);
+        lv[b] = atMode ? mode(probs, off, levels) : PlayerPolicy.sample(uniforms[e * brackets + b], probs, off, levels);
         lp += (float) Math.log(Math.max(probs[off + lv[b]], 1e-30f));
         chosen[e * brackets + b] = lv[b];
       }

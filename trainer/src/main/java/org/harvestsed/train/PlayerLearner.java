@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
+import org.harvestsed.engine.rng.Draws;
 
 /**
  * The players' PPO on a collected {@link Rollout}: GAE, then CleanRL's update of the shared
@@ -30,14 +31,15 @@ final class PlayerLearner {
     this.copies = copies;
   }
 
-  PpoUpdate.Stats update(float lr) {
+  /** The update that follows rollout {@code update} (0, 1, ...): its epochs' orders are {@code shuffle}'s ticks update x epochs + epoch. */
+  PpoUpdate.Stats update(float lr, Draws shuffle, long update) {
     try (NDScope scope = new NDScope()) {
       NDArray adv = Ppo.gae(r.rewards, r.values, r.nextValues(), r.doneMask(), tc.gamma(), tc.gaeLambda());
       NDArray ret = adv.add(r.values);
       int size = r.steps * r.m;
       PpoUpdate.Batch batch = new PpoUpdate.Batch(new NDList(r.codes.reshape(size, -1), r.features.reshape(size, -1)),
           r.actions.reshape(size), actions, r.logps.reshape(size), r.values.reshape(size), adv.reshape(size), ret.reshape(size));
-      PpoUpdate.Stats s = PpoUpdate.update(net, opt, batch, tc.players(), lr, manager, copies);
+      PpoUpdate.Stats s = PpoUpdate.update(net, opt, batch, tc.players(), lr, manager, copies, shuffle, update * tc.updateEpochs());
       explainedVariance = Ppo.explainedVariance(r.values, ret);
       copies.out(8);
       return s;

@@ -10,28 +10,32 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.pytorch.engine.PtNDArray;
 import ai.djl.pytorch.jni.JniUtils;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import java.nio.LongBuffer;
-import java.util.SplittableRandom;
 import org.harvestsed.engine.VecEnv;
+import org.harvestsed.engine.rng.Draws;
 import org.harvestsed.engine.state.Buf;
 
 /**
  * The players' shared policy acting on a VecEnv (CleanRL's get_action_and_value), on the
  * learner's device: one forward pass over every player of every env, one categorical sample per
- * player (inverse CDF of the softmax against uniforms from PyTorch's generator, seeded by the
- * run), and only the action ids go to the engine's action buffer. Rollout collection
- * ({@link Rollout}) and evaluation ({@link Evaluator}) both act through it.
+ * player (inverse CDF of the softmax against one uniform per player from the caller's counter-based
+ * stream, {@link #draw}: no draw comes from PyTorch's generator), and only the action ids go to
+ * the engine's action buffer. Rollout collection ({@link Rollout}) and evaluation ({@link
+ * Evaluator}) both act through it.
  *
  * <p>The engine's buffers are wrapped once as CPU tensors (no copy). With the learner on the CPU
  * the network reads them in place, and the sample is drawn in place too ({@link #sampleOnHost}):
- * the log-softmax and the uniforms are read through direct views of their tensors' memory, so a
- * step costs the forward pass, a log-softmax and a uniform draw, not a dozen more small tensor
- * ops and copies (each with DJL's per-call overhead). On a GPU ({@link #sample}) the same rule runs
- * as tensor ops there and {@link #onDevice} copies an input into a device tensor allocated once
- * (one transfer). The two samplers implement one rule, a = #{j : cdf_j <= u} capped at K - 1 with
- * cdf the running sum of exp(log-softmax) in float; {@code SamplersAgreeTest} keeps them in step.
+ * the log-softmax is read through a direct view of its tensor's memory, so a step costs the forward
+ * pass and a log-softmax, not a dozen more small tensor ops and copies (each with DJL's per-call
+ * overhead). On a GPU ({@link #sample}) the same rule runs as tensor ops there, the uniforms
+ * crossing with one copy of 4 bytes per player, and {@link #onDevice} copies an input into a device
+ * tensor allocated once (one transfer). The two samplers implement one rule: a = the first j with
+ * cdf_j &gt; u, where cdf is the running sum of exp(log-softmax) in float; where rounding leaves
+ * every cdf_j &lt;= u, the last action whose probability is positive in float (never an action of
+ * probability 0, whose log-probability would be -inf). {@code SamplersAgreeTest} keeps them in step.
  */
 public final class PlayerPolicy implements AutoCloseable {
   private final PlayerNet net;
@@ -44,6 +48,9 @@ public final class PlayerPolicy implements AutoCloseable {
   final NDArray obs, feats, finalObs, finalFeats, actionIds, rewards, dones;
   private final NDArray obsScratch, featsScratch;
   private final IntBuffer actionIdsBuffer;
+  /** One uniform per player for the next sample ({@link #draw}): a direct buffer, wrapped as [m, 1] on the CPU, copied to the learner's device on a GPU. */
+  private final FloatBuffer uniforms;
+  private final NDArray uniformsHost, uniformsDevice, actionIndex;
 
   PlayerPolicy(PlayerNet net, VecEnv env, NDManager learner, HostCopies copies) {
     this(net, env, learner, copies, !learner.getDevice().isGpu());
@@ -73,6 +80,16 @@ public final class PlayerPolicy implements AutoCloseable {
     actionIdsBuffer = env.actions();
     obsScratch = gpu ? learner.create(new Shape(m, view), DataType.UINT8) : null;
     featsScratch = gpu ? learner.create(new Shape(m, f), DataType.FLOAT32) : null;
+    ByteBuffer ub = ByteBuffer.allocateDirect(4 * m).order(ByteOrder.nativeOrder());
+    uniforms = ub.asFloatBuffer();
+    uniformsHost = wrappers.create(ub, new Shape(m, 1), DataType.FLOAT32);
+    uniformsDevice = gpu ? learner.create(new Shape(m, 1), DataType.FLOAT32) : uniformsHost;
+    actionIndex = onHost ? null : learner.arange(0, actions, 1, DataType.INT64).reshape(1, actions);
+  }
+
+  /** The uniforms of the next sample: values 0..m-1 of {@code draws} at {@code tick} (player k of the VecEnv takes value k). */
+  void draw(Draws draws, long tick) {
+    draws.uniforms(tick, uniforms, m);
   }
 
   /**
@@ -83,10 +100,13 @@ public final class PlayerPolicy implements AutoCloseable {
   NDList sample(NDArray codes, NDArray features) {
     NDList out = net.forward(new NDList(codes, features));
     NDArray logp = out.get(0).logSoftmax(-1);
-    NDArray cdf = logp.exp().cumSum(1);
-    NDArray u = learner.randomUniform(0f, 1f, new Shape(m, 1));
-    // the first action whose cumulative probability exceeds u; rounding can leave the last sum under u
-    NDArray a = cdf.lte(u).sum(new int[] {1}, true).minimum(actions - 1);
+    NDArray p = logp.exp();
+    NDArray cdf = p.cumSum(1);
+    NDArray u = onDevice(uniformsHost, uniformsDevice);
+    // the first action whose cumulative probability exceeds u; where rounding leaves every sum at or
+    // under u, the last action of positive probability (the count is never above it otherwise)
+    NDArray lastPositive = p.gt(0f).toType(DataType.INT64, false).mul(actionIndex).max(new int[] {1}, true);
+    NDArray a = cdf.lte(u).sum(new int[] {1}, true).minimum(lastPositive);
     NDArray lp = logp.gather(a, 1);
     Copy.all(actionIds, mBound, a);
     copies.out(m * 4L);
@@ -100,25 +120,27 @@ public final class PlayerPolicy implements AutoCloseable {
 
   /**
    * The CPU learner's sampler: samples every player's action on {@code codes} [m, view] and
-   * {@code features} [m, F] into the engine's action buffer; where {@code ids} is not null, also
+   * {@code features} [m, F] with the uniforms of the last {@link #draw} into the engine's action
+   * buffer; where {@code ids} is not null, also
    * writes the ids, their log-probabilities and V(s) at index {@code at..at+m-1} of {@code ids},
    * {@code logps}, {@code values} (the rollout storage's views). Tensors in the caller's scope.
    */
   void sampleOnHost(NDArray codes, NDArray features, LongBuffer ids, FloatBuffer logps, FloatBuffer values, int at) {
     NDList out = net.forward(new NDList(codes, features));
     NDArray logp = out.get(0).logSoftmax(-1);
-    NDArray u = learner.randomUniform(0f, 1f, new Shape(m, 1)); // the same draws as the tensor sampler's
-    FloatBuffer lp = view(logp).asFloatBuffer(), uv = view(u).asFloatBuffer();
+    FloatBuffer lp = view(logp).asFloatBuffer(), uv = uniforms;
     FloatBuffer v = ids == null ? null : view(out.get(1)).asFloatBuffer();
     IntBuffer engine = actionIdsBuffer;
     for (int k = 0, off = 0; k < m; k++, off += actions) {
       float x = uv.get(k), cdf = 0f;
-      int a = 0;
+      int a = 0, lastPositive = 0;
       for (int j = 0; j < actions; j++) {
-        cdf += (float) Math.exp(lp.get(off + j));
+        float p = (float) Math.exp(lp.get(off + j));
+        cdf += p;
         if (cdf <= x) a++;
+        if (p > 0f) lastPositive = j;
       }
-      if (a > actions - 1) a = actions - 1; // rounding can leave the last sum under u
+      if (a > lastPositive) a = lastPositive; // rounding left every sum at or under u
       engine.put(k, a);
       if (ids != null) {
         ids.put(at + k, a);
@@ -134,8 +156,9 @@ public final class PlayerPolicy implements AutoCloseable {
     return JniUtils.getByteBuffer((PtNDArray) a, true);
   }
 
-  /** Samples every player's action on the env's current observation into its action buffer (evaluation). */
-  void act() {
+  /** Samples every player's action on the env's current observation into its action buffer, with the uniforms of {@code draws} at {@code tick} (evaluation). */
+  void act(Draws draws, long tick) {
+    draw(draws, tick);
     try (NDScope scope = new NDScope()) {
       if (onHost) sampleOnHost(obs, feats, null, null, null, 0);
       else sample(onDevice(obs, obsScratch), onDevice(feats, featsScratch));
@@ -178,7 +201,9 @@ public final class PlayerPolicy implements AutoCloseable {
     if (obsScratch != null) {
       obsScratch.close();
       featsScratch.close();
+      uniformsDevice.close();
     }
+    if (actionIndex != null) actionIndex.close();
   }
 
   /** Copies a float tensor into {@code out} (DJL's buffers are big-endian until ordered). */
@@ -186,14 +211,19 @@ public final class PlayerPolicy implements AutoCloseable {
     a.toByteBuffer().order(java.nio.ByteOrder.nativeOrder()).asFloatBuffer().get(out, 0, (int) a.size());
   }
 
-  /** Inverse-CDF sample of the categorical {@code p[off, off + k)} (the principal samples on the host). */
-  static int sample(SplittableRandom rnd, float[] p, int off, int k) {
-    double u = rnd.nextDouble();
-    double acc = 0;
+  /**
+   * Inverse-CDF sample of the categorical {@code p[off, off + k)} at uniform {@code u} (the
+   * principal samples on the host): the first i whose running sum exceeds u; where rounding leaves
+   * every sum at or under u, the last i of positive probability.
+   */
+  static int sample(float u, float[] p, int off, int k) {
+    float acc = 0f;
+    int lastPositive = 0;
     for (int i = 0; i < k; i++) {
       acc += p[off + i];
       if (u < acc) return i;
+      if (p[off + i] > 0f) lastPositive = i;
     }
-    return k - 1;
+    return lastPositive;
   }
 }

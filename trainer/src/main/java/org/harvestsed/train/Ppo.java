@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
 
 /**
  * PPO pieces as pure functions on tensors (CleanRL's ppo.py, docs/RULES.md section 9): GAE, the loss
@@ -47,9 +48,22 @@ public final class Ppo {
    */
   public static NDArray valueLoss(NDArray value, NDArray oldValue, NDArray returns, float clip, boolean clipV) {
     NDArray unclipped = value.sub(returns).square();
-    if (!clipV) return unclipped.mean().mul(0.5f);
+    if (!clipV) return times(unclipped.mean(), 0.5f);
     NDArray clipped = oldValue.add(value.sub(oldValue).clip(-clip, clip)).sub(returns).square();
-    return unclipped.maximum(clipped).mean().mul(0.5f);
+    return times(unclipped.maximum(clipped).mean(), 0.5f);
+  }
+
+  /**
+   * {@code x} times the constant {@code c}, safe inside a graph that a backward pass will read.
+   * Not {@code x.mul(c)}: DJL (0.32) makes the number a tensor over a direct ByteBuffer of its own
+   * (no copy) and closes it right after the op, while autograd keeps that tensor to scale the
+   * gradient; once the garbage collector freed the buffer, the backward pass read freed memory, so
+   * the value and entropy gradients depended on the collector's timing and were now and then NaN
+   * (issue 22; {@code PpoTest.anUpdateDoesNotDependOnTheGarbageCollector}). Here the constant is
+   * allocated by PyTorch ({@code full}), whose storage the graph's reference keeps alive.
+   */
+  static NDArray times(NDArray x, float c) {
+    return x.mul(x.getManager().full(new Shape(), c, x.getDataType()));
   }
 
   /** Log-probabilities of the chosen actions: logits [.., K], one-hot actions [.., K]. */

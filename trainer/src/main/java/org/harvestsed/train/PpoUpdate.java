@@ -8,6 +8,7 @@ import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
+import org.harvestsed.engine.rng.Draws;
 
 /**
  * One PPO update of a network on a collected batch (CleanRL's update loop), on the learner's
@@ -33,6 +34,13 @@ public final class PpoUpdate {
   /** Losses and diagnostics of the last epoch, averaged over its minibatches. */
   public record Stats(float policyLoss, float valueLoss, float entropy, float approxKl, float clipFraction, float gradNorm) {}
 
+  /**
+   * Runs between a minibatch's forward pass and its backward pass (tests: a garbage collection and
+   * freed native memory written over there must not change the update, see {@code PpoTest}); null
+   * normally.
+   */
+  static volatile Runnable betweenForwardAndBackward;
+
   /** Raised when a loss is NaN or infinite: the run stops and keeps its last good checkpoint. */
   public static final class DivergedException extends RuntimeException {
     private static final long serialVersionUID = 1L;
@@ -44,11 +52,14 @@ public final class PpoUpdate {
 
   /**
    * {@code c.epochs()} passes of {@code c.minibatches()} minibatches over {@code batch} at learning
-   * rate {@code lr}. Each epoch's order is a permutation drawn on the device (PyTorch's generator,
-   * seeded with the run: {@link Trainer}); a minibatch gathers its samples there.
+   * rate {@code lr}. Epoch k's order is the permutation of {@code shuffle} at tick {@code firstTick
+   * + k} (drawn on the host, a counter-based stream of the run: docs/RULES.md section 8), sent to
+   * the learner's device once per epoch (8 bytes per sample); a minibatch gathers its samples there.
    */
-  public static Stats update(Net net, Adam adam, Batch batch, PpoSettings c, float lr, NDManager manager, HostCopies copies) {
+  public static Stats update(Net net, Adam adam, Batch batch, PpoSettings c, float lr, NDManager manager, HostCopies copies,
+      Draws shuffle, long firstTick) {
     int n = batch.size();
+    long[] order = new long[n];
     int minibatches = Math.min(c.minibatches(), n);
     int mb = n / minibatches;
     float pg = 0, vl = 0, ent = 0, kl = 0, cf = 0, gn = 0;
@@ -60,7 +71,9 @@ public final class PpoUpdate {
         count = 0;
         gradNorms.muli(0f);
         try (NDScope pass = new NDScope()) {
-          NDArray perm = manager.randomUniform(0f, 1f, new Shape(n)).argSort();
+          shuffle.permutation(firstTick + epoch, order);
+          NDArray perm = manager.create(order);
+          copies.in(perm);
           for (int start = 0; start + mb <= n; start += mb) {
             try (NDScope scope = new NDScope()) {
               NDIndex pick = new NDIndex("{}", perm.get(new NDIndex().addSliceDim(start, start + mb)));
@@ -106,7 +119,7 @@ public final class PpoUpdate {
       NDArray lp = Ppo.policyLoss(ratio, adv, c.clipCoef());
       NDArray lv = Ppo.valueLoss(out.get(1), oldV, ret, c.clipCoef(), c.clipVloss());
       NDArray le = entr.mean();
-      NDArray loss = lp.sub(le.mul(c.entCoef())).add(lv.mul(c.vfCoef()));
+      NDArray loss = lp.sub(Ppo.times(le, c.entCoef())).add(Ppo.times(lv, c.vfCoef())); // constants PyTorch owns: Ppo.times
       NDArray figures = NDArrays.stack(new NDList(loss, lp, lv, le, Ppo.approxKl(logRatio), Ppo.clipFraction(ratio, c.clipCoef())));
       f = figures.toFloatArray();
       copies.out(figures);
@@ -114,6 +127,8 @@ public final class PpoUpdate {
         throw new DivergedException("the " + net.getClass().getSimpleName() + " loss became " + f[0]
             + " (policy " + f[1] + ", value " + f[2] + "); lower the learning rate");
       }
+      Runnable between = betweenForwardAndBackward;
+      if (between != null) between.run();
       gc.backward(loss);
     }
     gradNorms.addi(adam.step(lr, c.maxGradNorm()));

@@ -9,6 +9,7 @@ import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
+import org.harvestsed.engine.rng.Draws;
 
 /**
  * The principal's PPO (docs/RULES.md section 9). It acts once per period per env ({@link
@@ -41,6 +42,7 @@ final class PrincipalLearner {
   private final int[] act;
   private final boolean[] done;
   private final RunningMoments moments = new RunningMoments();
+  private final Draws shuffle;
   private final UpdateLog log = new UpdateLog();
   private int rows;
   private boolean awaitingReward, awaitingNext;
@@ -54,8 +56,10 @@ final class PrincipalLearner {
   /** Copies of a batch as the update sees it: rows x envs transitions, index [row * envs + env]. */
   record BatchView(int rows, float[] obs, int[] levels, float[] reward, float[] value, float[] next, boolean[] done) {}
 
-  PrincipalLearner(PrincipalNet net, Adam opt, TrainConfig tc, int envs, NDManager manager, HostCopies copies) {
+  /** {@code shuffle}: the minibatch orders (update u, epoch k: tick u x epochs + k). */
+  PrincipalLearner(PrincipalNet net, Adam opt, TrainConfig tc, int envs, NDManager manager, HostCopies copies, Draws shuffle) {
     this.net = net;
+    this.shuffle = shuffle;
     this.opt = opt;
     this.tc = tc;
     this.manager = manager;
@@ -107,6 +111,30 @@ final class PrincipalLearner {
 
   RunningMoments moments() {
     return moments;
+  }
+
+  /** Writes the update count and the transitions collected since the last update (a training checkpoint; the reward scale is saved apart). */
+  void save(java.io.DataOutputStream out) throws java.io.IOException {
+    out.writeLong(updates);
+    out.writeInt(rows);
+    out.writeBoolean(awaitingReward);
+    out.writeBoolean(awaitingNext);
+    for (float[] a : new float[][] {obs, logp, value, reward, next}) Checkpoint.writeFloats(out, a);
+    Checkpoint.writeInts(out, act);
+    for (boolean d : done) out.writeBoolean(d);
+  }
+
+  /** Reads what {@link #save} wrote, for the same config and number of envs. */
+  void load(java.io.DataInputStream in) throws java.io.IOException {
+    updates = in.readLong();
+    rows = in.readInt();
+    awaitingReward = in.readBoolean();
+    awaitingNext = in.readBoolean();
+    for (float[] a : new float[][] {obs, logp, value, reward, next}) Checkpoint.readFloats(in, a);
+    int[] a = Checkpoint.readInts(in);
+    if (a.length != act.length) throw new java.io.IOException("checkpoint holds " + a.length + " principal levels where " + act.length + " were expected (another config?)");
+    System.arraycopy(a, 0, act, 0, a.length);
+    for (int i = 0; i < done.length; i++) done[i] = in.readBoolean();
   }
 
   /** At a period start, before acting on {@code obsNow} ([env, inputs]): completes the last transition, updates when the batch is full. */
@@ -212,7 +240,8 @@ final class PrincipalLearner {
         NDArray vc = v.reshape(size).get(pick), rc = ret.get(pick);
         PpoUpdate.Batch batch = new PpoUpdate.Batch(new NDList(x.get(pick)), levelIds.get(pick), levels, lp.get(pick), vc,
             adv.get(pick), rc);
-        PpoUpdate.Stats s = PpoUpdate.update(net, opt, batch, tc.principal(ent), lr, manager, copies);
+        PpoUpdate.Stats s = PpoUpdate.update(net, opt, batch, tc.principal(ent), lr, manager, copies, shuffle,
+            updates * tc.principalEpochs());
         log.add(s, Ppo.explainedVariance(vc, rc), raw / idx.length);
         copies.out(8);
         updates++;

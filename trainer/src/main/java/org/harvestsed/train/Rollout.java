@@ -10,6 +10,7 @@ import java.nio.ByteBuffer;
 import java.nio.FloatBuffer;
 import java.nio.LongBuffer;
 import org.harvestsed.engine.VecEnv;
+import org.harvestsed.engine.rng.Draws;
 import org.harvestsed.engine.sim.RoundMetrics;
 import org.harvestsed.principal.PrincipalDriver;
 
@@ -99,13 +100,25 @@ final class Rollout implements AutoCloseable {
     valuesMem = cpu ? PlayerPolicy.view(values).asFloatBuffer() : null;
   }
 
+  /** Writes what carries from one rollout to the next: the players' returns of the episodes in progress (a training checkpoint). */
+  void save(java.io.DataOutputStream out) throws java.io.IOException {
+    Checkpoint.writeFloats(out, episodeReturn);
+  }
+
+  void load(java.io.DataInputStream in) throws java.io.IOException {
+    Checkpoint.readFloats(in, episodeReturn);
+  }
+
   /** Players' returns of the episodes in progress restart from 0 (after env.reset). */
   void restartEpisodes() {
     java.util.Arrays.fill(episodeReturn, 0f);
   }
 
-  /** {@link #steps} steps of every env; {@code driver} null: no principal acts (phase 1). */
-  void collect(VecEnv env, PlayerPolicy policy, PrincipalDriver driver) {
+  /**
+   * {@link #steps} steps of every env; {@code driver} null: no principal acts (phase 1). Step t
+   * samples the players' actions with the uniforms of {@code draws} at tick {@code firstTick + t}.
+   */
+  void collect(VecEnv env, PlayerPolicy policy, PrincipalDriver driver, Draws draws, long firstTick) {
     FloatBuffer r = env.rewards();
     ByteBuffer done = env.dones();
     rewardSum = 0;
@@ -127,6 +140,7 @@ final class Rollout implements AutoCloseable {
         Copy.into(features, lo, hi, staging.features);
         if (t > 0) storeOutcome(t - 1);
       }
+      policy.draw(draws, firstTick + t);
       try (NDScope scope = new NDScope()) {
         if (host) {
           policy.sampleOnHost(codesAt[t], featuresAt[t], actionsMem, logpsMem, valuesMem, t * m);

@@ -22,7 +22,7 @@ import org.harvestsed.engine.config.ConfigException;
  * @param maxGradNorm    global gradient-norm clip
  * @param normAdv        advantage normalisation per minibatch
  * @param phase1Steps    curriculum phase 1 (players only, no tax), in env steps summed over envs
- * @param capAnnealSteps phase 2: steps over which the rate cap goes from 0.1 to 1
+ * @param capAnnealSteps phase 2: steps over which the rate cap goes from 0.1 to 1; 0: cap 1 from phase 2's first step
  * @param principalLr    the principal's Adam learning rate at the start of phase 2, annealed linearly to 0 over
  *                       phase 2 when annealLr (its own schedule: it learns only in phase 2)
  * @param principalBatch principal transitions (env-periods) per principal update; the update runs at the
@@ -35,6 +35,8 @@ import org.harvestsed.engine.config.ConfigException;
  *                              the planner's entropy)
  * @param checkpointEvery iterations between checkpoints (and at the end)
  * @param torchThreads   PyTorch intra-op threads (0 = one per core)
+ * @param phase1Rates    phase 1's rates: {@code none} (cap 0, no tax) or {@code random} (cap 1, every env's levels drawn
+ *                       uniformly per bracket and period: the players learn what a rate does before the principal acts)
  * @param device         the learner's device ({@link LearnerDevice}): {@code auto} (a GPU when PyTorch sees one, else
  *                       the CPU), {@code cpu} or {@code gpu} (an error when PyTorch sees none)
  */
@@ -42,13 +44,16 @@ public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annea
     int numMinibatches, int updateEpochs, float clipCoef, boolean clipVloss, float entCoef, float vfCoef,
     float maxGradNorm, boolean normAdv, long phase1Steps, long capAnnealSteps, float principalLr, int principalBatch,
     int principalEpochs, int principalMinibatches, float principalGamma, float principalEntCoef, float principalEntFinal,
-    int checkpointEvery, int torchThreads, LearnerDevice.Setting device) {
+    int checkpointEvery, int torchThreads, Phase1Rates phase1Rates, LearnerDevice.Setting device) {
+
+  /** train.phase1_rates. */
+  public enum Phase1Rates { NONE, RANDOM }
 
   public static TrainConfig parse(Config.Section s) {
     s.allow("total_steps", "num_steps", "lr", "anneal_lr", "gamma", "gae_lambda", "num_minibatches", "update_epochs",
         "clip_coef", "clip_vloss", "ent_coef", "vf_coef", "max_grad_norm", "norm_adv", "phase1_steps", "cap_anneal_steps",
         "principal_lr", "principal_batch", "principal_epochs", "principal_minibatches", "principal_gamma",
-        "principal_ent_coef", "principal_ent_final", "checkpoint_every", "torch_threads", "device");
+        "principal_ent_coef", "principal_ent_final", "checkpoint_every", "torch_threads", "phase1_rates", "device");
     TrainConfig t = new TrainConfig(s.longValue("total_steps", 200_000), s.integer("num_steps", 128),
         (float) s.number("lr", 2.5e-4), s.bool("anneal_lr", true), (float) s.number("gamma", 0.99),
         (float) s.number("gae_lambda", 0.95), s.integer("num_minibatches", 4), s.integer("update_epochs", 4),
@@ -58,16 +63,16 @@ public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annea
         (float) s.number("principal_lr", 1e-3), s.integer("principal_batch", 64), s.integer("principal_epochs", 4),
         s.integer("principal_minibatches", 2), (float) s.number("principal_gamma", 1.0), (float) s.number("principal_ent_coef", 0.05),
         (float) s.number("principal_ent_final", 0.001), s.integer("checkpoint_every", 10),
-        s.integer("torch_threads", 0), s.choice("device", LearnerDevice.Setting.class, LearnerDevice.Setting.AUTO));
+        s.integer("torch_threads", 0), s.choice("phase1_rates", Phase1Rates.class, Phase1Rates.NONE), s.choice("device", LearnerDevice.Setting.class, LearnerDevice.Setting.AUTO));
     t.validate();
     return t;
   }
 
-  /** Settings for fine-tuning players for {@code steps} env steps in phase 2 at cap 1 (evaluation). */
+  /** Settings for fine-tuning players for {@code steps} env steps in phase 2 at cap 1 from the first step (evaluation). */
   public TrainConfig forFinetune(long steps) {
     return new TrainConfig(steps, numSteps, lr, annealLr, gamma, gaeLambda, numMinibatches, updateEpochs, clipCoef, clipVloss,
-        entCoef, vfCoef, maxGradNorm, normAdv, 0, 1, principalLr, principalBatch, principalEpochs, principalMinibatches,
-        principalGamma, principalEntCoef, principalEntFinal, Integer.MAX_VALUE, torchThreads, device);
+        entCoef, vfCoef, maxGradNorm, normAdv, 0, 0, principalLr, principalBatch, principalEpochs, principalMinibatches,
+        principalGamma, principalEntCoef, principalEntFinal, Integer.MAX_VALUE, torchThreads, Phase1Rates.NONE, device);
   }
 
   /** The players' PPO update. */
@@ -97,7 +102,7 @@ public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annea
     if (!(vfCoef >= 0)) throw ConfigException.at("train.vf_coef", vfCoef + " must be >= 0");
     if (!(maxGradNorm > 0)) throw ConfigException.at("train.max_grad_norm", maxGradNorm + " must be > 0");
     if (phase1Steps < 0) throw ConfigException.at("train.phase1_steps", phase1Steps + " must be >= 0");
-    positive("train.cap_anneal_steps", capAnnealSteps);
+    if (capAnnealSteps < 0) throw ConfigException.at("train.cap_anneal_steps", capAnnealSteps + " must be >= 0 (0: cap 1 from phase 2's first step)");
     positive("train.principal_batch", principalBatch);
     positive("train.principal_epochs", principalEpochs);
     positive("train.principal_minibatches", principalMinibatches);

@@ -7,14 +7,16 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.SplittableRandom;
 import java.util.function.Consumer;
 import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.Config;
 import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.rng.Draws;
+import org.harvestsed.engine.rng.Purpose;
 import org.harvestsed.engine.sim.RoundMetrics;
 import org.harvestsed.principal.Principal;
 import org.harvestsed.principal.PrincipalDriver;
+import org.harvestsed.principal.RandomPrincipal;
 
 /**
  * Two-level PPO (docs/RULES.md section 9), read top to bottom like CleanRL's ppo.py. Each iteration:
@@ -44,9 +46,15 @@ public final class Trainer implements AutoCloseable {
   private final PrincipalLearner principalLearner;
   private final LearnedPrincipal learned;
   private PrincipalDriver driver;
+  /** The run's counter-based streams (docs/RULES.md section 8): the players' actions and minibatch orders. */
+  private final Draws actionDraws, shuffleDraws;
+  private final long seed;
   private long iteration, globalStep;
+  /** Whether {@link #resume} restored the envs' state: {@link #run()} then continues them instead of resetting. */
+  private boolean resumed;
   private volatile boolean stopRequested;
-  private float trust = Float.NaN;
+  /** Phase 1's rates with train.phase1_rates: random (null: none, the cap is 0). */
+  private final PrincipalDriver phase1Rates;
   private Consumer<String> progress = s -> {};
 
   public Trainer(Config config, TrainConfig tc, Path dir) {
@@ -72,24 +80,26 @@ public final class Trainer implements AutoCloseable {
     System.setProperty("ai.djl.offline", "true");
     device = LearnerDevice.resolve(tc.device()); // bad input (gpu without one) fails here, before the env is built
     noGradOnThisThread();
-    long seed = config.run().seed();
-    JniUtils.setSeed(seed); // PyTorch's generators (CPU and CUDA): the players' sampling and the minibatch order
+    seed = config.run().seed();
+    // every draw of the run is addressed by (seed, purpose, tick, index): none from PyTorch's generator
+    actionDraws = new Draws(seed, Purpose.ACTION);
+    shuffleDraws = new Draws(seed, Purpose.SHUFFLE);
     env = VecEnv.create(spec, envs, config.run());
     manager = NDManager.newBaseManager(device);
     players = new PlayerNet(manager, spec.obsRows(), spec.obsCols(), spec.scalars(), spec.actions(), seed);
     principalNet = new PrincipalNet(manager, PrincipalObservation.size(spec), spec.brackets(), spec.rateLevels(), seed + 1);
     playersOpt = new Adam(players);
     principalOpt = new Adam(principalNet);
-    SplittableRandom rnd = new SplittableRandom(seed);
     boolean onHost = !device.isGpu() && !tensorPath;
     rollout = new Rollout(tc.numSteps(), env, manager, copies, onHost);
     policy = new PlayerPolicy(players, env, manager, copies, onHost);
     playerLearner = new PlayerLearner(players, playersOpt, tc, rollout, spec.actions(), manager, copies);
-    principalLearner = new PrincipalLearner(principalNet, principalOpt, tc, envs, manager, copies);
-    learned = new LearnedPrincipal(principalNet, spec, rnd);
+    principalLearner = new PrincipalLearner(principalNet, principalOpt, tc, envs, manager, copies, new Draws(seed, Purpose.PRINCIPAL_SHUFFLE));
+    learned = new LearnedPrincipal(principalNet, spec, seed);
     learned.countInto(copies);
     learned.learnWith(principalLearner);
     driver = new PrincipalDriver(learned);
+    phase1Rates = tc.phase1Rates() == TrainConfig.Phase1Rates.RANDOM ? new PrincipalDriver(new RandomPrincipal(spec, seed)) : null;
   }
 
   public void onProgress(Consumer<String> c) {
@@ -107,6 +117,10 @@ public final class Trainer implements AutoCloseable {
   /** Principal updates so far in this process. */
   public long principalUpdates() {
     return principalLearner.updates();
+  }
+
+  VecEnv env() {
+    return env;
   }
 
   PlayerNet players() {
@@ -137,29 +151,37 @@ public final class Trainer implements AutoCloseable {
 
   private void reset(long seed) {
     env.reset(seed);
-    if (!Float.isNaN(trust)) {
-      java.nio.FloatBuffer beta = env.state().floats(org.harvestsed.engine.state.Buf.BETA);
-      for (int k = 0; k < envs * n; k++) beta.put(k, trust);
-    }
     rollout.restartEpisodes();
     principalLearner.discardPending();
   }
 
   /**
-   * Every player's trust beta is {@code beta} after every reset, in training and evaluation
-   * (experiments: beta = 1 under a flat tax of 1 is a shared payoff). Java backend only: it
-   * overwrites the drawn types in the engine's buffer.
+   * Restores everything the next iteration needs from {@code from}'s checkpoint: counters,
+   * networks, optimizers, the principal's reward scale, pending transitions and sampling tick, the
+   * players' running episode returns and every env's state; {@link #run()} then continues as if
+   * the run had never stopped.
    */
-  public void overrideTrust(float beta) {
-    if (!env.backendName().equals("java")) throw new IllegalArgumentException("overrideTrust needs the java backend");
-    this.trust = beta;
-  }
-
-  /** Restores counters, networks, optimizers and the principal's reward scale from {@code from}. */
   public void resume(Path from) throws IOException {
-    Checkpoint.Counters c = Checkpoint.load(from, players, playersOpt, principalNet, principalOpt, principalLearner.moments());
+    Checkpoint.Counters c = Checkpoint.load(from, players, playersOpt, principalNet, principalOpt, principalLearner.moments(),
+        this::loadRunState);
     iteration = c.iteration();
     globalStep = c.globalStep();
+    resumed = true;
+  }
+
+  /** The run's state beyond the networks (checkpoint section "run state"), in {@link #loadRunState}'s order. */
+  private void saveRunState(java.io.DataOutputStream out) throws IOException {
+    principalLearner.save(out);
+    learned.save(out);
+    rollout.save(out);
+    env.saveState(out);
+  }
+
+  private void loadRunState(java.io.DataInputStream in) throws IOException {
+    principalLearner.load(in);
+    learned.load(in);
+    rollout.load(in);
+    env.loadState(in);
   }
 
   /** Rates come from {@code p} (a baseline) from now on; the learned principal neither acts nor learns. */
@@ -181,10 +203,16 @@ public final class Trainer implements AutoCloseable {
     learned.atMode(mode);
   }
 
-  /** Counters back to 0 (fine-tuning from a checkpoint for a fixed number of steps). */
+  /**
+   * Counters back to 0 and a fresh start (fine-tuning from a checkpoint): the next {@link #run()}
+   * resets the envs under the run's seed instead of continuing the checkpoint's, and the learned
+   * principal samples from its stream's start.
+   */
   public void resetCounters() {
     iteration = 0;
     globalStep = 0;
+    resumed = false;
+    learned.drawFrom(seed, 0);
   }
 
   /** Loads the players' network and optimizer from a checkpoint file (e.g. the phase-1 one). */
@@ -198,7 +226,7 @@ public final class Trainer implements AutoCloseable {
 
   private void checkpoint(String name) throws IOException {
     Checkpoint.save(dir, name, new Checkpoint.Counters(iteration, globalStep), players, playersOpt, principalNet, principalOpt,
-        principalLearner.moments());
+        principalLearner.moments(), this::saveRunState);
   }
 
   /** Asks {@link #run()} to stop after the current iteration and write a checkpoint (SIGINT/SIGTERM). */
@@ -210,8 +238,14 @@ public final class Trainer implements AutoCloseable {
     return globalStep < tc.phase1Steps() ? 1 : 2;
   }
 
+  /**
+   * The cap on every rate: phase 1 0 (no tax), or 1 with train.phase1_rates: random (the players
+   * meet random rates); phase 2 from 0.1 to 1 over cap_anneal_steps, or 1 from its first step when
+   * cap_anneal_steps is 0 (a fine-tune, a positive control).
+   */
   float cap() {
-    if (phase() == 1) return 0f;
+    if (phase() == 1) return phase1Rates != null ? 1f : 0f;
+    if (tc.capAnnealSteps() == 0) return 1f;
     double f = (double) (globalStep - tc.phase1Steps()) / tc.capAnnealSteps();
     return (float) Math.min(1.0, 0.1 + 0.9 * f);
   }
@@ -231,7 +265,8 @@ public final class Trainer implements AutoCloseable {
   public boolean run() throws IOException {
     noGradOnThisThread();
     Files.createDirectories(dir);
-    reset(config.run().seed() + iteration); // a resumed run starts a fresh stream of episodes
+    if (!resumed) reset(seed); // a resumed run continues the envs its checkpoint saved
+    resumed = false;
     try (BufferedWriter w = Metrics.open(dir, iteration)) {
       while (globalStep < tc.totalSteps()) {
         long t0 = System.nanoTime();
@@ -241,9 +276,10 @@ public final class Trainer implements AutoCloseable {
         row.set("charts/SPS", tc.numSteps() * envs / ((System.nanoTime() - t0) / 1e9));
         w.write(String.join(",", row.values()) + "\n");
         w.flush();
-        if (iteration % tc.checkpointEvery() == 0 || globalStep >= tc.totalSteps() || stopRequested) checkpoint();
+        boolean stop = stopRequested; // read once: a signal arriving now is seen after the next iteration, never between checkpoint and return
+        if (iteration % tc.checkpointEvery() == 0 || globalStep >= tc.totalSteps() || stop) checkpoint();
         progress.accept(progressLine(row));
-        if (stopRequested) return false;
+        if (stop) return false;
       }
     }
     return true;
@@ -285,10 +321,10 @@ public final class Trainer implements AutoCloseable {
     principalLearner.schedule(plr, pent);
     env.setCap(cap());
     boolean phase2 = phase() == 2;
-    rollout.collect(env, policy, phase2 ? driver : null);
+    rollout.collect(env, policy, phase2 ? driver : phase1Rates, actionDraws, iteration * T);
     globalStep += (long) T * envs;
     long tRollout = System.nanoTime();
-    PpoUpdate.Stats s = playerLearner.update(lr);
+    PpoUpdate.Stats s = playerLearner.update(lr, shuffleDraws, iteration);
     iteration++;
     Metrics row = new Metrics();
     row.set("iteration", Long.toString(iteration)).set("global_step", Long.toString(globalStep))
@@ -335,7 +371,7 @@ public final class Trainer implements AutoCloseable {
    */
   public double[] evaluate(int steps, long seed) {
     principalLearner.discardPending();
-    return Evaluator.applesPerStep(env, policy, steps, () -> reset(seed));
+    return Evaluator.applesPerStep(env, policy, new Draws(seed, Purpose.EVAL), steps, () -> reset(seed));
   }
 
   /**
@@ -343,9 +379,7 @@ public final class Trainer implements AutoCloseable {
    * (sampling) and principal (baseline, or the learned one acting without learning), cap 1.
    */
   public Evaluator.RoundResult evaluateRound(long seed) {
-    learned.learnWith(null);
-    principalLearner.discardPending();
-    return Evaluator.round(env, policy, driver, () -> reset(seed));
+    return round(seed, true);
   }
 
   /**
@@ -353,9 +387,26 @@ public final class Trainer implements AutoCloseable {
    * principal at cap 1: the trained players ({@code trained}) or uniformly random ones.
    */
   public double applesPerRound(long seed, boolean trained) {
+    return round(seed, trained).metrics().productivity();
+  }
+
+  /**
+   * One evaluated round under {@code seed}: the envs reset under it, the players' draws from its
+   * EVAL stream and the learned principal's from its PRINCIPAL stream (tick 0 at the reset), so an
+   * evaluation is a function of its seed; the principal's training stream is restored afterwards.
+   */
+  private Evaluator.RoundResult round(long evalSeed, boolean trained) {
     learned.learnWith(null);
     principalLearner.discardPending();
-    return Evaluator.round(env, trained ? policy : null, driver, () -> reset(seed)).metrics().productivity();
+    long acts = learned.acts();
+    try {
+      return Evaluator.round(env, trained ? policy : null, new Draws(evalSeed, Purpose.EVAL), driver, () -> {
+        reset(evalSeed);
+        learned.drawFrom(evalSeed, 0);
+      });
+    } finally {
+      learned.drawFrom(seed, acts);
+    }
   }
 
   /** The learner's device (train.device resolved). */

@@ -39,6 +39,29 @@ class CliTest {
     return new Run(code, captured + out.toString(), err.toString());
   }
 
+  /** An output path that cannot be created (under /proc) is bad input: one message naming it, exit 2, before any work. */
+  @Test
+  void anOutThatCannotBeCreatedIsOneClearErrorInEveryCommandThatWrites(@TempDir Path dir) throws Exception {
+    String bad = "/proc/harvest-no-such-dir/out";
+    String q = QUICKSTART.toString();
+    List<String[]> commands = List.of(
+        new String[] {"train", "--config", q, "--out", bad},
+        new String[] {"trace", "--config", q, "--envs", "1", "--steps", "5", "--seed", "1", "--out", bad + "/t.jsonl"},
+        new String[] {"render", "--config", q, "--seed", "1", "--steps", "5", "--out", bad + "/r.png"},
+        new String[] {"scale", "--config", q, "--players", "4", "--envs", "1", "--backend", "java", "--out", bad});
+    for (String[] args : commands) {
+      Run r = cli(args);
+      assertThat(r.code()).as("%s: %s", args[0], r.err()).isEqualTo(2);
+      assertThat(r.err()).as(args[0]).contains("harvest: error: --out " + bad).contains("cannot create").doesNotContain("Exception");
+    }
+    Path run = dir.resolve("run");
+    Files.createDirectories(run);
+    Files.copy(QUICKSTART, run.resolve("config.yaml"));
+    Run r = cli("evaluate", "--run", run.toString(), "--principals", "free_market", "--seeds", "1", "--out", bad);
+    assertThat(r.code()).as(r.err()).isEqualTo(2);
+    assertThat(r.err()).contains("--out " + bad).contains("cannot create");
+  }
+
   @Test
   void simulateJsonHasThroughputAndRoundMetrics() throws Exception {
     Run r = cli("simulate", "--config", PAPER.toString(), "--envs", "4", "--steps", "2000", "--seed", "1", "--json");

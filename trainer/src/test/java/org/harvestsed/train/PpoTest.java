@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.within;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
+import java.util.List;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -44,6 +45,78 @@ class PpoTest {
     }
     return adv;
   }
+
+  /**
+   * The update's autograd graph holds no tensor over memory that Java may free before the
+   * backward pass (issue 22: DJL's {@code mul(Number)} wraps the number in a tensor over a direct
+   * buffer and closes it after the op, while autograd keeps it to scale the gradient; once the
+   * buffer was collected, the backward read freed memory, so the gradients of the value and
+   * entropy terms depended on the garbage collector's timing, now and then NaN). Two updates from
+   * the same network on the same batch, one with a collection and freed native memory written
+   * over (NaN) between forward and backward: the same parameters, bit for bit.
+   */
+  @Test
+  void anUpdateDoesNotDependOnTheGarbageCollector() throws Exception {
+    int b = 64, view = 25, f = 3, k = 5;
+    SplittableRandom rnd = new SplittableRandom(11);
+    byte[] codes = new byte[b * view];
+    float[] feats = new float[b * f], oldLogp = new float[b], oldV = new float[b], adv = new float[b], ret = new float[b];
+    long[] acts = new long[b];
+    for (int i = 0; i < codes.length; i++) codes[i] = (byte) rnd.nextInt(4);
+    for (int i = 0; i < feats.length; i++) feats[i] = (float) rnd.nextDouble();
+    for (int i = 0; i < b; i++) {
+      acts[i] = rnd.nextInt(k);
+      oldLogp[i] = (float) Math.log(1.0 / k) + (float) rnd.nextDouble(-0.1, 0.1);
+      oldV[i] = (float) rnd.nextDouble(-1, 1);
+      adv[i] = (float) rnd.nextDouble(-1, 1);
+      ret[i] = oldV[i] + adv[i];
+    }
+    TrainConfig tc = TrainConfig.parse(org.harvestsed.engine.config.Config.parse("train: {update_epochs: 2, num_minibatches: 2, ent_coef: 0.01}", "t").train());
+    List<float[]> plain = updated(codes, feats, acts, k, oldLogp, oldV, adv, ret, tc);
+    PpoUpdate.betweenForwardAndBackward = PpoTest::collectAndScribble;
+    List<float[]> collected;
+    try {
+      collected = updated(codes, feats, acts, k, oldLogp, oldV, adv, ret, tc);
+    } finally {
+      PpoUpdate.betweenForwardAndBackward = null;
+    }
+    for (int i = 0; i < plain.size(); i++) assertThat(collected.get(i)).as("parameter %d", i).isEqualTo(plain.get(i));
+  }
+
+  /** A fresh PlayerNet (seed 5) after one update on the batch: its parameters. */
+  private static List<float[]> updated(byte[] codes, float[] feats, long[] acts, int k, float[] oldLogp, float[] oldV, float[] adv,
+      float[] ret, TrainConfig tc) {
+    int b = oldLogp.length;
+    try (NDManager m = nd.newSubManager(); PlayerNet net = new PlayerNet(m, 5, 5, 3, k, 5); Adam opt = new Adam(net)) {
+      PpoUpdate.Batch batch = new PpoUpdate.Batch(new ai.djl.ndarray.NDList(m.create(codes, new Shape(b, 25)).toType(ai.djl.ndarray.types.DataType.UINT8, false),
+          m.create(feats, new Shape(b, 3))), m.create(acts), k, m.create(oldLogp), m.create(oldV), m.create(adv), m.create(ret));
+      PpoUpdate.update(net, opt, batch, tc.players(), 1e-2f, m, new HostCopies(), new org.harvestsed.engine.rng.Draws(1, org.harvestsed.engine.rng.Purpose.SHUFFLE), 0);
+      List<float[]> out = new java.util.ArrayList<>();
+      for (ai.djl.ndarray.NDArray p : net.parameters()) out.add(p.toFloatArray());
+      return out;
+    }
+  }
+
+  /** Collects garbage (direct buffers' memory is freed by their cleaners), then allocates small native blocks full of NaN, which reuse what was freed. */
+  private static void collectAndScribble() {
+    for (int round = 0; round < 3; round++) {
+      System.gc();
+      try {
+        Thread.sleep(20); // the cleaner thread frees the collected buffers' memory
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+    List<java.nio.ByteBuffer> keep = new java.util.ArrayList<>();
+    for (int i = 0; i < 4096; i++) {
+      java.nio.ByteBuffer x = java.nio.ByteBuffer.allocateDirect(4 + (i % 16) * 4).order(java.nio.ByteOrder.nativeOrder());
+      while (x.remaining() >= 4) x.putFloat(Float.NaN);
+      keep.add(x);
+    }
+    SCRIBBLES.add(keep); // kept until the test ends, so the NaN blocks stay where they are
+  }
+
+  private static final List<List<java.nio.ByteBuffer>> SCRIBBLES = new java.util.ArrayList<>();
 
   @Test
   void gaeMatchesAPlainLoopOnRandomRollouts() {
@@ -123,7 +196,7 @@ class PpoTest {
       NDArray nan = nd.create(new float[] {Float.NaN, Float.NaN});
       PpoUpdate.Batch b = new PpoUpdate.Batch(new ai.djl.ndarray.NDList(nd.zeros(new Shape(2, 2))), nd.zeros(new Shape(2, 1), ai.djl.ndarray.types.DataType.INT64),
           3, nd.zeros(new Shape(2)), nd.zeros(new Shape(2)), nan, nd.zeros(new Shape(2)));
-      org.assertj.core.api.Assertions.assertThatThrownBy(() -> PpoUpdate.update(net, opt, b, tc.players(), 1e-3f, nd, new HostCopies()))
+      org.assertj.core.api.Assertions.assertThatThrownBy(() -> PpoUpdate.update(net, opt, b, tc.players(), 1e-3f, nd, new HostCopies(), new org.harvestsed.engine.rng.Draws(1, org.harvestsed.engine.rng.Purpose.SHUFFLE), 0))
           .isInstanceOf(PpoUpdate.DivergedException.class)
           .hasMessageContaining("PrincipalNet loss became NaN");
       assertThat(opt.steps()).as("no optimizer step was taken").isZero();

@@ -82,14 +82,13 @@ class PrincipalControlTest {
     Engine.getEngine("PyTorch"); // loads the native library that JniUtils calls
     int threads = JniUtils.getNumThreads();
     JniUtils.setNumThreads(1);
-    JniUtils.setSeed(torchSeed);
     try (NDManager nd = NDManager.newBaseManager();
          PrincipalNet net = new PrincipalNet(nd, PrincipalObservation.size(spec), b, levels, 9);
          Adam opt = new Adam(net);
          VecEnv env = VecEnv.create(spec, envs, "java", 1)) {
-      SplittableRandom rnd = new SplittableRandom(3);
-      PrincipalLearner learner = new PrincipalLearner(net, opt, tc, envs, nd, new HostCopies());
-      LearnedPrincipal p = new LearnedPrincipal(net, spec, rnd);
+      PrincipalLearner learner = new PrincipalLearner(net, opt, tc, envs, nd, new HostCopies(),
+          new org.harvestsed.engine.rng.Draws(torchSeed, org.harvestsed.engine.rng.Purpose.PRINCIPAL_SHUFFLE));
+      LearnedPrincipal p = new LearnedPrincipal(net, spec, 3);
       p.learnWith(learner);
       p.rewardFrom((e, out) -> {
         IntBuffer w = e.state().ints(Buf.PERIOD_END_INCOME);

@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDManager;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.SplittableRandom;
 import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.Config;
 import org.harvestsed.engine.state.Buf;
@@ -65,7 +64,7 @@ class PrincipalLearnerTest {
           expected.add(truth);
         }
       });
-      t.evaluateRound(11);
+      t.evaluateRound(12);
     }
     assertThat(seen).hasSize(5);
     double total = 0;
@@ -94,11 +93,10 @@ class PrincipalLearnerTest {
          PrincipalNet net = new PrincipalNet(nd, PrincipalObservation.size(c.env()), b, levels, 5);
          Adam opt = new Adam(net);
          VecEnv env = VecEnv.create(c.env(), envs, "java", 1)) {
-      SplittableRandom rnd = new SplittableRandom(2);
-      PrincipalLearner learner = new PrincipalLearner(net, opt, tc, envs, nd, new HostCopies());
+      PrincipalLearner learner = new PrincipalLearner(net, opt, tc, envs, nd, new HostCopies(), new org.harvestsed.engine.rng.Draws(2, org.harvestsed.engine.rng.Purpose.PRINCIPAL_SHUFFLE));
       learner.schedule(0f, 0.01f);
       learner.inspector = batches::add;
-      LearnedPrincipal p = new LearnedPrincipal(net, c.env(), rnd);
+      LearnedPrincipal p = new LearnedPrincipal(net, c.env(), 2);
       p.learnWith(learner);
       p.rewardFrom((e, out) -> {
         for (int k = 0; k < envs; k++) out[k] = e.state().floats(Buf.RATES).get(k * b);
@@ -141,9 +139,8 @@ class PrincipalLearnerTest {
          PrincipalNet net = new PrincipalNet(nd, PrincipalObservation.size(c.env()), c.env().brackets(), c.env().rateLevels(), 5);
          Adam opt = new Adam(net);
          VecEnv env = VecEnv.create(c.env(), envs, "java", 1)) {
-      SplittableRandom rnd = new SplittableRandom(2);
-      PrincipalLearner learner = new PrincipalLearner(net, opt, TrainConfig.parse(c.train()), envs, nd, new HostCopies());
-      LearnedPrincipal p = new LearnedPrincipal(net, c.env(), rnd);
+      PrincipalLearner learner = new PrincipalLearner(net, opt, TrainConfig.parse(c.train()), envs, nd, new HostCopies(), new org.harvestsed.engine.rng.Draws(2, org.harvestsed.engine.rng.Purpose.PRINCIPAL_SHUFFLE));
+      LearnedPrincipal p = new LearnedPrincipal(net, c.env(), 2);
       p.learnWith(learner);
       PrincipalDriver driver = new PrincipalDriver(p);
       env.reset(1);

@@ -86,7 +86,8 @@ class RolloutOnDeviceTest {
       Metrics row = t.step(); // phase 1: no principal
       int envs = 4, players = 2, m = envs * players, view = c.env().obsCells(), f = c.env().scalars(), steps = 16;
       // per step: codes (1 B per cell), features (4 B each), rewards (4 B), dones (1 B per env) in; action ids (4 B) out
-      long in = (long) steps * (m * view + 4L * m * f + 4L * m + envs);
+      // per update epoch (2) its minibatch order, 8 B per sample (drawn on the host: docs/RULES.md section 8)
+      long in = (long) steps * (m * view + 4L * m * f + 4L * m + envs) + 2L * 8 * steps * m;
       // per minibatch its six loss figures, per update the summed gradient norm and the explained variance's two moments
       long out = (long) steps * 4 * m + 2L * 2 * 6 * 4 + 4 + 8;
       assertThat(Long.parseLong(row.get("transfer/to_learner_bytes"))).isEqualTo(in);
@@ -102,9 +103,11 @@ class RolloutOnDeviceTest {
       int envs = 4, players = 2, m = envs * players, view = c.env().obsCells(), f = c.env().scalars(), steps = 16;
       long staged = m * view + envs + 4L * m * f + 4L * m; // one send per step: codes, dones, features, rewards
       long tail = envs + 4L * m;                            // the last step's dones and rewards
-      // (on a GPU, V(s_T) and V(final observation) add their inputs' copies; on the CPU they are read in place)
+      long orders = 2L * 8 * steps * m;                     // per update epoch the minibatch order
+      // (on a GPU, V(s_T) and V(final observation) add their inputs' copies, and each step the
+      // players' uniforms, 4 B per player; on the CPU they are read in place)
       assertThat(Long.parseLong(row.get("transfer/to_learner_bytes"))).as("the GPU path's copies, on the CPU")
-          .isEqualTo(steps * staged + tail);
+          .isEqualTo(steps * staged + tail + orders);
     }
   }
 
@@ -157,10 +160,10 @@ class RolloutOnDeviceTest {
          PlayerPolicy policy = new PlayerPolicy(net, env, nd, copies);
          Rollout r = new Rollout(32, env, nd, copies)) {
       env.reset(1);
-      r.collect(env, policy, null);
+      r.collect(env, policy, null, new org.harvestsed.engine.rng.Draws(1, org.harvestsed.engine.rng.Purpose.ACTION), 0);
       env.reset(2);
       long before = mx.getThreadAllocatedBytes(id);
-      r.collect(env, policy, null);
+      r.collect(env, policy, null, new org.harvestsed.engine.rng.Draws(1, org.harvestsed.engine.rng.Purpose.ACTION), 0);
       return (mx.getThreadAllocatedBytes(id) - before) / 32;
     }
   }

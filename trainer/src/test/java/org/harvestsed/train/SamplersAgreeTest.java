@@ -14,6 +14,8 @@ import java.nio.IntBuffer;
 import java.nio.LongBuffer;
 import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.rng.Draws;
+import org.harvestsed.engine.rng.Purpose;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -49,10 +51,11 @@ class SamplersAgreeTest {
       FloatBuffer hostLogp = ByteBuffer.allocateDirect(4 * m).order(ByteOrder.nativeOrder()).asFloatBuffer();
       FloatBuffer hostV = ByteBuffer.allocateDirect(4 * m).order(ByteOrder.nativeOrder()).asFloatBuffer();
       int differentActions = 0;
+      Draws draws = new Draws(100, Purpose.ACTION);
       for (int step = 0; step < 40; step++) { // 40 steps x 128 players, an episode end included
         float[] tensorLogp, tensorV;
         long[] tensorIds;
-        JniUtils.setSeed(100 + step);
+        tensor.draw(draws, step);
         try (NDScope scope = new NDScope()) {
           NDList out = tensor.sample(tensor.obs, tensor.feats);
           tensorIds = out.get(0).toLongArray();
@@ -60,7 +63,7 @@ class SamplersAgreeTest {
           tensorV = out.get(2).toFloatArray();
         }
         ids.get(0, fromTensor);
-        JniUtils.setSeed(100 + step);
+        host.draw(draws, step);
         try (NDScope scope = new NDScope()) {
           host.sampleOnHost(host.obs, host.feats, hostIds, hostLogp, hostV, 0);
         }
@@ -86,7 +89,7 @@ class SamplersAgreeTest {
          PlayerNet net = new PlayerNet(nd, c.env().obsRows(), c.env().obsCols(), c.env().scalars(), c.env().actions(), 7);
          PlayerPolicy host = new PlayerPolicy(net, env, nd, new HostCopies(), true)) {
       env.reset(1);
-      JniUtils.setSeed(9);
+      Draws stream = new Draws(9, Purpose.EVAL);
       float[] p;
       try (NDScope scope = new NDScope()) {
         p = net.forward(new NDList(host.obs, host.feats)).get(0).softmax(-1).toFloatArray();
@@ -96,7 +99,7 @@ class SamplersAgreeTest {
       long[] seen = new long[k];
       for (int d = 0; d < draws; d++) {
         try (NDScope scope = new NDScope()) {
-          host.act();
+          host.act(stream, d);
         }
         for (int i = 0; i < m; i++) {
           int a = env.actions().get(i);

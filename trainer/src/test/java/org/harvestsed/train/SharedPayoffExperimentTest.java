@@ -20,7 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
  * shared payoff), so players trained under it should sustain more apples per round than players
  * trained with no tax. Arms: the quickstart game with beta = 1, players trained for the
  * quickstart's total_steps either with no tax (phase 1 throughout) or under flat:1 from the start
- * (cap 1); apples per round of the trained players on 3 evaluation rounds; one training seed per
+ * (cap 1 from the first step); apples per round of the trained players on 3 evaluation rounds; one training seed per
  * pair, paired by seed ({@code -Dseeds=N}, default 2).
  */
 @Tag("experiment")
@@ -31,12 +31,12 @@ class SharedPayoffExperimentTest {
 
   @Test
   void underASharedPayoffTrainedPlayersSustainMoreApplesThanWithNoTax(@TempDir Path dir) throws Exception {
-    String yaml = Files.readString(Path.of("../configs/quickstart.yaml"));
+    String yaml = Files.readString(Path.of("../configs/quickstart.yaml")).replace("env:\n", "env:\n  types: {beta: 1}\n"); // every trust 1
     int seeds = Integer.getInteger("seeds", 2);
     double[] noTax = new double[seeds], shared = new double[seeds];
     for (int s = 0; s < seeds; s++) {
       noTax[s] = arm(yaml.replace("phase1_steps: 300000", "phase1_steps: 100000000"), null, s + 1, dir.resolve("none" + s));
-      shared[s] = arm(yaml.replace("phase1_steps: 300000", "phase1_steps: 0").replace("cap_anneal_steps: 150000", "cap_anneal_steps: 1"),
+      shared[s] = arm(yaml.replace("phase1_steps: 300000", "phase1_steps: 0").replace("cap_anneal_steps: 150000", "cap_anneal_steps: 0"),
           "flat:1", s + 1, dir.resolve("flat" + s));
       System.out.printf(Locale.ROOT, "shared payoff control, seed %d: apples per round, no tax %.2f, flat tax 1 %.2f%n", s + 1, noTax[s], shared[s]);
     }
@@ -50,7 +50,6 @@ class SharedPayoffExperimentTest {
     Config c0 = Config.parse(yaml, "quickstart");
     Config c = new Config(c0.env(), c0.run().withSeed(seed), c0.train());
     try (Trainer t = new Trainer(c, TrainConfig.parse(c.train()), dir)) {
-      t.overrideTrust(1f);
       if (principal != null) t.useBaseline(Principal.parse(principal, c.env()));
       t.run();
       return PlayersVsRandom.mean(PlayersVsRandom.measure(t, 3).trained());

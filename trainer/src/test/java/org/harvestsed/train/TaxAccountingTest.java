@@ -32,7 +32,7 @@ class TaxAccountingTest {
     for (int k = 0; k < RATES.length; k++) {
       try (VecEnv env = VecEnv.create(spec, 8, "java", 1)) {
         Principal p = RATES[k] == 0 ? Principal.parse("free_market", spec) : Principal.parse("flat:" + RATES[k], spec);
-        Evaluator.RoundResult r = Evaluator.round(env, null, new PrincipalDriver(p), () -> env.reset(42));
+        Evaluator.RoundResult r = Evaluator.round(env, null, null, new PrincipalDriver(p), () -> env.reset(42));
         double pre = IncomeStats.inequality(List.of(r), false);
         post[k] = IncomeStats.inequality(List.of(r), true);
         if (k == 0) pre0 = pre;

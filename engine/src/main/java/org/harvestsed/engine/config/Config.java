@@ -37,10 +37,16 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
     } catch (IOException e) {
       throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
     }
-    return parse(text, file.toString());
+    return parse(text, file.toString(), file.toAbsolutePath().getParent());
   }
 
+  /** A config from YAML text; a persona table's CSV path (env.types.table) is relative to the working directory. */
   public static Config parse(String yaml, String source) {
+    return parse(yaml, source, Path.of("").toAbsolutePath());
+  }
+
+  /** A config from YAML text read from {@code source}; relative paths in it are relative to {@code base}. */
+  public static Config parse(String yaml, String source, Path base) {
     JsonNode root;
     try {
       // SnakeYAML reads YAML 1.1 scalars such as .inf, which Jackson's YAML parser rejects
@@ -54,7 +60,7 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
     if (root == null || root.isMissingNode() || root.isNull()) root = new ObjectMapper().createObjectNode();
     Section top = new Section("", root);
     top.allow("env", "run", "train");
-    return new Config(parseEnv(top.section("env")), parseRun(top.section("run")), top.section("train"));
+    return new Config(parseEnv(top.section("env"), base), parseRun(top.section("run")), top.section("train"));
   }
 
   /** The defaults of docs/RULES.md on the default map. */
@@ -62,8 +68,8 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
     return parse("{}", "defaults");
   }
 
-  private static EnvSpec parseEnv(Section s) {
-    s.allow("map", "ascii", "generated", "players", "view", "regrowth", "zap", "episode_length", "tax", "voting");
+  private static EnvSpec parseEnv(Section s, Path base) {
+    s.allow("map", "ascii", "generated", "players", "view", "regrowth", "zap", "episode_length", "tax", "voting", "types");
     String mapName = s.string("map", "commons_harvest_open");
     int players = s.integer("players", 7);
     GameMap map;
@@ -124,7 +130,7 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
         (float) tax.number("divergence_limit", Double.POSITIVE_INFINITY),
         voting.integer("round_periods", 20),
         voting.choice("social_choice", SocialChoice.class, SocialChoice.MEAN),
-        voting.choice("objective", Objective.class, Objective.PAPER));
+        voting.choice("objective", Objective.class, Objective.PAPER), Types.parse(s.section("types"), base));
   }
 
   private static RunSettings parseRun(Section s) {

@@ -489,9 +489,20 @@ public final class OpenClBackend implements Backend {
   @Override
   public void reset(long seed) {
     host.reset(seed); // the reference reset, on the host buffers
+    takeHostState(seed, 0);
+  }
+
+  @Override
+  public void restore(long seed) {
+    host.restore(seed);
+    takeHostState(seed, state.ints(Buf.TICK).get(0));
+  }
+
+  /** The host buffers are the state now (after a reset or a restore at tick {@code tick}): uploaded on the copy path. */
+  private void takeHostState(long seed, long tick) {
     k0[0] = Rng.k0(seed);
     k1[0] = Rng.k1(seed);
-    ticks = 0;
+    ticks = tick;
     if (zeroCopy) return;
     for (Buf b : Buf.values()) upload(b);
     clFinish(queue);

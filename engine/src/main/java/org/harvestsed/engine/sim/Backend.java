@@ -63,6 +63,17 @@ public interface Backend extends AutoCloseable {
   default void fetchState() {}
 
   /**
+   * Restore of a saved state ({@code VecEnv.loadState}): the host buffers hold a state written by
+   * {@code VecEnv.saveState} of envs last reset under {@code seed}; the backend takes them as its
+   * state (uploading them where the device keeps the state), so the next step is the step the
+   * saved envs would have taken.
+   */
+  default void restore(long seed) {
+    throw new UnsupportedOperationException("the " + name() + " backend cannot restore a saved env state (a resumed training run needs it); "
+        + "use run.backend java or opencl");
+  }
+
+  /**
    * The caller wrote PENDING_LEVELS (VecEnv.setRates): a backend whose device keeps the state
    * uploads them before its next launch, and only then.
    */

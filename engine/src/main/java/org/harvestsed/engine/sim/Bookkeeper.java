@@ -129,6 +129,22 @@ public final class Bookkeeper {
     if (e == 0) completedRounds = tk / spec.roundSteps();
   }
 
+  /** Writes what the bookkeeping keeps outside the env buffers (a saved env state: VecEnv.saveState). */
+  public void save(java.io.DataOutputStream out) throws java.io.IOException {
+    out.writeInt(completedRounds);
+    out.writeBoolean(rewardsZero);
+    for (double x : objectivePrev) out.writeDouble(x);
+    for (double x : metrics) out.writeDouble(x);
+  }
+
+  /** Reads what {@link #save} wrote, for the same number of envs and layout. */
+  public void load(java.io.DataInputStream in) throws java.io.IOException {
+    completedRounds = in.readInt();
+    rewardsZero = in.readBoolean();
+    for (int i = 0; i < objectivePrev.length; i++) objectivePrev[i] = in.readDouble();
+    for (int i = 0; i < metrics.length; i++) metrics[i] = in.readDouble();
+  }
+
   /** The metrics of env e's last completed round (allocates; call at round ends, not per step). */
   public RoundMetrics lastRound(int e) {
     int m = e * stride;

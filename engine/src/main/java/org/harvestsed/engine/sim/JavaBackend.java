@@ -33,6 +33,7 @@ public final class JavaBackend implements Backend {
   public static final byte SEEN_PLAYER = 3;
 
   private final EnvSpec spec;
+  private final org.harvestsed.engine.config.Types types;
   private final Layout l;
   private final EnvState state;
   private final Bookkeeper book;
@@ -97,6 +98,7 @@ public final class JavaBackend implements Backend {
     int envs = state.envs;
     this.l = layout;
     this.spec = layout.spec;
+    this.types = spec.types();
     this.state = state;
     this.book = new Bookkeeper(state);
     int th = threads > 0 ? threads : Runtime.getRuntime().availableProcessors();
@@ -178,6 +180,13 @@ public final class JavaBackend implements Backend {
     this.k0 = Rng.k0(seed);
     this.k1 = Rng.k1(seed);
     par.run(state.envs, resetTask);
+  }
+
+  @Override
+  public void restore(long seed) {
+    this.seed = seed;
+    this.k0 = Rng.k0(seed);
+    this.k1 = Rng.k1(seed);
   }
 
   @Override
@@ -874,8 +883,8 @@ public final class JavaBackend implements Backend {
     int pb = e * n;
     for (int i = 0; i < n; i++) {
       Philox.block(i, 0, e, Purpose.TYPES.code, k0, k1, w.block);
-      sigma.put(pb + i, Philox.uniform(w.block[0]));
-      beta.put(pb + i, Philox.uniform(w.block[1]));
+      sigma.put(pb + i, types.sigma(w.block[0], w.block[1]));
+      beta.put(pb + i, types.beta(w.block[0], w.block[1]));
     }
     for (int b = 0; b < brackets; b++) {
       pending.put(e * brackets + b, 0);
