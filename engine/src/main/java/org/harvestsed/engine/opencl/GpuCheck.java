@@ -134,7 +134,7 @@ public final class GpuCheck {
     boolean allowCpu = false, isShort = false;
     List<String> stages = STAGES;
     Map<String, Double> overrides = new LinkedHashMap<>();
-    double total = TOTAL_S;
+    Double total = null;
     for (int i = 0; i < args.length; i++) {
       String a = args[i];
       switch (a) {
@@ -166,8 +166,10 @@ public final class GpuCheck {
     if (out == null) throw new UsageException("--out DIR is required (the folder the reports are written to)");
     Map<String, Double> budget = new LinkedHashMap<>(isShort ? SHORT_BUDGET : BUDGET);
     budget.putAll(overrides);
-    double t = overrides.isEmpty() && !isShort ? total : Math.max(total, budget.values().stream().mapToDouble(Double::doubleValue).sum());
-    return new Options(out, device, allowCpu, isShort ? Settings.SHORT : Settings.FULL, stages, budget, isShort ? Double.MAX_VALUE : t);
+    // the whole run's limit: --total, else 7 minutes (or the stages' sum where --budget or --short asks for more)
+    double sum = budget.values().stream().mapToDouble(Double::doubleValue).sum();
+    double t = total != null ? total : isShort ? sum : Math.max(TOTAL_S, sum);
+    return new Options(out, device, allowCpu, isShort ? Settings.SHORT : Settings.FULL, stages, budget, t);
   }
 
   private static double seconds(String what, String v) {

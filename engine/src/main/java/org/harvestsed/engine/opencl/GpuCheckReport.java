@@ -63,7 +63,7 @@ public final class GpuCheckReport {
     Files.createDirectories(dir);
     root.put("tool", "harvest-sed gpu-check").put("report_version", 1).put("status", "running").put("started", Instant.now().toString());
     ObjectNode s = root.putObject("settings").put("short", o.settings().isShort()).put("allow_cpu", o.allowCpu()).put("device", o.device())
-        .put("total_limit_s", o.total() == Double.MAX_VALUE ? -1 : o.total());
+        .put("total_limit_s", o.total());
     s.set("budget_s", MAPPER.valueToTree(o.budget()));
     s.set("stages", MAPPER.valueToTree(o.stages()));
     s.set("sizes", MAPPER.valueToTree(o.settings().sizes()));
