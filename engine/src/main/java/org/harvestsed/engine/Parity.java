@@ -83,6 +83,26 @@ public final class Parity {
 
   /** {@code steps} single steps of the java reference and the backend {@code make} creates, compared after each. */
   public static Result check(EnvSpec spec, int envs, int steps, long seed, java.util.function.BiFunction<EnvSpec, Integer, VecEnv> make) {
+    return check(spec, envs, steps, seed, make, () -> false);
+  }
+
+  /**
+   * Thrown by the checks given a {@code stop} signal when it said stop: every buffer was
+   * bit-identical through step {@code stepsChecked - 1} (the GPU check's time limits).
+   */
+  public static final class Stopped extends RuntimeException {
+    private static final long serialVersionUID = 1L;
+    public final int stepsChecked;
+
+    Stopped(int stepsChecked) {
+      super("stopped after " + stepsChecked + " steps, bit-identical up to there");
+      this.stepsChecked = stepsChecked;
+    }
+  }
+
+  /** {@link #check(EnvSpec, int, int, long, java.util.function.BiFunction)}, asking {@code stop} after each step whether to end early ({@link Stopped}). */
+  public static Result check(EnvSpec spec, int envs, int steps, long seed, java.util.function.BiFunction<EnvSpec, Integer, VecEnv> make,
+      java.util.function.BooleanSupplier stop) {
     try (VecEnv ref = VecEnv.create(spec, envs, "java", 0);
          VecEnv other = make.apply(spec, envs)) {
       ref.reset(seed);
@@ -111,6 +131,7 @@ public final class Parity {
         compare(ref, other, s);
         if (ref.dones().get(0) != 0) dones++;
         if (compareRoundEnd(ref, other, s)) rounds++;
+        if (stop.getAsBoolean() && s + 1 < steps) throw new Stopped(s + 1);
       }
       return new Result(steps, dones, rounds);
     }
@@ -130,6 +151,12 @@ public final class Parity {
 
   /** {@link #checkMultiStep} against the backend {@code make} creates. */
   public static void checkMultiStep(EnvSpec spec, int envs, int periods, long seed, java.util.function.BiFunction<EnvSpec, Integer, VecEnv> make) {
+    checkMultiStep(spec, envs, periods, seed, make, () -> false);
+  }
+
+  /** {@link #checkMultiStep}, asking {@code stop} after each period whether to end early ({@link Stopped}). */
+  public static void checkMultiStep(EnvSpec spec, int envs, int periods, long seed, java.util.function.BiFunction<EnvSpec, Integer, VecEnv> make,
+      java.util.function.BooleanSupplier stop) {
     int period = spec.taxPeriod();
     try (VecEnv ref = VecEnv.create(spec, envs, "java", 0);
          VecEnv other = make.apply(spec, envs)) {
@@ -146,6 +173,7 @@ public final class Parity {
         other.stepRandom(period);
         compare(ref, other, (k + 1) * period - 1);
         compareRoundEnd(ref, other, (k + 1) * period - 1);
+        if (stop.getAsBoolean() && k + 1 < periods) throw new Stopped((k + 1) * period);
       }
     }
   }

@@ -71,6 +71,45 @@ public final class Bandwidth {
     }
   }
 
+  /**
+   * Host-device copies over the bus, as the copy path makes them: {@code bytes} from a pinned host
+   * buffer ({@code CL_MEM_ALLOC_HOST_PTR}, mapped) to a device buffer and back, blocking, median of
+   * the repetitions; {up, down} in bytes per second (each byte counted once).
+   */
+  @SuppressWarnings("deprecation")
+  public static double[] transfers(String selector, int bytes, int reps) {
+    Devices.Device d = Devices.choose(selector);
+    cl_context_properties props = new cl_context_properties();
+    props.addProperty(CL_CONTEXT_PLATFORM, d.platform());
+    cl_context ctx = clCreateContext(props, 1, new cl_device_id[] {d.id()}, null, null, null);
+    cl_command_queue q = clCreateCommandQueue(ctx, d.id(), 0, null);
+    cl_mem pinned = clCreateBuffer(ctx, CL_MEM_READ_WRITE | CL_MEM_ALLOC_HOST_PTR, bytes, null, null);
+    cl_mem dev = clCreateBuffer(ctx, CL_MEM_READ_WRITE, bytes, null, null);
+    ByteBuffer host = clEnqueueMapBuffer(q, pinned, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0, bytes, 0, null, null, null);
+    try {
+      Pointer hp = Pointer.to(host);
+      double[][] rate = new double[2][reps];
+      clEnqueueWriteBuffer(q, dev, CL_TRUE, 0, bytes, hp, 0, null, null); // warm-up, first touch
+      for (int r = 0; r < reps; r++) {
+        long t0 = System.nanoTime();
+        clEnqueueWriteBuffer(q, dev, CL_TRUE, 0, bytes, hp, 0, null, null);
+        long t1 = System.nanoTime();
+        clEnqueueReadBuffer(q, dev, CL_TRUE, 0, bytes, hp, 0, null, null);
+        long t2 = System.nanoTime();
+        rate[0][r] = bytes / ((t1 - t0) / 1e9);
+        rate[1][r] = bytes / ((t2 - t1) / 1e9);
+      }
+      return new double[] {median(rate[0]), median(rate[1])};
+    } finally {
+      clEnqueueUnmapMemObject(q, pinned, host, 0, null, null);
+      clFinish(q);
+      clReleaseMemObject(dev);
+      clReleaseMemObject(pinned);
+      clReleaseCommandQueue(q);
+      clReleaseContext(ctx);
+    }
+  }
+
   static double median(double[] v) {
     double[] s = v.clone();
     Arrays.sort(s);

@@ -384,8 +384,17 @@ public final class OpenClBackend implements Backend {
 
   /** Builds the program; a compile error surfaces with the compiler's build log. */
   static cl_program build(cl_context ctx, Devices.Device d, String source) {
+    return build(ctx, d, source, buildOptions(d));
+  }
+
+  /** The options every program of the engine is built with: a correctly rounded divide where the device has one (the java reference's division). */
+  static String buildOptions(Devices.Device d) {
+    return d.correctlyRoundedDivide() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
+  }
+
+  /** {@link #build(cl_context, Devices.Device, String)} with explicit compiler options (the GPU check adds the vendor's verbose flag). */
+  static cl_program build(cl_context ctx, Devices.Device d, String source, String options) {
     cl_program p = clCreateProgramWithSource(ctx, 1, new String[] {source}, null, null);
-    String options = d.correctlyRoundedDivide() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
     try {
       clBuildProgram(p, 1, new cl_device_id[] {d.id()}, options, null, null);
     } catch (CLException e) {
