@@ -13,7 +13,7 @@ threads="${3:-1 2}"
 repeats="${4:-2}"
 mkdir -p "$out"
 # the clock columns of metrics.csv (Metrics.WALL_CLOCK), blanked before comparing
-clock='charts/SPS|charts/rollout_s|charts/update_s|charts/rollout_fraction|charts/principal_update_s'
+clock='charts/SPS|charts/player_SPS|charts/rollout_s|charts/update_s|charts/rollout_fraction|charts/principal_update_s'
 strip() { # metrics.csv without its clock columns
   awk -F, -v re="^($clock)\$" 'NR==1{for(i=1;i<=NF;i++) if($i ~ re) drop[i]=1} {s=""; for(i=1;i<=NF;i++) if(!(i in drop)) s=s $i ","; print s}' "$1"
 }

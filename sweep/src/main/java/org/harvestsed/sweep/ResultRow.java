@@ -24,7 +24,7 @@ public final class ResultRow implements Serializable {
       new Column("axes", Type.STRING), new Column("principal", Type.STRING), new Column("evaluated", Type.STRING),
       new Column("social_choice", Type.STRING), new Column("status", Type.STRING), new Column("error", Type.STRING),
       new Column("attempt", Type.LONG), new Column("seconds", Type.DOUBLE), new Column("host", Type.STRING),
-      new Column("env_steps", Type.LONG), new Column("eval_rounds", Type.LONG),
+      new Column("env_steps", Type.LONG), new Column("converged", Type.STRING), new Column("eval_rounds", Type.LONG),
       new Column("objective", Type.DOUBLE), new Column("productivity", Type.DOUBLE), new Column("equality", Type.DOUBLE),
       new Column("eq_x_prod", Type.DOUBLE), new Column("lost_patches", Type.DOUBLE), new Column("sites_alive", Type.DOUBLE),
       new Column("top_rate", Type.DOUBLE),

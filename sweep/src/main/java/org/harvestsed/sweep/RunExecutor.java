@@ -126,15 +126,20 @@ public final class RunExecutor {
     AtomicFiles.writeString(work.resolve("config.yaml"), run.configYaml());
     List<ResultRow> rows = new ArrayList<>();
     int sites = c.env().map().appleSiteCount();
-    try (Trainer t = run.fromScratch() ? Evaluation.fromScratch(c, tc, run.principal(), work)
-        : Evaluation.finetuned(runDir(out, run.trainId()), c, tc, run.principal(), work)) {
+    RunSpec.Finetune ft = run.finetune();
+    java.util.function.Consumer<Trainer> rule = t -> {
+      if (ft.tolerance() > 0) t.stopWhenConverged(ft.tolerance(), ft.minSteps());
+    };
+    try (Trainer t = run.fromScratch() ? Evaluation.fromScratch(c, tc, run.principal(), work, rule)
+        : Evaluation.finetuned(runDir(out, run.trainId()), c, tc, run.principal(), work, rule)) {
       LearningCurve curve = LearningCurve.of(work.resolve("metrics.csv"));
       List<String> modes = run.principal().equals("learned") ? run.learnedModes() : List.of("");
       for (String mode : modes) {
         if (!mode.isEmpty()) t.learnedAtMode(mode.equals("mode"));
         List<Evaluator.RoundResult> rounds = new ArrayList<>();
         for (int s = 1; s <= run.evalSeeds(); s++) rounds.add(t.evaluateRound(Evaluation.evaluationSeed(s)));
-        ResultRow row = new ResultRow(run).set("evaluated", mode).set("env_steps", t.globalStep()).set("eval_rounds", rounds.size());
+        ResultRow row = new ResultRow(run).set("evaluated", mode).set("env_steps", t.globalStep()).set("eval_rounds", rounds.size())
+            .set("converged", ft.tolerance() > 0 ? (t.converged() ? "yes" : "no") : "");
         row.set("objective", mean(rounds, RoundMetrics::objective)).set("productivity", mean(rounds, RoundMetrics::productivity))
             .set("equality", mean(rounds, RoundMetrics::equality)).set("eq_x_prod", mean(rounds, RoundMetrics::eqXProd))
             .set("lost_patches", mean(rounds, RoundMetrics::lostPatches))

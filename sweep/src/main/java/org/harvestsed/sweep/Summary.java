@@ -61,8 +61,9 @@ public final class Summary {
         : "Each seed's players start from that seed's phase-1 checkpoint and are fine-tuned for the same number of env steps under every principal, ")
         .append("then evaluated on the same evaluation rounds; "
         + "intervals are 95% Student-t intervals over seeds. Paired differences are per seed, to `").append(spec.reference())
-        .append("`; p-values and intervals are Holm-adjusted across the principals compared (per outcome): the comparison ranked i-th "
-            + "of m by p-value gets the 1 - 0.05/(m - i + 1) interval. Primary outcome, fixed in the spec before the sweep: **")
+        .append("`; p-values and intervals are Holm-adjusted across the principals compared (per outcome): a comparison Holm rejects at "
+            + "rank i of m (by p-value) gets the 1 - 0.05/(m - i + 1) interval, and from the first one Holm does not reject on, "
+            + "every comparison gets the 1 - 0.05/m interval (compatible with the test: an interval excludes 0 exactly when Holm rejects). Primary outcome, fixed in the spec before the sweep: **")
         .append(spec.primaryOutcome()).append("**.\n\n");
     StringBuilder csv = new StringBuilder("axes,social_choice,principal,outcome,n,mean,half_width,diff_mean,diff_lo_holm,diff_hi_holm,p,p_holm\n");
     StringBuilder taxCsv = new StringBuilder("axes,social_choice,rate,principal,n,post_tax_inequality,post_hw,pre_tax_inequality,pre_hw,"
@@ -91,7 +92,7 @@ public final class Summary {
         }
       }
       List<RateRow> rates = rates(arms);
-      md.append(taxTable(rates)).append('\n');
+      md.append(taxTable(rates)).append('\n').append(doseResponse(rates));
       for (RateRow r : rates) {
         taxCsv.append(String.format(Locale.ROOT, "\"%s\",%s,%s,%s,%d", axes, choice, num(r.rate()), r.label(), r.arm().bySeed().size()));
         for (String col : List.of("post_tax_inequality", "pre_tax_inequality", "apples_per_period_beta_low", "apples_per_period_beta_mid",
@@ -164,8 +165,10 @@ public final class Summary {
   }
 
   static String principalTable(List<Arm> arms) {
-    StringBuilder sb = new StringBuilder("| principal | seeds | objective | productivity | equality | eq x prod | learning curve: last-quarter change | flat (< ")
-        .append(Math.round(LearningCurve.FLAT * 100)).append("%) |\n|---|---:|---:|---:|---:|---:|---:|---:|\n");
+    StringBuilder sb = new StringBuilder("| principal | seeds |");
+    for (String o : OUTCOMES) sb.append(' ').append(o.replace('_', ' ')).append(" |");
+    sb.append(" learning curve: last-quarter change | flat (< ").append(Math.round(LearningCurve.FLAT * 100)).append("%) |\n|---|---:|")
+        .append("---:|".repeat(OUTCOMES.size() + 2)).append('\n');
     for (Arm a : arms) {
       sb.append("| ").append(a.label()).append(" | ").append(a.bySeed().size()).append(" |");
       for (String o : OUTCOMES) sb.append(' ').append(fmt(Stats.interval(a.values(o)), 2)).append(" |");
@@ -224,6 +227,50 @@ public final class Summary {
       if (rate != null && !m.containsKey(rate)) m.put(rate, new RateRow(rate, a.label(), a));
     }
     return new ArrayList<>(m.values());
+  }
+
+  /**
+   * Each seed's least-squares slope of {@code outcome} on the flat rate (free_market = 0), over the
+   * rates that seed has (at least two): the dose-response of one seed.
+   */
+  static double[] slopes(List<RateRow> rates, String outcome) {
+    java.util.Set<Long> seeds = new java.util.TreeSet<>();
+    for (RateRow r : rates) seeds.addAll(r.arm().bySeed().keySet());
+    List<Double> out = new ArrayList<>();
+    for (long seed : seeds) {
+      double n = 0, sx = 0, sy = 0, sxx = 0, sxy = 0;
+      for (RateRow r : rates) {
+        ResultRow row = r.arm().bySeed().get(seed);
+        double y = row == null ? Double.NaN : row.number(outcome);
+        if (Double.isNaN(y)) continue;
+        n++;
+        sx += r.rate();
+        sy += y;
+        sxx += r.rate() * r.rate();
+        sxy += r.rate() * y;
+      }
+      double den = n * sxx - sx * sx;
+      if (n >= 2 && den > 0) out.add((n * sxy - sx * sy) / den);
+    }
+    return out.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  /**
+   * The dose-response test over the flat rates (issue 23): per outcome, the within-seed slope
+   * ({@link #slopes}), its mean and 95% t-interval over seeds and the t-test's p: one test per
+   * outcome, with more power than one corrected contrast per rate.
+   */
+  static String doseResponse(List<RateRow> rates) {
+    if (rates.size() < 3) return "";
+    StringBuilder sb = new StringBuilder("### Dose-response over the flat rates\n\nPer training seed, the least-squares slope of the "
+        + "outcome on the rate (free_market = 0; per unit rate, i.e. rate 0 to 1); mean and 95% interval over seeds, t-test of slope 0.\n\n"
+        + "| outcome | seeds | slope per unit rate | p |\n|---|---:|---:|---:|\n");
+    for (String o : OUTCOMES) {
+      double[] x = slopes(rates, o);
+      sb.append("| ").append(o).append(" | ").append(x.length).append(" | ").append(fmt(Stats.interval(x), 3)).append(" | ")
+          .append(x.length < 2 ? "" : String.format(Locale.ROOT, "%.3g", Stats.tTestP(x))).append(" |\n");
+    }
+    return sb.append('\n').toString();
   }
 
   /** Whether the mean post-tax inequality falls strictly from each flat rate to the next higher one. */

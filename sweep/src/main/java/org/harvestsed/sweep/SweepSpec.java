@@ -52,14 +52,13 @@ public final class SweepSpec {
   private final List<String> principals, socialChoices, learnedModes;
   private final LinkedHashMap<String, List<Object>> trainAxes;
   private final Map<String, Object> base;
-  private final long finetuneSteps;
-  private final boolean fromScratch;
+  private final RunSpec.Finetune finetune;
   private final int evalSeeds;
   private final List<RunSpec> trainRuns = new ArrayList<>(), finetuneRuns = new ArrayList<>();
 
   private SweepSpec(Path file, Map<String, Object> base, String primaryOutcome, String reference, List<Long> seeds,
-      List<String> principals, List<String> socialChoices, LinkedHashMap<String, List<Object>> trainAxes, long finetuneSteps,
-      boolean fromScratch, int evalSeeds, List<String> learnedModes) {
+      List<String> principals, List<String> socialChoices, LinkedHashMap<String, List<Object>> trainAxes, RunSpec.Finetune finetune,
+      int evalSeeds, List<String> learnedModes) {
     this.file = file;
     this.base = base;
     this.primaryOutcome = primaryOutcome;
@@ -68,8 +67,7 @@ public final class SweepSpec {
     this.principals = principals;
     this.socialChoices = socialChoices;
     this.trainAxes = trainAxes;
-    this.finetuneSteps = finetuneSteps;
-    this.fromScratch = fromScratch;
+    this.finetune = finetune;
     this.evalSeeds = evalSeeds;
     this.learnedModes = learnedModes;
     expand();
@@ -89,7 +87,7 @@ public final class SweepSpec {
 
   /** Whether the players of every FINETUNE run start from scratch (finetune.from: scratch) instead of a phase-1 checkpoint. */
   public boolean fromScratch() {
-    return fromScratch;
+    return finetune.fromScratch();
   }
 
   public List<String> principals() {
@@ -207,13 +205,19 @@ public final class SweepSpec {
     if (choices.isEmpty()) choices.add(null); // the base config's
     String reference = string(root, "reference", file, "free_market");
     if (!principals.contains(reference)) throw err(file, "reference", "'" + reference + "' is not on the principal axis " + principals);
-    Map<String, Object> ft = section(root, "finetune", file, "steps", "from");
+    Map<String, Object> ft = section(root, "finetune", file, "steps", "from", "tolerance", "min_steps");
     long steps = integer(ft, "steps", file, "finetune.steps", 32768);
     String from = string(ft, "from", file, "phase1");
     if (!from.equals("phase1") && !from.equals("scratch")) throw err(file, "finetune.from", "'" + from + "' is unknown; allowed: phase1, scratch");
     if (from.equals("scratch") && principals.contains("learned")) {
       throw err(file, "finetune.from", "scratch trains players under baselines only; the learned principal needs a training run (from: phase1)");
     }
+    Object tol = ft.getOrDefault("tolerance", 0);
+    if (!(tol instanceof Number tn) || !(tn.doubleValue() >= 0)) {
+      throw err(file, "finetune.tolerance", "expected apples per round >= 0 (0: every run uses the whole budget), got " + describe(tol));
+    }
+    long minSteps = integer(ft, "min_steps", file, "finetune.min_steps", 0);
+    RunSpec.Finetune finetune = new RunSpec.Finetune(steps, from.equals("scratch"), tn.doubleValue(), minSteps);
     Map<String, Object> ev = section(root, "evaluate", file, "seeds", "learned");
     long evalSeeds = integer(ev, "seeds", file, "evaluate.seeds", 5);
     if (evalSeeds > 1000) throw err(file, "evaluate.seeds", evalSeeds + " is more than 1000");
@@ -224,8 +228,7 @@ public final class SweepSpec {
       if (!"sampling".equals(v) && !"mode".equals(v)) throw err(file, "evaluate.learned", describe(v) + " is unknown; allowed: sampling, mode");
       modes.add((String) v);
     }
-    SweepSpec s = new SweepSpec(file, base, primary, reference, seeds, principals, choices, trainAxes, steps, from.equals("scratch"),
-        (int) evalSeeds, modes);
+    SweepSpec s = new SweepSpec(file, base, primary, reference, seeds, principals, choices, trainAxes, finetune, (int) evalSeeds, modes);
     s.validate();
     return s;
   }
@@ -257,16 +260,16 @@ public final class SweepSpec {
         for (var e : combo.entrySet()) put(cfg, e.getKey(), e.getValue());
         put(cfg, "run.seed", seed);
         String id = unique(ids, safe("seed-" + seed + tag), "seed " + seed + (axes.isEmpty() ? "" : ", " + axes));
-        RunSpec train = new RunSpec(RunSpec.Kind.TRAIN, id, seed, dump(cfg), axes.toString(), "", "", "", 0, 0, List.of(), 0, false);
-        if (!fromScratch) trainRuns.add(train); // from scratch: no checkpoint to start from, no training run
+        RunSpec train = new RunSpec(RunSpec.Kind.TRAIN, id, seed, dump(cfg), axes.toString(), "", "", "", RunSpec.Finetune.NONE, 0, List.of(), 0);
+        if (!finetune.fromScratch()) trainRuns.add(train); // from scratch: no checkpoint to start from, no training run
         for (String p : principals) {
           for (String sc : socialChoices) {
             Map<String, Object> fcfg = deepCopy(cfg);
             if (sc != null) put(fcfg, "env.voting.social_choice", sc);
             String choice = sc != null ? sc : Config.parse(train.configYaml(), id).env().socialChoice().key();
             String fid = unique(ids, id + "+" + safe(p) + "+" + choice, "seed " + seed + ", principal " + p + ", social choice " + choice);
-            finetuneRuns.add(new RunSpec(RunSpec.Kind.FINETUNE, fid, seed, dump(fcfg), axes.toString(), p, choice, fromScratch ? "" : id,
-                finetuneSteps, evalSeeds, p.equals("learned") ? learnedModes : List.of(), 0, fromScratch));
+            finetuneRuns.add(new RunSpec(RunSpec.Kind.FINETUNE, fid, seed, dump(fcfg), axes.toString(), p, choice,
+                finetune.fromScratch() ? "" : id, finetune, evalSeeds, p.equals("learned") ? learnedModes : List.of(), 0));
           }
         }
       }

@@ -69,6 +69,14 @@ class SummaryTest {
     List<Summary.RateRow> rates = Summary.rates(arms);
     assertThat(rates.stream().map(Summary.RateRow::rate)).containsExactly(0.0, 0.5, 1.0);
     assertThat(Summary.postTaxFalls(rates)).isTrue();
+    // flat:0.5 is not rejected (p = 1): its interval is Bonferroni's 1 - 0.05/4 one, not the 95% of its last rank
+    double[] half = new double[10];
+    for (int seed = 1; seed <= 10; seed++) half[seed - 1] = 0.1 * (seed % 2 == 0 ? 1 : -1);
+    assertThat(flat05.holmInterval().halfWidth()).isCloseTo(Stats.interval(half, 0.05 / 4).halfWidth(), within(1e-12));
+    // dose-response: each seed's slope of the objective on the rate over 0, 0.5, 1 is y(1) - y(0) = -2 - 0.1 (seed mod 3)
+    assertThat(Summary.slopes(rates, "objective")).hasSize(10);
+    assertThat(Stats.interval(Summary.slopes(rates, "objective")).mean()).isCloseTo(-2.1, within(1e-9));
+    assertThat(Summary.doseResponse(rates)).contains("| objective | 10 | -2.1");
     String tax = Summary.taxTable(rates);
     assertThat(tax).contains("| 0.5 | 10 |").contains("falls monotonically with the rate (accounting check on the means): **yes**");
 

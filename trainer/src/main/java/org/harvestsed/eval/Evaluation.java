@@ -62,6 +62,11 @@ public final class Evaluation {
    * learning curve. The caller closes the trainer.
    */
   public static Trainer finetuned(Path runDir, Config c, TrainConfig tc, String principal, Path dir) throws IOException {
+    return finetuned(runDir, c, tc, principal, dir, t -> {});
+  }
+
+  /** {@link #finetuned(Path, Config, TrainConfig, String, Path)} with {@code setUp} applied to the trainer before it runs (a stopping rule). */
+  public static Trainer finetuned(Path runDir, Config c, TrainConfig tc, String principal, Path dir, Consumer<Trainer> setUp) throws IOException {
     Trainer t = new Trainer(c, tc, dir);
     try {
       t.resume(runDir);
@@ -70,6 +75,7 @@ public final class Evaluation {
       t.resetCounters();
       if (principal.equals("learned")) t.freezePrincipal();
       else t.useBaseline(Principal.parse(principal, c.env(), c.run().seed()));
+      setUp.accept(t);
       t.run();
       return t;
     } catch (IOException | RuntimeException e) {
@@ -81,12 +87,13 @@ public final class Evaluation {
   /**
    * Players trained from scratch (the config's seed initialises them) for {@code tc.totalSteps()}
    * env steps under the baseline {@code principal} in {@code dir} (a positive control: sweeps with
-   * finetune.from: scratch). The caller closes the trainer.
+   * finetune.from: scratch), {@code setUp} applied before it runs. The caller closes the trainer.
    */
-  public static Trainer fromScratch(Config c, TrainConfig tc, String principal, Path dir) throws IOException {
+  public static Trainer fromScratch(Config c, TrainConfig tc, String principal, Path dir, Consumer<Trainer> setUp) throws IOException {
     Trainer t = new Trainer(c, tc, dir);
     try {
       t.useBaseline(Principal.parse(principal, c.env(), c.run().seed()));
+      setUp.accept(t);
       t.run();
       return t;
     } catch (IOException | RuntimeException e) {

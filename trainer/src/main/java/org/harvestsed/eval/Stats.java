@@ -1,5 +1,7 @@
 package org.harvestsed.eval;
 
+import org.harvestsed.engine.util.SpecialFunctions;
+
 /** Means and 95% confidence intervals over seeds (Student's t), and paired differences. */
 public final class Stats {
   private Stats() {}
@@ -113,14 +115,27 @@ public final class Stats {
   }
 
   /**
-   * The confidence level Holm's procedure gives each comparison: the i-th smallest of m p-values
-   * is tested at alpha / (m - i + 1); its interval is the 1 - alpha / (m - i + 1) interval.
+   * The level of each comparison's interval, compatible with Holm's step-down test (issue 23): the
+   * i-th smallest of m p-values is tested at alpha / (m - i + 1) while every smaller one was
+   * rejected; a comparison Holm rejected gets the 1 - alpha / (m - i + 1) interval (it excludes 0),
+   * and from the first comparison Holm did not reject on, every comparison gets the 1 - alpha / m
+   * interval (Bonferroni's, which includes 0 for each of them), not a narrower one of its rank.
    */
   public static double[] holmAlphas(double[] p, double alpha) {
     Integer[] order = ascending(p);
     int m = countNumbers(p);
     double[] out = new double[p.length];
-    for (int r = 0; r < p.length; r++) out[order[r]] = Double.isNaN(p[order[r]]) ? Double.NaN : alpha / (m - r);
+    boolean stopped = false;
+    for (int r = 0; r < p.length; r++) {
+      int i = order[r];
+      if (Double.isNaN(p[i])) {
+        out[i] = Double.NaN;
+        continue;
+      }
+      double level = alpha / (m - r);
+      stopped |= p[i] > level;
+      out[i] = stopped ? alpha / m : level;
+    }
     return out;
   }
 
@@ -138,52 +153,8 @@ public final class Stats {
     return m;
   }
 
-  /** The regularized incomplete beta function I_x(a, b) (continued fraction, Numerical Recipes 6.4). */
+  /** The regularized incomplete beta function I_x(a, b) ({@link SpecialFunctions}). */
   static double regularizedBeta(double x, double a, double b) {
-    if (x <= 0) return 0;
-    if (x >= 1) return 1;
-    double lbeta = lgamma(a + b) - lgamma(a) - lgamma(b) + a * Math.log(x) + b * Math.log(1 - x);
-    double front = Math.exp(lbeta);
-    if (x < (a + 1) / (a + b + 2)) return front * betaFraction(x, a, b) / a;
-    return 1 - front * betaFraction(1 - x, b, a) / b;
-  }
-
-  private static double betaFraction(double x, double a, double b) {
-    double tiny = 1e-300, qab = a + b, qap = a + 1, qam = a - 1, c = 1, d = 1 - qab * x / qap;
-    if (Math.abs(d) < tiny) d = tiny;
-    d = 1 / d;
-    double h = d;
-    for (int m = 1; m <= 300; m++) {
-      int m2 = 2 * m;
-      double aa = m * (b - m) * x / ((qam + m2) * (a + m2));
-      d = 1 + aa * d;
-      if (Math.abs(d) < tiny) d = tiny;
-      c = 1 + aa / c;
-      if (Math.abs(c) < tiny) c = tiny;
-      d = 1 / d;
-      h *= d * c;
-      aa = -(a + m) * (qab + m) * x / ((a + m2) * (qap + m2));
-      d = 1 + aa * d;
-      if (Math.abs(d) < tiny) d = tiny;
-      c = 1 + aa / c;
-      if (Math.abs(c) < tiny) c = tiny;
-      d = 1 / d;
-      double del = d * c;
-      h *= del;
-      if (Math.abs(del - 1) < 1e-15) break;
-    }
-    return h;
-  }
-
-  /** log Gamma(x) for x > 0 (Lanczos, g = 7, n = 9). */
-  static double lgamma(double x) {
-    double[] c = {0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059,
-        12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7};
-    if (x < 0.5) return Math.log(Math.PI / Math.abs(Math.sin(Math.PI * x))) - lgamma(1 - x);
-    x -= 1;
-    double s = c[0];
-    for (int i = 1; i < 9; i++) s += c[i] / (x + i);
-    double t = x + 7.5;
-    return 0.5 * Math.log(2 * Math.PI) + (x + 0.5) * Math.log(t) - t + Math.log(s);
+    return SpecialFunctions.regularizedBeta(x, a, b);
   }
 }

@@ -15,7 +15,7 @@ import org.harvestsed.engine.io.AtomicFiles;
  * logs it.
  */
 public final class Metrics {
-  public static final List<String> COLUMNS = List.of("iteration", "global_step", "player_steps", "charts/SPS", "charts/phase",
+  public static final List<String> COLUMNS = List.of("iteration", "global_step", "player_steps", "charts/SPS", "charts/player_SPS", "charts/phase",
       "charts/cap", "charts/mean_reward", "charts/episodic_return", "charts/episodes", "charts/learning_rate",
       "losses/policy_loss", "losses/value_loss", "losses/entropy", "losses/approx_kl", "losses/clipfrac",
       "losses/explained_variance", "losses/grad_norm",
@@ -27,7 +27,7 @@ public final class Metrics {
       "transfer/to_learner_bytes", "transfer/from_learner_bytes", "charts/rollout_s", "charts/update_s", "charts/rollout_fraction",
       "charts/principal_update_s");
   /** The columns that hold wall-clock measurements: the only ones two runs of one seed on one machine may differ in. */
-  public static final List<String> WALL_CLOCK = List.of("charts/SPS", "charts/rollout_s", "charts/update_s", "charts/rollout_fraction",
+  public static final List<String> WALL_CLOCK = List.of("charts/SPS", "charts/player_SPS", "charts/rollout_s", "charts/update_s", "charts/rollout_fraction",
       "charts/principal_update_s");
   public static final String FILE = "metrics.csv";
 

@@ -50,6 +50,9 @@ public final class Trainer implements AutoCloseable {
   private final Draws actionDraws, shuffleDraws;
   private final long seed;
   private long iteration, globalStep;
+  /** A fine-tune's stopping rule (null: run to total_steps) and whether it stopped the run. */
+  private Convergence convergence;
+  private boolean converged;
   /** Whether {@link #resume} restored the envs' state: {@link #run()} then continues them instead of resetting. */
   private boolean resumed;
   private volatile boolean stopRequested;
@@ -273,16 +276,37 @@ public final class Trainer implements AutoCloseable {
         int phaseBefore = phase();
         Metrics row = step();
         if (phaseBefore == 1 && phase() == 2) checkpoint(Checkpoint.PHASE1_FILE);
-        row.set("charts/SPS", tc.numSteps() * envs / ((System.nanoTime() - t0) / 1e9));
+        double sps = tc.numSteps() * envs / ((System.nanoTime() - t0) / 1e9);
+        row.set("charts/SPS", sps).set("charts/player_SPS", sps * n); // env-steps/s (CleanRL's SPS) and player-steps/s
         w.write(String.join(",", row.values()) + "\n");
         w.flush();
         boolean stop = stopRequested; // read once: a signal arriving now is seen after the next iteration, never between checkpoint and return
         if (iteration % tc.checkpointEvery() == 0 || globalStep >= tc.totalSteps() || stop) checkpoint();
         progress.accept(progressLine(row));
         if (stop) return false;
+        if (convergence != null && rollout.round != null) convergence.add(rollout.round.productivity());
+        if (convergence != null && convergence.reached(globalStep)) {
+          converged = true;
+          checkpoint();
+          return true;
+        }
       }
     }
     return true;
+  }
+
+  /**
+   * From now on {@link #run()} also stops, before total_steps (the budget), once the players'
+   * apples per round stop moving ({@link Convergence}: last quarter of the rounds against the quarter
+   * before, within {@code tolerance} apples per round, after at least {@code minSteps} env steps).
+   */
+  public void stopWhenConverged(double tolerance, long minSteps) {
+    convergence = new Convergence(tolerance, minSteps);
+  }
+
+  /** Whether the last {@link #run()} stopped on {@link #stopWhenConverged}'s rule. */
+  public boolean converged() {
+    return converged;
   }
 
   /** The progress bar's message: phase, speed, the players' reward, entropy and explained variance, the principal's. */

@@ -35,8 +35,11 @@ class ProtocolStatsTest {
     // sorted 0.01, 0.03, 0.04 of m = 3: 3 x 0.01 = 0.03, max(0.03, 2 x 0.03) = 0.06, max(0.06, 1 x 0.04) = 0.06
     double[] adj = Stats.holm(new double[] {0.01, 0.04, 0.03});
     assertThat(adj).containsExactly(new double[] {0.03, 0.06, 0.06}, within(1e-12));
+    // 0.01 <= 0.05/3: rejected at 0.05/3; 0.03 > 0.05/2: Holm stops, so 0.03 and 0.04 get 0.05/3 (Bonferroni)
     double[] alphas = Stats.holmAlphas(new double[] {0.01, 0.04, 0.03}, 0.05);
-    assertThat(alphas).containsExactly(new double[] {0.05 / 3, 0.05, 0.05 / 2}, within(1e-12));
+    assertThat(alphas).containsExactly(new double[] {0.05 / 3, 0.05 / 3, 0.05 / 3}, within(1e-12));
+    // every step rejects: each gets the level of its rank
+    assertThat(Stats.holmAlphas(new double[] {0.04, 0.001, 0.02}, 0.05)).containsExactly(new double[] {0.05, 0.05 / 3, 0.05 / 2}, within(1e-12));
     double[] withNan = Stats.holm(new double[] {Double.NaN, 0.02, 0.6});
     assertThat(withNan[0]).isNaN();
     assertThat(withNan[1]).isCloseTo(0.04, within(1e-12));
