@@ -4,7 +4,9 @@
 # wall-clock columns and the same players.csv, and no run may stop on a NaN. Resumable: a run whose
 # directory holds players.csv is not run again.
 #   bench/determinism-stress.sh OUT [SEEDS] [THREADS] [REPEATS]
-#   e.g. bench/determinism-stress.sh runs/stress "1 2 3 4 5 6 7 8" "1 2" 2     (32 trainings)
+#   THREADS: run.threads values; "default" runs configs/quickstart.yaml as it is (the README's main job)
+#   e.g. bench/determinism-stress.sh runs/stress "2 3 4 5 6" "1 2" 2     (20 trainings)
+#        bench/determinism-stress.sh runs/stress "1" "default" 10        (the README's main job ten times)
 set -uo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
 out="${1:?usage: bench/determinism-stress.sh OUT [SEEDS] [THREADS] [REPEATS]}"
@@ -18,6 +20,7 @@ strip() { # metrics.csv without its clock columns
   awk -F, -v re="^($clock)\$" 'NR==1{for(i=1;i<=NF;i++) if($i ~ re) drop[i]=1} {s=""; for(i=1;i<=NF;i++) if(!(i in drop)) s=s $i ","; print s}' "$1"
 }
 for th in $threads; do # the quickstart with run.threads set (the env workers)
+  if [ "$th" = default ]; then cp "$root/configs/quickstart.yaml" "$out/quickstart-t$th.yaml"; continue; fi
   sed "s/^run:$/run:\n  threads: $th/" "$root/configs/quickstart.yaml" > "$out/quickstart-t$th.yaml"
   grep -q "^  threads: $th$" "$out/quickstart-t$th.yaml" || { echo "could not set run.threads in $out/quickstart-t$th.yaml"; exit 2; }
 done
