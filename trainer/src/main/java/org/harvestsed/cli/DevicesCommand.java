@@ -5,7 +5,7 @@ import org.harvestsed.engine.opencl.Devices;
 import org.harvestsed.engine.sim.Backends;
 import picocli.CommandLine.Command;
 
-@Command(name = "devices", description = "List the backends and OpenCL platforms/devices found, or why none.")
+@Command(name = "devices", mixinStandardHelpOptions = true, description = "List the backends and OpenCL platforms/devices found, or why none.")
 final class DevicesCommand implements Callable<Integer> {
   @Override
   public Integer call() {

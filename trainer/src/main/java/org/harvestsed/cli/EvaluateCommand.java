@@ -12,7 +12,7 @@ import org.harvestsed.eval.Evaluation;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "evaluate", description = "Learned principal vs baselines on the same evaluation seeds of ONE training run: table with "
+@Command(name = "evaluate", mixinStandardHelpOptions = true, description = "Learned principal vs baselines on the same evaluation seeds of ONE training run: table with "
     + "confidence intervals (over evaluation seeds: evaluation noise), Holm-adjusted differences, CSV, plots. Over training seeds: ./harvest sweep.")
 final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--run", required = true, description = "run directory of ./harvest train") Path run;

@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 /** {@code ./harvest}: the command line of DESIGN.md. */
 @Command(name = "harvest", mixinStandardHelpOptions = true, version = "harvest-sed 0.1.0",
     description = "Vectorized engine for the Apple Picking Game of Social Environment Design.",
-    subcommands = {DevicesCommand.class, SimulateCommand.class, TraceCommand.class, RenderCommand.class, TrainCommand.class, PlayersCommand.class, EvaluateCommand.class, ScaleCommand.class})
+    subcommands = {DevicesCommand.class, SimulateCommand.class, TraceCommand.class, RenderCommand.class, TrainCommand.class, PlayersCommand.class, EvaluateCommand.class, ScaleCommand.class, SweepCommand.class})
 public final class Main implements Runnable {
   @CommandLine.Spec
   CommandLine.Model.CommandSpec spec;

@@ -9,7 +9,7 @@ import org.harvestsed.train.PlayersVsRandom;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "players", description = "Trained vs random players' apples per round over training runs (one run per training seed): means and a 95% t interval of the difference.")
+@Command(name = "players", mixinStandardHelpOptions = true, description = "Trained vs random players' apples per round over training runs (one run per training seed): means and a 95%% t interval of the difference.")
 final class PlayersCommand implements Callable<Integer> {
   @Option(names = "--runs", required = true, split = ",", description = "run directories of ./harvest train, one per training seed") List<Path> runs;
 

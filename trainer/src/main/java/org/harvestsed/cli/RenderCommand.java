@@ -14,7 +14,7 @@ import org.harvestsed.principal.PrincipalDriver;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "render", description = "Play env 0 with random players; print the final state as ASCII, and write a PNG (last frame) or an animated GIF.")
+@Command(name = "render", mixinStandardHelpOptions = true, description = "Play env 0 with random players; print the final state as ASCII, and write a PNG (last frame) or an animated GIF.")
 final class RenderCommand implements Callable<Integer> {
   static final int MAX_GIF_FRAMES = 5000;
 

@@ -8,8 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.Config;
 import org.harvestsed.engine.config.ConfigException;
@@ -31,7 +29,7 @@ import picocli.CommandLine.Option;
  * for every (backend, players, envs) that fits. Maps are {@code generated} with the default map's
  * floor area and apple density per player, so only the scale changes. Writes scale.csv and plots.
  */
-@Command(name = "scale", description = "Throughput and memory over players, envs and backends: CSV and plots.")
+@Command(name = "scale", mixinStandardHelpOptions = true, description = "Throughput and memory over players, envs and backends: CSV and plots.")
 final class ScaleCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, description = "YAML config: its env rules (not its map) are used") Path config;
   @Option(names = "--players", split = ",", defaultValue = "7,70,700,7000") List<Integer> players;
@@ -86,7 +84,7 @@ final class ScaleCommand implements Callable<Integer> {
     org.harvestsed.engine.io.Outputs.directory(out, "--out");
     List<Row> rows = new ArrayList<>();
     int total = backends.size() * players.size() * envs.size();
-    try (ProgressBar pb = new ProgressBarBuilder().setTaskName("scale").setInitialMax(total).setStyle(ProgressBarStyle.ASCII).build()) {
+    try (ProgressBar pb = Progress.bar("scale", total)) {
       for (String b : backends) {
         for (int p : players) {
           for (int e : envs) {

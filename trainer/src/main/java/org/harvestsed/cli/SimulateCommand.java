@@ -16,7 +16,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "simulate", description = "Random players under a principal: round metrics and throughput.")
+@Command(name = "simulate", mixinStandardHelpOptions = true, description = "Random players under a principal: round metrics and throughput.")
 final class SimulateCommand implements Callable<Integer> {
   @Mixin RunOptions run;
 

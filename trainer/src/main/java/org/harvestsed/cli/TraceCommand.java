@@ -14,7 +14,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-@Command(name = "trace", description = "Write one JSON line per env per step (random players) to a .jsonl file.")
+@Command(name = "trace", mixinStandardHelpOptions = true, description = "Write one JSON line per env per step (random players) to a .jsonl file.")
 final class TraceCommand implements Callable<Integer> {
   @Mixin RunOptions run;
 

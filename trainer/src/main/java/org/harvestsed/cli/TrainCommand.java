@@ -8,8 +8,6 @@ import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ProgressBar;
-import me.tongfei.progressbar.ProgressBarBuilder;
-import me.tongfei.progressbar.ProgressBarStyle;
 import org.harvestsed.engine.config.Config;
 import org.harvestsed.train.PlayersVsRandom;
 import org.harvestsed.train.PpoUpdate;
@@ -19,7 +17,7 @@ import org.harvestsed.train.Trainer;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-@Command(name = "train", description = "Two-level PPO training of players and principal (the main job).")
+@Command(name = "train", mixinStandardHelpOptions = true, description = "Two-level PPO training of players and principal (the main job).")
 final class TrainCommand implements Callable<Integer> {
   @Option(names = "--config", required = true, description = "YAML experiment config, e.g. configs/quickstart.yaml") Path config;
   @Option(names = "--out", description = "run directory (default runs/<config>-<time>)") Path out;
@@ -63,8 +61,7 @@ final class TrainCommand implements Callable<Integer> {
       Runtime.getRuntime().addShutdownHook(hook);
       try {
         boolean finished;
-        try (ProgressBar pb = new ProgressBarBuilder().setTaskName("train").setInitialMax(tc.totalSteps())
-            .setStyle(ProgressBarStyle.ASCII).setUpdateIntervalMillis(500).continuousUpdate().build()) {
+        try (ProgressBar pb = Progress.bar("train", tc.totalSteps())) {
           pb.stepTo(t.globalStep());
           t.onProgress(msg -> {
             pb.stepTo(Math.min(t.globalStep(), tc.totalSteps()));

@@ -39,6 +39,43 @@ class CliTest {
     return new Run(code, captured + out.toString(), err.toString());
   }
 
+  /** --help names every command (sweep too) without a picocli warning; a command's --help prints its help and exits 0. */
+  @Test
+  void helpListsEveryCommandAndSubcommandHelpNeedsNoRequiredOption() {
+    java.io.PrintStream oldErr = System.err;
+    java.io.ByteArrayOutputStream stderr = new java.io.ByteArrayOutputStream();
+    System.setErr(new java.io.PrintStream(stderr, true));
+    Run top, train;
+    try {
+      top = cli("--help");
+      train = cli("train", "--help");
+    } finally {
+      System.setErr(oldErr);
+    }
+    assertThat(top.code()).isZero();
+    for (String c : List.of("devices", "simulate", "trace", "render", "train", "players", "evaluate", "scale", "sweep")) {
+      assertThat(top.out()).as(c).containsPattern("(?m)^\\s+" + c + "\\s");
+    }
+    assertThat(train.code()).isZero();
+    assertThat(train.out()).contains("Usage: harvest train").contains("--config");
+    assertThat(train.err() + stderr).doesNotContain("Missing required").doesNotContain("WARN");
+    Run sweep = cli("sweep", "--spec", "x.yaml");
+    assertThat(sweep.code()).isEqualTo(2);
+    assertThat(sweep.err()).contains("start it through the launcher, ./harvest sweep --spec F");
+  }
+
+  /** Without a terminal the progress bar prints a line every 5 percentage points, not a frame per refresh. */
+  @Test
+  void progressWithoutATerminalIsALineEveryFivePercent() {
+    java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+    java.util.function.Consumer<String> lines = Progress.lines(new java.io.PrintStream(bytes, true));
+    for (int p = 0; p <= 100; p++) for (int frame = 0; frame < 3; frame++) lines.accept("\rtrain " + String.format("%3d", p) + "% [ ] " + p + "/100");
+    List<String> out = bytes.toString().lines().toList();
+    assertThat(out).hasSize(21);
+    assertThat(out.get(0)).isEqualTo("train   0% [ ] 0/100");
+    assertThat(out.get(20)).isEqualTo("train 100% [ ] 100/100");
+  }
+
   /** An output path that cannot be created (under /proc) is bad input: one message naming it, exit 2, before any work. */
   @Test
   void anOutThatCannotBeCreatedIsOneClearErrorInEveryCommandThatWrites(@TempDir Path dir) throws Exception {
