@@ -66,14 +66,14 @@ class MappingCliTest {
 
   @Test
   void badMappingsAndLocalSizesAreClearErrors(@TempDir Path dir) throws Exception {
-    CliTest.Run r = CliTest.cli("simulate", "--config", Q, "--mapping", "warp");
+    CliTest.Run r = CliTest.cli("simulate", "--config", Q, "--mapping", "wave");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("--mapping: 'warp' is unknown; allowed: auto, env, group");
+    assertThat(r.err()).contains("--mapping: 'wave' is unknown; allowed: auto, env, group, warp");
     Path bad = dir.resolve("bad.yaml");
-    Files.writeString(bad, "run:\n  mapping: warp\n");
+    Files.writeString(bad, "run:\n  mapping: wave\n");
     r = CliTest.cli("simulate", "--config", bad.toString());
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("run.mapping: 'warp' is unknown; allowed: [auto, env, group]");
+    assertThat(r.err()).contains("run.mapping: 'wave' is unknown; allowed: [auto, env, group, warp]");
     Files.writeString(bad, "run:\n  local_size: -4\n");
     r = CliTest.cli("simulate", "--config", bad.toString());
     assertThat(r.code()).isEqualTo(2);
