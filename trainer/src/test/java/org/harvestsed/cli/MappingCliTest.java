@@ -37,6 +37,7 @@ class MappingCliTest {
   void javaReportsNoMapping() throws Exception {
     JsonNode o = simulate();
     assertThat(o.get("mapping").isNull()).isTrue();
+    assertThat(o.get("device").isNull()).isTrue();
     assertThat(o.get("local_size").isNull()).isTrue();
   }
 
@@ -45,7 +46,9 @@ class MappingCliTest {
     needsOpenCl();
     boolean cpu = Devices.choose("").autoMapping().label().equals("env");
     JsonNode auto = simulate("--backend", "opencl");
-    assertThat(auto.get("mapping").asText()).isEqualTo(cpu ? "env" : "group");
+    assertThat(auto.get("mapping").asText()).isEqualTo(cpu ? "env" : "warp");
+    Devices.Device d = Devices.choose("");
+    assertThat(auto.get("device").asText()).isEqualTo(d.platformName() + " | " + d.name()); // the default: a GPU where one exists
     assertThat(auto.get("local_size").asInt()).isPositive();
     JsonNode group = simulate("--backend", "opencl", "--mapping", "group", "--local-size", "32");
     assertThat(group.get("mapping").asText()).isEqualTo("group");
