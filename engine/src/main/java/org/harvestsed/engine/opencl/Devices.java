@@ -30,9 +30,9 @@ public final class Devices {
     }
 
     /**
-     * The mapping {@code auto} picks: one work-item per env on CPU devices, one warp per env on GPUs
-     * and accelerators (the performance model, {@link PerfModel}, projects the warp mapping fastest
-     * on a GPU in every case of docs/BENCHMARKS.md, and the per-env mapping on this project's CPU).
+     * The mapping {@code auto} picks, by device type: one work-item per env on CPU devices (the
+     * fastest on PoCL, docs/BENCHMARKS.md), one warp per env on GPUs and accelerators. (Issue 25
+     * asks for this choice to come from a performance model; that model is not written yet.)
      */
     public Mapping autoMapping() {
       return (type & CL_DEVICE_TYPE_CPU) != 0 ? Mapping.ENV : Mapping.WARP;
