@@ -44,40 +44,123 @@ inline int below(uint x, int n) {
 }
 
 /*
- * The two mappings of the step (KernelSource.Mapping; spec.h defines GROUP, GROUP_MAX, CELL_SPACE):
- * GROUP 0, one work-item steps one env; GROUP 1, one work-group steps one env. The phases are
- * written once for both: what the rules let run in parallel loops over i = LID, LID + LSZ, ...;
- * what they make sequential runs in work-item 0 (ONE); SYNC() separates the phases. In the per-env
- * mapping LID is 0, LSZ 1 and SYNC() nothing, so the loops are the plain serial ones.
+ * The three mappings of the step (KernelSource.Shape; spec.h defines GROUP, WARP, WARP_SIZE,
+ * ENVS_PER_GROUP, GROUP_MAX, CELL_SPACE, LOCAL_COUNTS, STAGE_PLAYERS):
+ * GROUP 0, one work-item steps one env; GROUP 1, one work-group steps one env; GROUP 1 and WARP 1,
+ * WARP_SIZE (32) work-items step one env, ENVS_PER_GROUP envs per work-group (env slot SLOT).
+ * The phases are written once for all three: what the rules let run in parallel loops over
+ * i = LID, LID + LSZ, ...; what they make sequential runs in work-item 0 of the env (ONE); SYNC()
+ * separates the phases. In the per-env mapping LID is 0, LSZ 1 and SYNC() nothing, so the loops are
+ * the plain serial ones.
+ * SYNC() fences global and local memory: the phases exchange per-player values through global
+ * buffers (POS after the moves, EATEN, TAX, ...). SYNC_LOCAL() fences local memory only, where the
+ * work-items share nothing else (the scans and sums, the shared Philox words, the staged players).
+ * In the warp mapping both are work-group barriers over the group's ENVS_PER_GROUP envs (the portable
+ * form: PoCL and Oclgrind run it), so every barrier is reached under conditions the envs share
+ * (T and TICK: envs run in lockstep) and the host launches whole groups (ENVS_PER_GROUP divides
+ * the envs). A sub-group barrier would do on devices with cl_khr_subgroups; it is not used.
  */
 #if GROUP
+#if WARP
+#define LID ((int) (get_local_id(0) & (WARP_SIZE - 1)))
+#define LSZ WARP_SIZE
+#define SLOT ((int) (get_local_id(0) / WARP_SIZE))
+#else
 #define LID ((int) get_local_id(0))
 #define LSZ ((int) get_local_size(0))
+#define SLOT 0
+#endif
 #define SYNC() barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE)
+#define SYNC_LOCAL() barrier(CLK_LOCAL_MEM_FENCE)
 #define SHARED __local
 /* flags several work-items may set on one player in the same phase (zaps) */
 #define FLAG_OR(p, v) atomic_or(p, v)
+/* integer sums several work-items add to (NEARBY: the observation bytes of one player) */
+#define SUM_ADD(p, v) atomic_add(p, v)
 #else
 #define LID 0
 #define LSZ 1
+#define SLOT 0
 #define SYNC()
+#define SYNC_LOCAL()
 #define SHARED
 #define FLAG_OR(p, v) (*(p) |= (v))
+#define SUM_ADD(p, v) (*(p) += (v))
 #endif
 #define ONE if (LID == 0)
 
-/* Values the work-items of a group exchange (in __local memory; private in the per-env mapping). */
+/*
+ * The apple counts around the sites (SITE_APPLES) of env e, s->counts: in global memory as uchar,
+ * or (LOCAL_COUNTS, the warp mapping with local cells) staged in local memory as int. Their updates
+ * are order-free integer additions: with LOCAL_COUNTS every work-item adds with a local atomic
+ * (ORDER_FREE_LOOP runs the loop over the work-items); otherwise one work-item adds them in turn.
+ */
+#if LOCAL_COUNTS
+#define COUNT_ADD(p, d) atomic_add(p, d)
+#define ORDER_FREE_LOOP(i, n) for (int i = LID; i < (n); i += LSZ)
+#else
+#define COUNT_ADD(p, d) (*(p) = (COUNT_T) (*(p) + (d)))
+#define ORDER_FREE_LOOP(i, n) if (LID == 0) for (int i = 0; i < (n); i++)
+#endif
+
+/*
+ * Correctly rounded a / b, which parity needs (the rates, the lump, the period fraction, the vote).
+ * The host builds with -cl-fp32-correctly-rounded-divide-sqrt and -DCORRECTLY_ROUNDED_DIVIDE=1 where
+ * the device supports it; elsewhere OpenCL lets a / b be 2.5 ulp off, and q moves to the neighbour
+ * float while that one's residual a - q b (exact, by fma, which OpenCL rounds correctly) is smaller.
+ * A quotient of two floats is never half-way between two floats, so the float of smallest residual
+ * is the rounded quotient. (ParityTest runs this path too, with -Dharvest.opencl.divide=fixup.)
+ */
+#ifndef CORRECTLY_ROUNDED_DIVIDE
+#define CORRECTLY_ROUNDED_DIVIDE 0
+#endif
+inline float div_rn(float a, float b) {
+  float q = a / b;
+#if !CORRECTLY_ROUNDED_DIVIDE
+  for (int k = 0; k < 3; k++) {
+    float r = fabs(fma(-q, b, a));
+    float up = nextafter(q, INFINITY);
+    float down = nextafter(q, -INFINITY);
+    float ru = fabs(fma(-up, b, a));
+    float rd = fabs(fma(-down, b, a));
+    if (ru < r && ru <= rd) q = up;
+    else if (rd < r) q = down;
+    else break;
+  }
+#endif
+  return q;
+}
+
+/* Values the work-items of an env exchange (in __local memory; private in the per-env mapping). */
 typedef struct {
   float sum;
   int part[GROUP_MAX];
+#if GROUP
+  /* the Philox blocks one round of regrowth draws from, each computed once (regrowth.cl) */
+  uint words[4 * (GROUP_MAX / 4 + 2)];
+#endif
 } Shared;
 
-/* Kernel-wide inputs that are not buffers, and the group's shared values. */
+#if STAGE_PLAYERS
+/* The per-player state the move chain reads, staged in local memory (moves.cl), and the MOVE_ORDER values. */
+typedef struct {
+  int pos[N];
+  int dir[N];
+  int act[N];
+  int order[N];
+  uint words[(N + 3) / 4 * 4];
+} Players;
+#endif
+
+/* Kernel-wide inputs that are not buffers, and the env's shared values. */
 typedef struct {
   uint k0, k1;
   float cap;
   int random_actions;
   SHARED Shared* sh;
+#if STAGE_PLAYERS
+  __local Players* pl;
+#endif
 } Params;
 
 /*
@@ -87,10 +170,10 @@ typedef struct {
 int group_sum(const Params* p, int v) {
 #if GROUP
   p->sh->part[LID] = v;
-  SYNC();
+  SYNC_LOCAL();
   int total = 0;
   for (int k = 0; k < LSZ; k++) total += p->sh->part[k];
-  SYNC();
+  SYNC_LOCAL();
   return total;
 #else
   return v;
@@ -104,7 +187,7 @@ int group_sum(const Params* p, int v) {
 int group_scan(const Params* p, int v, int* total) {
 #if GROUP
   p->sh->part[LID] = v;
-  SYNC();
+  SYNC_LOCAL();
   int before = 0;
   int all = 0;
   for (int k = 0; k < LSZ; k++) {
@@ -112,7 +195,7 @@ int group_scan(const Params* p, int v, int* total) {
     if (k < LID) before += x;
     all += x;
   }
-  SYNC();
+  SYNC_LOCAL();
   *total = all;
   return before;
 #else

@@ -1,7 +1,9 @@
 /*
  * Egocentric windows: cell (r, c) shows pos + (VIEW_AHEAD - r) fwd + (c - VIEW_LEFT) right; codes
  * 0 EMPTY, 1 WALL/outside, 2 APPLE, 3 another player; a removed player sees all 1. With
- * count_nearby, NEARBY = sum of a_j over the other players j in the window.
+ * count_nearby, NEARBY = sum of a_j over the other players j in the window: in the group and warp
+ * mappings each observation byte adds its player's share (SUM_ADD) to NEARBY, which consumption
+ * set to 0, in the same pass that writes the byte.
  */
 /* What player i sees in cell q; a player there other than i adds its a_j to *sum. */
 inline uchar window_code(State* s, int pb, int i, int q, int* sum) {
@@ -39,7 +41,7 @@ void observe_windows(State* s, int e, int count_nearby) {
   int pb = e * N;
   __global uchar* restrict obs = s->OBS + pb * VIEW;
 #if GROUP
-  /* the env's N * VIEW bytes of OBS in order, byte k in work-item k mod LSZ: the group's writes coalesce */
+  /* the env's N * VIEW bytes of OBS in order, byte k in work-item k mod LSZ: the env's writes coalesce */
   for (int k = LID; k < N * VIEW; k += LSZ) {
     int i = k / VIEW;
     int pos = s->POS[pb + i];
@@ -47,16 +49,11 @@ void observe_windows(State* s, int e, int count_nearby) {
     if (pos >= 0) {
       int cell = k - i * VIEW;
       int r = cell / OBS_COLS;
-      int unused = 0;
-      code = window_code(s, pb, i, window_cell(s, pos, s->DIR[pb + i], r, cell - r * OBS_COLS), &unused);
+      int seen = 0;
+      code = window_code(s, pb, i, window_cell(s, pos, s->DIR[pb + i], r, cell - r * OBS_COLS), &seen);
+      if (count_nearby && seen != 0) SUM_ADD(&s->NEARBY[pb + i], seen);
     }
     obs[k] = code;
-  }
-  if (count_nearby) {
-    for (int i = LID; i < N; i += LSZ) {
-      int pos = s->POS[pb + i];
-      s->NEARBY[pb + i] = pos < 0 ? 0 : window(s, pb, i, pos, s->DIR[pb + i], obs, 0);
-    }
   }
 #else
   for (int i = 0; i < N; i++) {

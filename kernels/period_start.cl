@@ -2,7 +2,7 @@
 void period_start(State* s, int e, const Params* p) {
   for (int b = LID; b < BRACKETS; b += LSZ) {
     int k = e * BRACKETS + b;
-    float r = (float) s->PENDING_LEVELS[k] / (float) (RATE_LEVELS - 1);
+    float r = div_rn((float) s->PENDING_LEVELS[k], (float) (RATE_LEVELS - 1));
 #if HAS_DIVERGENCE_LIMIT
     float old = s->RATES[k];
     float lo = old - DIVERGENCE_LIMIT;

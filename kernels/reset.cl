@@ -9,7 +9,7 @@ void reset_episode(State* s, int e, uint tick, const Params* p) {
   }
   /* a full apple map: every site has all its neighbour sites' apples around it */
   for (int site = LID; site < NUM_SITES; site += LSZ) {
-    s->SITE_APPLES[e * NUM_SITES + site] = (uchar) (s->SITE_NEIGHBOUR_START[site + 1] - s->SITE_NEIGHBOUR_START[site]);
+    s->counts[site] = (COUNT_T) (s->SITE_NEIGHBOUR_START[site + 1] - s->SITE_NEIGHBOUR_START[site]);
   }
   int pb = e * N;
   for (int i = LID; i < N; i += LSZ) {

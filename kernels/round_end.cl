@@ -41,7 +41,7 @@ void round_end(State* s, int e, uint next, const Params* p) {
       philox((uint) i, next, (uint) e, PURPOSE_VOTE, p->k0, p->k1, w);
       sum += uniform01(w[0]);
     }
-    s->ETA[e] = sum / (float) N > 0.5f ? 0.0f : 1.0f;
+    s->ETA[e] = div_rn(sum, (float) N) > 0.5f ? 0.0f : 1.0f;
   }
 #endif
   SYNC();

@@ -1,7 +1,7 @@
 /* Float features: sigma, beta, rates[B], (t mod period) / period, period income, eta. */
 void observe_scalars(State* s, int e) {
   int pb = e * N;
-  float frac = (float) (s->T[e] % TAX_PERIOD) / (float) TAX_PERIOD;
+  float frac = div_rn((float) (s->T[e] % TAX_PERIOD), (float) TAX_PERIOD);
   float eta = s->ETA[e];
   for (int i = LID; i < N; i += LSZ) {
     int k = (pb + i) * SCALARS;

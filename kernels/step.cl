@@ -2,8 +2,8 @@
  * One step of env e: the phases of engine/.../sim/Phase.java in order (as JavaBackend.stepEnv and StepKernel.harvestStep),
  * each defined in its own file of kernels/ (docs/RULES.md section 3).
  * The host's Bookkeeper then computes the principal's reward and round metrics from the snapshots.
- * s->grid and s->occ are env e's grid and occupancy (in __local memory when the group mapping keeps
- * them there; see common.h for LID, LSZ, ONE and SYNC).
+ * s->grid, s->occ and s->counts are env e's grid, occupancy and SITE_APPLES (in __local memory when
+ * the group or warp mapping keeps them there; see common.h for LID, LSZ, ONE and SYNC).
  */
 void step_env(State* s, int e, const Params* p) {
   int t0 = s->T[e];
@@ -71,6 +71,7 @@ void step_env(State* s, int e, const Params* p) {
 void step_envs(State* st, int e, const Params* p, int steps) {
   st->grid = st->GRID + e * CELLS;
   st->occ = st->OCC + e * CELLS;
+  st->counts = st->SITE_APPLES + e * NUM_SITES;
   for (int k = 0; k < steps; k++) step_env(st, e, p);
 }
 

@@ -35,6 +35,6 @@ void taxes(State* s, int e, int period_end, const Params* p) {
     s->REVENUE[e] = s->REVENUE[e] + sum;
   }
   SYNC();
-  float mean = p->sh->sum / (float) N;
+  float mean = div_rn(p->sh->sum, (float) N);
   for (int i = LID; i < N; i += LSZ) s->LUMP[pb + i] = mean - s->TAX[pb + i];
 }

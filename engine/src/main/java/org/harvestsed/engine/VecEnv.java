@@ -117,7 +117,12 @@ public final class VecEnv implements AutoCloseable {
     return backend.name();
   }
 
-  /** The opencl backend's mapping ("env" or "group"), or null for the other backends. */
+  /** The opencl backend (its device, mapping and shape), or null for the other backends. */
+  public OpenClBackend openCl() {
+    return backend instanceof OpenClBackend o ? o : null;
+  }
+
+  /** The opencl backend's mapping ("env", "group" or "warp"), or null for the other backends. */
   public String mapping() {
     return backend instanceof OpenClBackend o ? o.mapping().label() : null;
   }

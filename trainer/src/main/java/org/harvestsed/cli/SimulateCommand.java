@@ -31,7 +31,7 @@ final class SimulateCommand implements Callable<Integer> {
   boolean perStep;
 
   /** The result of a simulation: throughput and per-round means over envs. */
-  record Result(String backend, String transfer, String mapping, int localSize, int envs, int players, int steps, double seconds,
+  record Result(String backend, String device, String transfer, String mapping, int localSize, int envs, int players, int steps, double seconds,
       List<RoundMetrics> rounds, long bytesToDevice, long bytesFromDevice) {
     double envStepsPerS() {
       return (double) envs * steps / seconds;
@@ -66,7 +66,8 @@ final class SimulateCommand implements Callable<Integer> {
         if (env.roundEnded()) rounds.add(RoundMetrics.mean(env.lastRoundMetrics()));
       }
       double secs = (System.nanoTime() - t0) / 1e9;
-      return new Result(env.backendName(), env.transfer(), env.mapping(), env.localSize(), env.envs(), env.players(), steps, secs, rounds,
+      String device = env.openCl() == null ? null : env.openCl().device().platformName() + " | " + env.openCl().device().name();
+      return new Result(env.backendName(), device, env.transfer(), env.mapping(), env.localSize(), env.envs(), env.players(), steps, secs, rounds,
           env.bytesToDevice() - to0, env.bytesFromDevice() - from0);
     }
   }
@@ -100,8 +101,9 @@ final class SimulateCommand implements Callable<Integer> {
     ObjectMapper om = new ObjectMapper();
     ObjectNode o = om.createObjectNode();
     o.put("backend", r.backend());
+    o.put("device", r.device()); // opencl: "platform | device" it ran on; null for the other backends
     o.put("transfer", r.transfer());
-    o.put("mapping", r.mapping()); // opencl: env or group; null for the other backends
+    o.put("mapping", r.mapping()); // opencl: env, group or warp; null for the other backends
     if (r.mapping() == null) o.putNull("local_size");
     else o.put("local_size", r.localSize());
     o.put("envs", r.envs());

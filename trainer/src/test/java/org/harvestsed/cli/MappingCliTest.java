@@ -37,6 +37,7 @@ class MappingCliTest {
   void javaReportsNoMapping() throws Exception {
     JsonNode o = simulate();
     assertThat(o.get("mapping").isNull()).isTrue();
+    assertThat(o.get("device").isNull()).isTrue();
     assertThat(o.get("local_size").isNull()).isTrue();
   }
 
@@ -45,7 +46,9 @@ class MappingCliTest {
     needsOpenCl();
     boolean cpu = Devices.choose("").autoMapping().label().equals("env");
     JsonNode auto = simulate("--backend", "opencl");
-    assertThat(auto.get("mapping").asText()).isEqualTo(cpu ? "env" : "group");
+    assertThat(auto.get("mapping").asText()).isEqualTo(cpu ? "env" : "warp");
+    Devices.Device d = Devices.choose("");
+    assertThat(auto.get("device").asText()).isEqualTo(d.platformName() + " | " + d.name()); // the default: a GPU where one exists
     assertThat(auto.get("local_size").asInt()).isPositive();
     JsonNode group = simulate("--backend", "opencl", "--mapping", "group", "--local-size", "32");
     assertThat(group.get("mapping").asText()).isEqualTo("group");
@@ -66,14 +69,14 @@ class MappingCliTest {
 
   @Test
   void badMappingsAndLocalSizesAreClearErrors(@TempDir Path dir) throws Exception {
-    CliTest.Run r = CliTest.cli("simulate", "--config", Q, "--mapping", "warp");
+    CliTest.Run r = CliTest.cli("simulate", "--config", Q, "--mapping", "wave");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("--mapping: 'warp' is unknown; allowed: auto, env, group");
+    assertThat(r.err()).contains("--mapping: 'wave' is unknown; allowed: auto, env, group, warp");
     Path bad = dir.resolve("bad.yaml");
-    Files.writeString(bad, "run:\n  mapping: warp\n");
+    Files.writeString(bad, "run:\n  mapping: wave\n");
     r = CliTest.cli("simulate", "--config", bad.toString());
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("run.mapping: 'warp' is unknown; allowed: [auto, env, group]");
+    assertThat(r.err()).contains("run.mapping: 'wave' is unknown; allowed: [auto, env, group, warp]");
     Files.writeString(bad, "run:\n  local_size: -4\n");
     r = CliTest.cli("simulate", "--config", bad.toString());
     assertThat(r.code()).isEqualTo(2);

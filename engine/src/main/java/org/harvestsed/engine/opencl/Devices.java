@@ -29,16 +29,24 @@ public final class Devices {
       return (type & CL_DEVICE_TYPE_GPU) != 0;
     }
 
-    /** The mapping {@code auto} picks: one work-item per env on CPU devices, one work-group per env on GPUs and accelerators. */
+    /**
+     * The mapping {@code auto} picks, by device type: one work-item per env on CPU devices (the
+     * fastest on PoCL, docs/BENCHMARKS.md), one warp per env on GPUs and accelerators. (Issue 25
+     * asks for this choice to come from a performance model; that model is not written yet.)
+     */
     public Mapping autoMapping() {
-      return (type & CL_DEVICE_TYPE_CPU) != 0 ? Mapping.ENV : Mapping.GROUP;
+      return (type & CL_DEVICE_TYPE_CPU) != 0 ? Mapping.ENV : Mapping.WARP;
     }
 
     public String describe() {
       return String.format(Locale.ROOT, "[%d] %s | %s | %s | %d compute units | %.2f GiB global memory (largest buffer %.2f GiB)%s"
           + " | %d KiB local memory, work-groups up to %d | mapping auto: %s", index, platformName, name, version, computeUnits,
           globalMem / 1073741824.0, maxAlloc / 1073741824.0, hostUnified ? " | host-unified memory" : "", localMem / 1024, maxWorkGroupSize,
-          autoMapping() == Mapping.ENV ? "env (one work-item per env)" : "group (one work-group per env)");
+          switch (autoMapping()) {
+            case ENV -> "env (one work-item per env)";
+            case GROUP -> "group (one work-group per env)";
+            default -> "warp (one 32-lane sub-group per env, several envs per work-group)";
+          });
     }
   }
 

@@ -38,6 +38,12 @@ final class IoArena {
       end.put(r, at);
     }
     bytes = roundUp(at, align);
+    if (bytes > Integer.MAX_VALUE) {
+      long perEnv = (bytes + envs - 1) / envs;
+      throw new org.harvestsed.engine.config.ConfigException(String.format(java.util.Locale.ROOT,
+          "%d envs need a %.2f GiB IO arena on the copy path, more than the 2 GiB a Java buffer addresses (int offsets); at most %d envs fit"
+              + " with this map (about %d bytes each): use fewer envs per VecEnv", envs, bytes / 1073741824.0, Integer.MAX_VALUE / perEnv, perEnv));
+    }
   }
 
   static long roundUp(long x, long a) {

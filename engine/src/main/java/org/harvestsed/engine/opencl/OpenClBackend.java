@@ -132,7 +132,7 @@ public final class OpenClBackend implements Backend {
     this.device = Devices.choose(deviceSelector);
     checkMemory(layout, envs, device);
     this.mapping = launch.mapping() == Mapping.AUTO ? device.autoMapping() : launch.mapping();
-    KernelSource.Shape wanted = shape(layout, device, mapping, launch);
+    KernelSource.Shape wanted = shape(layout, device, mapping, launch, envs);
     cl_context_properties props = new cl_context_properties();
     props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
     context = clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
@@ -140,14 +140,17 @@ public final class OpenClBackend implements Backend {
     cl_program prog = build(context, device, KernelSource.build(layout, wanted));
     cl_kernel one = clCreateKernel(prog, "harvest_step", null);
     cl_kernel many = clCreateKernel(prog, "harvest_step_many", null);
-    if (wanted.localCells() && launch.localCells() == null
+    while (wanted.localCells() && launch.localCells() == null
         && Math.max(kernelLimit(one, device).localMem(), kernelLimit(many, device).localMem()) > device.localMem()) {
       // the compiler allots more __local memory than the estimate (e.g. it counts both kernels'
-      // arrays): the cells stay in global memory
+      // arrays): fewer envs per work-group (warp, where the launch lets it choose), else the cells
+      // stay in global memory
       clReleaseKernel(one);
       clReleaseKernel(many);
       clReleaseProgram(prog);
-      wanted = new KernelSource.Shape(true, wanted.groupMax(), false);
+      int fewer = wanted.warp() && launch.localSize() == 0 ? largestDivisor(envs, wanted.envsPerGroup() - 1) : 0;
+      wanted = fewer > 0 ? KernelSource.Shape.warp(fewer, true)
+          : wanted.warp() ? KernelSource.Shape.warp(wanted.envsPerGroup(), false) : new KernelSource.Shape(true, wanted.groupMax(), false);
       prog = build(context, device, KernelSource.build(layout, wanted));
       one = clCreateKernel(prog, "harvest_step", null);
       many = clCreateKernel(prog, "harvest_step_many", null);
@@ -223,7 +226,7 @@ public final class OpenClBackend implements Backend {
       clSetKernelArg(k, arg, Sizeof.cl_int, Pointer.to(new int[] {envs}));
     }
     scalarArgs = arg + 1;
-    global[0] = shape.group() ? (long) envs * ls : (envs + ls - 1L) / ls * ls;
+    global[0] = shape.warp() ? (long) envs * KernelSource.WARP_SIZE : shape.group() ? (long) envs * ls : (envs + ls - 1L) / ls * ls;
   }
 
   /** What the device allows a kernel: its CL_KERNEL_WORK_GROUP_SIZE, preferred multiple and __local bytes. */
@@ -247,6 +250,28 @@ public final class OpenClBackend implements Backend {
    * is a {@link ConfigException} naming its limit).
    */
   static KernelSource.Shape shape(Layout layout, Devices.Device d, Mapping m, Launch launch) {
+    return shape(layout, d, m, launch, 1);
+  }
+
+  /** The most envs per work-group the warp mapping takes by itself (8 warps: 256 work-items). */
+  static final int WARP_ENVS_MAX = 8;
+
+  /** The largest divisor of envs that is at most max (0 if max < 1). */
+  static int largestDivisor(int envs, int max) {
+    for (int k = Math.min(max, envs); k >= 1; k--) if (envs % k == 0) return k;
+    return 0;
+  }
+
+  /**
+   * {@link #shape(Layout, Devices.Device, Mapping, Launch)} for {@code envs} envs. The warp mapping:
+   * envs per work-group E = the requested local size / 32 (which must divide envs), else the largest
+   * divisor of envs up to {@link #WARP_ENVS_MAX}, the device's work-group limit / 32 and the envs
+   * whose local footprint fits the device's local memory (so every work-group is full and its envs
+   * reach the same barriers); the env's cells, counts and move state in __local memory where one
+   * env's fit.
+   */
+  static KernelSource.Shape shape(Layout layout, Devices.Device d, Mapping m, Launch launch, int envs) {
+    if (m == Mapping.WARP) return warpShape(layout, d, launch, envs);
     if (m == Mapping.ENV) {
       if (Boolean.TRUE.equals(launch.localCells())) throw new ConfigException("__local cells are a choice of the group mapping; use --mapping group");
       return KernelSource.Shape.PER_ENV;
@@ -264,13 +289,49 @@ public final class OpenClBackend implements Backend {
     return new KernelSource.Shape(true, groupMax, useLocal);
   }
 
+  static KernelSource.Shape warpShape(Layout layout, Devices.Device d, Launch launch, int envs) {
+    int w = KernelSource.WARP_SIZE;
+    long devMax = d.maxWorkGroupSize();
+    long perEnvLocal = KernelSource.Shape.localBytesPerEnv(layout, true, true, w);
+    boolean fits = perEnvLocal <= d.localMem();
+    if (Boolean.TRUE.equals(launch.localCells()) && !fits) {
+      throw new ConfigException(String.format(Locale.ROOT, "the warp mapping's local state of one env (grid, occupancy, counts, players) needs %d bytes"
+          + " of __local memory; %s has CL_DEVICE_LOCAL_MEM_SIZE = %d; let the warp mapping keep it in global memory", perEnvLocal, d.name(), d.localMem()));
+    }
+    boolean useLocal = launch.localCells() == null ? fits : launch.localCells();
+    long perEnv = KernelSource.Shape.localBytesPerEnv(layout, true, useLocal, w);
+    int e;
+    if (launch.localSize() > 0) {
+      if (launch.localSize() % w != 0) {
+        throw new ConfigException("the warp mapping's local size is " + w + " work-items per env times the envs per work-group; " + launch.localSize()
+            + " is not a multiple of " + w);
+      }
+      if (launch.localSize() > devMax) throw tooLarge(launch.localSize(), d, "CL_DEVICE_MAX_WORK_GROUP_SIZE", devMax);
+      e = launch.localSize() / w;
+      if (envs % e != 0) {
+        throw new ConfigException("the warp mapping's local size " + launch.localSize() + " puts " + e + " envs in a work-group, which does not divide "
+            + envs + " envs; use a local size of " + w + " times a divisor of the envs, or 0 to let the engine choose");
+      }
+      if (e * perEnv > d.localMem()) {
+        throw new ConfigException(String.format(Locale.ROOT, "%d envs per work-group need %d bytes of __local memory; %s has CL_DEVICE_LOCAL_MEM_SIZE = %d",
+            e, e * perEnv, d.name(), d.localMem()));
+      }
+    } else {
+      long byMemory = Math.max(1, d.localMem() / perEnv);
+      e = largestDivisor(envs, (int) Math.min(Math.min(WARP_ENVS_MAX, devMax / w), byMemory));
+      if (e < 1) throw tooLarge(w, d, "CL_DEVICE_MAX_WORK_GROUP_SIZE", devMax);
+    }
+    return KernelSource.Shape.warp(e, useLocal);
+  }
+
   /**
    * The work-group size: the requested one if the device takes it, else (0) from the device: per
    * env its preferred multiple; per group {@link #GROUP_TARGET} rounded down to a multiple of it,
    * within CL_KERNEL_WORK_GROUP_SIZE.
    */
   static int localSize(Devices.Device d, int requested, KernelSource.Shape shape, KernelLimit... kernels) {
-    long max = Math.min(d.maxWorkGroupSize(), shape.group() ? shape.groupMax() : Long.MAX_VALUE);
+    if (shape.warp()) requested = shape.warpGroupSize(); // fixed by the program: 32 work-items per env, E envs
+    long max = Math.min(d.maxWorkGroupSize(), shape.group() && !shape.warp() ? shape.groupMax() : Long.MAX_VALUE);
     long multiple = 1;
     String which = "CL_DEVICE_MAX_WORK_GROUP_SIZE";
     for (KernelLimit k : kernels) {
@@ -308,9 +369,14 @@ public final class OpenClBackend implements Backend {
     return (int) local[0];
   }
 
-  /** Whether the group mapping keeps the env's grid and occupancy in __local memory. */
+  /** Whether the group or warp mapping keeps the env's grid and occupancy in __local memory. */
   public boolean localCells() {
     return shape.localCells();
+  }
+
+  /** The envs one work-group steps: E in the warp mapping, else 1. */
+  public int envsPerGroup() {
+    return shape.envsPerGroup();
   }
 
   /**
@@ -382,14 +448,19 @@ public final class OpenClBackend implements Backend {
     return clCreateCommandQueue(ctx, d, 0, null);
   }
 
+  /**
+   * The build options: correctly rounded float division where the device offers it (parity needs
+   * it; elsewhere kernels/common.h div_rn rounds the quotient itself), which property
+   * {@code harvest.opencl.divide=fixup} turns off to test that path.
+   */
+  static String buildOptions(Devices.Device d) {
+    boolean cr = d.correctlyRoundedDivide() && !"fixup".equals(System.getProperty("harvest.opencl.divide"));
+    return cr ? "-cl-fp32-correctly-rounded-divide-sqrt -DCORRECTLY_ROUNDED_DIVIDE=1" : "-DCORRECTLY_ROUNDED_DIVIDE=0";
+  }
+
   /** Builds the program; a compile error surfaces with the compiler's build log. */
   static cl_program build(cl_context ctx, Devices.Device d, String source) {
     return build(ctx, d, source, buildOptions(d));
-  }
-
-  /** The options every program of the engine is built with: a correctly rounded divide where the device has one (the java reference's division). */
-  static String buildOptions(Devices.Device d) {
-    return d.correctlyRoundedDivide() ? "-cl-fp32-correctly-rounded-divide-sqrt" : "";
   }
 
   /** {@link #build(cl_context, Devices.Device, String)} with explicit compiler options (the GPU check adds the vendor's verbose flag). */

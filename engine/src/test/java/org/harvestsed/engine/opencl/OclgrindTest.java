@@ -16,7 +16,7 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
- * Both mappings of the OpenCL step under Oclgrind (an OpenCL device simulator that checks every
+ * The three mappings of the OpenCL step under Oclgrind (an OpenCL device simulator that checks every
  * memory access): data races, uninitialized values, out-of-bounds accesses, barrier divergence and
  * API errors. {@link OclgrindRun} runs in a separate JVM whose only OpenCL platform is Oclgrind
  * (its ICD library through OCL_ICD_VENDORS, its checks switched on by the OCLGRIND_* variables
@@ -33,6 +33,8 @@ class OclgrindTest {
           + " episode_length: 30, tax: {period: 5}, voting: {round_periods: 2, social_choice: median}}", "40"}};
 
   static final int ENVS = 1;
+  /** The warp mapping's envs (one work-group) where their local state fits Oclgrind's local memory: its barriers span envs. */
+  static final int WARP_ENVS = 2;
   static final int LOCAL_SIZE = 16;
 
   /** Oclgrind's ICD library. */
@@ -94,12 +96,12 @@ class OclgrindTest {
   }
 
   @Test
-  void bothMappingsOnThreeConfigsWithoutAnyReport() throws Exception {
+  void threeMappingsOnThreeConfigsWithoutAnyReport() throws Exception {
     String[] r = run(List.of(), String.valueOf(ENVS), String.valueOf(LOCAL_SIZE));
     System.out.print(r[0]);
     assertThat(r[1]).as("Oclgrind's report").isEmpty();
     for (String[] c : CONFIGS) {
-      for (String m : new String[] {"env", "group"}) {
+      for (String m : new String[] {"env", "group", "warp"}) {
         assertThat(r[0]).containsPattern(java.util.regex.Pattern.quote(c[0] + ", mapping " + m + ": " + c[2] + " steps (")
             + "[1-9]\\d* episode ends, [1-9]\\d* round ends\\) bit-identical to java");
       }

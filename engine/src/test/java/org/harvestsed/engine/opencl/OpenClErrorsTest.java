@@ -93,7 +93,7 @@ class OpenClErrorsTest {
 
   @Test
   void autoPicksTheGroupMappingOnGpusAndThePerEnvOneOnCpus() {
-    assertThat(gpu(16384).autoMapping()).isEqualTo(Mapping.GROUP);
+    assertThat(gpu(16384).autoMapping()).isEqualTo(Mapping.WARP);
     Devices.Device cpu = new Devices.Device(0, null, null, "fake", "cpu", "OpenCL 1.2", CL.CL_DEVICE_TYPE_CPU, 1L << 30, 1L << 28, 4, true, true, 4096, 1 << 20);
     assertThat(cpu.autoMapping()).isEqualTo(Mapping.ENV);
     assertThat(cpu.describe()).contains("mapping auto: env (one work-item per env)");

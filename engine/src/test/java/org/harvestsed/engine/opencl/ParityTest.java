@@ -20,7 +20,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * buffer must be bit-identical after every step, under random player actions and random principal
  * rates with the annealing cap and the divergence limit active. The per-env mapping (what auto picks
  * on PoCL) and the group mapping: at two work-group sizes with the env's cells in __local memory on
- * every case, and with them forced to global memory on two.
+ * every case, and with them forced to global memory on two. The warp mapping: 2 and 4 envs per
+ * work-group with the env's cells, counts and move state in __local memory on every case (and 4 on
+ * the copy path), 1 and 8 with them in global memory on two, and multi-step launches.
  */
 class ParityTest {
   static final java.util.List<Parity.Case> CASES = Parity.CASES;
@@ -30,6 +32,23 @@ class ParityTest {
       new OpenClBackend.Launch(Mapping.GROUP, 24, true));
   /** The same kernel working on the cells in global memory (what maps too large for __local memory get), on two cases. */
   static final OpenClBackend.Launch GLOBAL_CELLS = new OpenClBackend.Launch(Mapping.GROUP, 32, false);
+
+  /** The warp mapping's launches checked on every case: 2 and 4 envs per work-group (32 work-items each), local state. */
+  static final List<OpenClBackend.Launch> WARP_LAUNCHES = List.of(new OpenClBackend.Launch(Mapping.WARP, 64, true),
+      new OpenClBackend.Launch(Mapping.WARP, 128, true));
+  /** The warp mapping on the state in global memory: 1 and 8 envs per work-group. */
+  static final List<OpenClBackend.Launch> WARP_GLOBAL = List.of(new OpenClBackend.Launch(Mapping.WARP, 32, false),
+      new OpenClBackend.Launch(Mapping.WARP, 256, false));
+
+  static List<Arguments> warpCases() {
+    List<Arguments> out = new ArrayList<>();
+    for (Parity.Case c : CASES) {
+      for (OpenClBackend.Launch l : WARP_LAUNCHES) out.add(Arguments.of(c, l));
+    }
+    out.add(Arguments.of(CASES.get(0), WARP_GLOBAL.get(1)));
+    out.add(Arguments.of(CASES.get(2), WARP_GLOBAL.get(0)));
+    return out;
+  }
 
   static List<Arguments> groupCases() {
     List<Arguments> out = new ArrayList<>();
@@ -68,6 +87,48 @@ class ParityTest {
   @MethodSource("groupCases")
   void groupMappingEveryBufferAfterEveryStep(Parity.Case c, OpenClBackend.Launch l) {
     Parity.check(c, (spec, envs) -> open(spec, envs, l));
+  }
+
+  @ParameterizedTest(name = "warp mapping {1}: {0}")
+  @MethodSource("warpCases")
+  void warpMappingEveryBufferAfterEveryStep(Parity.Case c, OpenClBackend.Launch l) {
+    Parity.check(c, (spec, envs) -> {
+      VecEnv v = open(spec, envs, l);
+      Assertions.assertEquals(l.localSize() / 32, v.openCl().envsPerGroup());
+      Assertions.assertEquals(l.localCells(), v.openCl().localCells());
+      return v;
+    });
+  }
+
+  /**
+   * Float division rounded by the kernels themselves (common.h div_rn: what a device without
+   * correctly rounded division runs), in all three mappings, on the case whose rates use the
+   * divergence limit.
+   */
+  @Test
+  void divisionRoundedByTheKernelsWhereTheDeviceDoesNot() {
+    System.setProperty("harvest.opencl.divide", "fixup");
+    try {
+      for (OpenClBackend.Launch l : List.of(new OpenClBackend.Launch(Mapping.ENV, 0, null), GROUP_LAUNCHES.get(0), WARP_LAUNCHES.get(1))) {
+        Parity.check(CASES.get(0).spec(), 16, 300, 5, (spec, envs) -> open(spec, envs, l));
+      }
+    } finally {
+      System.clearProperty("harvest.opencl.divide");
+    }
+  }
+
+  /** The warp mapping on the copy path (what a discrete GPU runs). */
+  @ParameterizedTest(name = "warp mapping on the copy path: {0}")
+  @FieldSource("CASES")
+  void warpMappingOnTheCopyPath(Parity.Case c) {
+    Parity.check(c, (spec, envs) -> open(spec, envs, Transfer.COPY, WARP_LAUNCHES.get(1)));
+  }
+
+  @Test
+  void warpMappingMultiStepLaunchEqualsSingleSteps() {
+    for (OpenClBackend.Launch l : List.of(WARP_LAUNCHES.get(1), WARP_GLOBAL.get(0))) {
+      Parity.checkMultiStep(Config.defaults().env(), 16, 24, 5, (spec, envs) -> open(spec, envs, l));
+    }
   }
 
   @Test

@@ -84,10 +84,13 @@ class SavedStateTest {
   }
 
   @Test
-  void openClContinuesFromASavedStateOnBothTransferPaths() throws Exception {
+  void openClContinuesFromASavedStateInEveryMappingOnBothTransferPaths() throws Exception {
     OpenClAvailable.assume();
-    for (Transfer t : Transfer.values()) {
-      savedStateContinuesAsNeverStopped(() -> VecEnv.create(SPEC, ENVS, "opencl", 1, "", t, OpenClBackend.Launch.of(Mapping.AUTO)));
+    for (Mapping m : Mapping.values()) {
+      if (m == Mapping.AUTO) continue;
+      for (Transfer t : Transfer.values()) {
+        savedStateContinuesAsNeverStopped(() -> VecEnv.create(SPEC, ENVS, "opencl", 1, "", t, OpenClBackend.Launch.of(m)));
+      }
     }
   }
 
