@@ -67,8 +67,7 @@ public final class Evaluation {
 
   /** {@link #finetuned(Path, Config, TrainConfig, String, Path)} with {@code setUp} applied to the trainer before it runs (a stopping rule). */
   public static Trainer finetuned(Path runDir, Config c, TrainConfig tc, String principal, Path dir, Consumer<Trainer> setUp) throws IOException {
-    Trainer t = new Trainer(c, tc, dir);
-    try {
+    return trained(c, tc, dir, t -> {
       t.resume(runDir);
       Path phase1 = runDir.resolve(Checkpoint.PHASE1_FILE);
       if (Files.isRegularFile(phase1)) t.loadPlayers(phase1);
@@ -76,12 +75,7 @@ public final class Evaluation {
       if (principal.equals("learned")) t.freezePrincipal();
       else t.useBaseline(Principal.parse(principal, c.env(), c.run().seed()));
       setUp.accept(t);
-      t.run();
-      return t;
-    } catch (IOException | RuntimeException e) {
-      t.close();
-      throw e;
-    }
+    });
   }
 
   /**
@@ -90,10 +84,23 @@ public final class Evaluation {
    * finetune.from: scratch), {@code setUp} applied before it runs. The caller closes the trainer.
    */
   public static Trainer fromScratch(Config c, TrainConfig tc, String principal, Path dir, Consumer<Trainer> setUp) throws IOException {
-    Trainer t = new Trainer(c, tc, dir);
-    try {
+    return trained(c, tc, dir, t -> {
       t.useBaseline(Principal.parse(principal, c.env(), c.run().seed()));
       setUp.accept(t);
+    });
+  }
+
+  /** Set-up of a trainer before it runs (it may read checkpoints). */
+  @FunctionalInterface
+  private interface Preparation {
+    void prepare(Trainer t) throws IOException;
+  }
+
+  /** A trainer in {@code dir}, prepared, then run to its end; closed if anything fails, else the caller's to close. */
+  private static Trainer trained(Config c, TrainConfig tc, Path dir, Preparation p) throws IOException {
+    Trainer t = new Trainer(c, tc, dir);
+    try {
+      p.prepare(t);
       t.run();
       return t;
     } catch (IOException | RuntimeException e) {
