@@ -68,10 +68,9 @@ public final class Evaluation {
   /** {@link #finetuned(Path, Config, TrainConfig, String, Path)} with {@code setUp} applied to the trainer before it runs (a stopping rule). */
   public static Trainer finetuned(Path runDir, Config c, TrainConfig tc, String principal, Path dir, Consumer<Trainer> setUp) throws IOException {
     return trained(c, tc, dir, t -> {
-      t.resume(runDir);
+      t.loadNetworks(runDir);
       Path phase1 = runDir.resolve(Checkpoint.PHASE1_FILE);
       if (Files.isRegularFile(phase1)) t.loadPlayers(phase1);
-      t.resetCounters();
       if (principal.equals("learned")) t.freezePrincipal();
       else t.useBaseline(Principal.parse(principal, c.env(), c.run().seed()));
       setUp.accept(t);

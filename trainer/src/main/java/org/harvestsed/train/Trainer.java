@@ -207,15 +207,12 @@ public final class Trainer implements AutoCloseable {
   }
 
   /**
-   * Counters back to 0 and a fresh start (fine-tuning from a checkpoint): the next {@link #run()}
-   * resets the envs under the run's seed instead of continuing the checkpoint's, and the learned
-   * principal samples from its stream's start.
+   * Only the networks, optimizers and the principal's reward scale of {@code from}'s checkpoint (a
+   * fine-tune's start): counters stay at 0 and {@link #run()} starts the envs afresh under this
+   * config's seed, whatever the checkpoint's envs were.
    */
-  public void resetCounters() {
-    iteration = 0;
-    globalStep = 0;
-    resumed = false;
-    learned.drawFrom(seed, 0);
+  public void loadNetworks(Path from) throws IOException {
+    Checkpoint.load(from, players, playersOpt, principalNet, principalOpt, principalLearner.moments(), in -> {});
   }
 
   /** Loads the players' network and optimizer from a checkpoint file (e.g. the phase-1 one). */

@@ -52,6 +52,21 @@ class CurriculumTest {
     }
   }
 
+  /** A fine-tune takes the run's networks only: it starts its envs afresh, even with another number of envs than the run's. */
+  @Test
+  void aFinetuneStartsAfreshFromTheRunsNetworks(@TempDir Path dir) throws Exception {
+    Config c = config(64, 64, "");
+    try (Trainer t = new Trainer(c, TrainConfig.parse(c.train()), dir.resolve("run"))) {
+      t.run();
+    }
+    Config two = Config.parse(String.format(RUN, 64, 64, "").replace("envs: 4", "envs: 2"), "t");
+    try (Trainer f = org.harvestsed.eval.Evaluation.finetuned(dir.resolve("run"), two, TrainConfig.parse(two.train()).forFinetune(64),
+        "flat:1", dir.resolve("ft"))) {
+      assertThat(f.iteration()).as("64 steps of 2 envs x 16 steps").isEqualTo(2);
+      assertThat(f.globalStep()).isEqualTo(64);
+    }
+  }
+
   @Test
   void phase1WithRandomRatesShowsThePlayersRatesAtCap1(@TempDir Path dir) {
     Config none = config(128, 64, "");
