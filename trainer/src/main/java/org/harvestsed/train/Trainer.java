@@ -278,15 +278,12 @@ public final class Trainer implements AutoCloseable {
         w.write(String.join(",", row.values()) + "\n");
         w.flush();
         boolean stop = stopRequested; // read once: a signal arriving now is seen after the next iteration, never between checkpoint and return
-        if (iteration % tc.checkpointEvery() == 0 || globalStep >= tc.totalSteps() || stop) checkpoint();
+        if (convergence != null && rollout.round != null) convergence.add(rollout.round.productivity());
+        converged = convergence != null && convergence.reached(globalStep);
+        if (iteration % tc.checkpointEvery() == 0 || globalStep >= tc.totalSteps() || stop || converged) checkpoint();
         progress.accept(progressLine(row));
         if (stop) return false;
-        if (convergence != null && rollout.round != null) convergence.add(rollout.round.productivity());
-        if (convergence != null && convergence.reached(globalStep)) {
-          converged = true;
-          checkpoint();
-          return true;
-        }
+        if (converged) return true;
       }
     }
     return true;
