@@ -125,4 +125,81 @@ class WelfareVotingTest {
       }
     }
   }
+
+  /**
+   * objective_income: post_tax (docs/RULES.md section 7): O counts A_i plus the lumps the step paid at
+   * the round's period ends (recounted here from the LUMP buffer), for every objective; the principal's
+   * rewards still telescope to O(round).
+   */
+  @Test
+  void postTaxObjectiveCountsTheLumpsTheStepPaid() {
+    for (Objective o : Objective.values()) {
+      Config c = Config.parse("env: {episode_length: 100, tax: {period: 10, brackets: [0, 1, 2]}, voting: {round_periods: 10, objective: "
+          + o.key() + ", objective_income: post_tax}}", "t");
+      try (TestWorld w = new TestWorld(c.env(), 3, 4)) {
+        for (int e = 0; e < 3; e++) w.env.setRates(e, 2 * e, 5, 10 - e);
+        int[][] apples = new int[3][7];
+        double[][] lumps = new double[3][7];
+        double[] rewardSum = new double[3];
+        boolean taxed = false;
+        for (int k = 0; k < 100; k++) {
+          w.env.stepRandom();
+          for (int e = 0; e < 3; e++) {
+            rewardSum[e] += w.env.principalRewards().get(e);
+            for (int i = 0; i < 7; i++) {
+              apples[e][i] += w.eaten(e, i);
+              lumps[e][i] += w.f(Buf.LUMP, e, i);
+              taxed |= w.f(Buf.LUMP, e, i) != 0f;
+            }
+          }
+        }
+        assertThat(taxed).as("the case must tax someone").isTrue();
+        assertThat(w.env.roundEnded()).isTrue();
+        RoundMetrics[] m = w.env.lastRoundMetrics();
+        double base = Welfare.objective(o, 0.5f, new double[7], 7);
+        for (int e = 0; e < 3; e++) {
+          double[] post = new double[7];
+          for (int i = 0; i < 7; i++) post[i] = apples[e][i] + lumps[e][i];
+          assertThat(m[e].objective()).as("%s env %d", o, e).isEqualTo(Welfare.objective(o, (float) m[e].eta(), post, 7));
+          assertThat(m[e].productivity()).as("productivity stays pre-tax").isEqualTo(java.util.Arrays.stream(apples[e]).sum());
+          assertThat(rewardSum[e]).as("%s env %d rewards telescope", o, e).isCloseTo(m[e].objective() - base, within(1e-3));
+        }
+      }
+    }
+  }
+
+  /** Under a flat rate of 1 everyone keeps the mean: the post-tax egalitarian objective is productivity / n, the pre-tax one min A. */
+  @Test
+  void flatOneEqualisesThePostTaxIncome() {
+    for (String income : new String[] {"pre_tax", "post_tax"}) {
+      Config c = Config.parse("env: {episode_length: 100, tax: {period: 10, levels: 2}, voting: {round_periods: 10, objective: egalitarian,"
+          + " objective_income: " + income + "}}", "t");
+      assertThat(c.env().objectiveIncome().key()).isEqualTo(income);
+      try (TestWorld w = new TestWorld(c.env(), 2, 6)) {
+        for (int e = 0; e < 2; e++) w.env.setRates(e, 1, 1, 1);
+        int[][] apples = new int[2][7];
+        for (int k = 0; k < 100; k++) {
+          w.env.stepRandom();
+          for (int e = 0; e < 2; e++) for (int i = 0; i < 7; i++) apples[e][i] += w.eaten(e, i);
+        }
+        RoundMetrics[] m = w.env.lastRoundMetrics();
+        for (int e = 0; e < 2; e++) {
+          int min = java.util.Arrays.stream(apples[e]).min().getAsInt();
+          if (income.equals("post_tax")) {
+            assertThat(m[e].objective()).isCloseTo(m[e].productivity() / 7, within(1e-4));
+          } else {
+            assertThat(m[e].objective()).isEqualTo(min);
+          }
+        }
+        assertThat(java.util.Arrays.stream(apples[0]).min().getAsInt()).as("a case where min A < mean A").isLessThan(
+            (int) (m[0].productivity() / 7));
+      }
+    }
+  }
+
+  @Test
+  void objectiveIncomeRejectsAnUnknownValue() {
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> Config.parse("env: {voting: {objective_income: after_tax}}", "t"))
+        .hasMessageContaining("env.voting.objective_income").hasMessageContaining("post_tax");
+  }
 }

@@ -132,7 +132,8 @@ public final class RunExecutor {
     };
     try (Trainer t = run.fromScratch() ? Evaluation.fromScratch(c, tc, run.principal(), work, rule)
         : Evaluation.finetuned(runDir(out, run.trainId()), c, tc, run.principal(), work, rule)) {
-      LearningCurve curve = LearningCurve.of(work.resolve("metrics.csv"));
+      Path metrics = work.resolve("metrics.csv");
+      LearningCurve curve = Files.isRegularFile(metrics) ? LearningCurve.of(metrics) : LearningCurve.of(new double[0]); // none: finetune.steps 0
       List<String> modes = run.principal().equals("learned") ? run.learnedModes() : List.of("");
       for (String mode : modes) {
         if (!mode.isEmpty()) t.learnedAtMode(mode.equals("mode"));
@@ -144,7 +145,7 @@ public final class RunExecutor {
             .set("equality", mean(rounds, RoundMetrics::equality)).set("eq_x_prod", mean(rounds, RoundMetrics::eqXProd))
             .set("lost_patches", mean(rounds, RoundMetrics::lostPatches))
             .set("sites_alive", 1 - mean(rounds, RoundMetrics::lostPatches) / sites)
-            .set("top_rate", mean(rounds, m -> m.rates()[m.rates().length - 1]))
+            .set("top_rate", mean(rounds, m -> m.rates()[m.rates().length - 1])).set("rates", rates(rounds))
             .set("pre_tax_inequality", IncomeStats.inequality(rounds, false))
             .set("post_tax_inequality", IncomeStats.inequality(rounds, true));
         double[] terciles = IncomeStats.applesPerPeriodByTercile(rounds);
@@ -155,6 +156,18 @@ public final class RunExecutor {
       }
     }
     return rows;
+  }
+
+  /** Each bracket's rate averaged over the evaluated rounds (each a round's mean), joined by ';' from the lowest bracket. */
+  static String rates(List<Evaluator.RoundResult> rounds) {
+    int brackets = rounds.get(0).metrics().rates().length;
+    StringBuilder sb = new StringBuilder();
+    for (int b = 0; b < brackets; b++) {
+      int k = b;
+      if (b > 0) sb.append(';');
+      sb.append(String.format(java.util.Locale.ROOT, "%.4f", mean(rounds, m -> m.rates()[k])));
+    }
+    return sb.toString();
   }
 
   private static double mean(List<Evaluator.RoundResult> rounds, java.util.function.ToDoubleFunction<RoundMetrics> f) {

@@ -78,7 +78,7 @@ public final class Summary {
       String suffix = groups.size() > 1 ? "_" + (++g) : "";
       md.append("## Social choice `").append(choice).append('`').append(axes.isEmpty() ? "" : ", " + axes).append("\n\n");
       List<Arm> arms = arms(spec, e.getValue());
-      md.append(principalTable(arms)).append('\n');
+      md.append(principalTable(arms)).append('\n').append(ratesTable(arms));
       List<Comparison> comps = compare(arms, spec.reference());
       md.append(comparisonTable(comps, spec)).append('\n');
       md.append(answer(comps, spec, choice)).append("\n\n");
@@ -178,6 +178,31 @@ public final class Summary {
       sb.append(' ').append(fmt(Stats.interval(change), 1)).append("% | ").append(flat).append('/').append(a.bySeed().size()).append(" |\n");
     }
     return sb.toString();
+  }
+
+  /**
+   * The rates in force during the evaluated rounds, per principal and bracket (the {@code rates}
+   * column: each bracket's round-mean rate), mean and 95% interval over seeds; where a learned principal's
+   * rates ended. Empty when no row has rates (rows of older versions).
+   */
+  static String ratesTable(List<Arm> arms) {
+    int brackets = 0;
+    for (Arm a : arms) for (ResultRow r : a.bySeed().values()) if (!r.string("rates").isEmpty()) brackets = Math.max(brackets, r.string("rates").split(";").length);
+    if (brackets == 0) return "";
+    StringBuilder sb = new StringBuilder("Rates in force during the evaluated rounds (each bracket's mean rate over a round, mean ± the 95% interval's half-width over seeds):\n\n| principal |");
+    for (int b = 0; b < brackets; b++) sb.append(" bracket ").append(b + 1).append(" |");
+    sb.append("\n|---|").append("---:|".repeat(brackets)).append('\n');
+    for (Arm a : arms) {
+      sb.append("| ").append(a.label()).append(" |");
+      for (int b = 0; b < brackets; b++) {
+        int k = b;
+        double[] v = a.bySeed().values().stream().map(r -> r.string("rates").split(";")).filter(x -> x.length > k && !x[k].isEmpty())
+            .mapToDouble(x -> Double.parseDouble(x[k])).toArray();
+        sb.append(' ').append(v.length == 0 ? "" : fmt(Stats.interval(v), 3)).append(" |");
+      }
+      sb.append('\n');
+    }
+    return sb.append('\n').toString();
   }
 
   static String comparisonTable(List<Comparison> comps, SweepSpec spec) {

@@ -37,6 +37,8 @@ import org.yaml.snakeyaml.constructor.SafeConstructor;
  * finetune: {steps: 32768}          # env steps of player training under each principal
  * finetune: {steps: 2000000, from: scratch}   # or players trained from scratch under each principal (a positive
  *                                   # control: baselines only, no TRAIN runs; default from: phase1, the phase-1 checkpoint)
+ * finetune: {steps: 240000, tolerance: 2.0, min_steps: 96000}   # stop once apples per round stop moving (budget: steps)
+ * finetune: {steps: 0}              # no fine-tune: each seed's phase-1 players evaluated as they are
  * evaluate: {seeds: 5, learned: [sampling, mode]}
  * </pre>
  * Loading checks everything a run would check (every combination's config, every principal), so
@@ -206,8 +208,10 @@ public final class SweepSpec {
     String reference = string(root, "reference", file, "free_market");
     if (!principals.contains(reference)) throw err(file, "reference", "'" + reference + "' is not on the principal axis " + principals);
     Map<String, Object> ft = section(root, "finetune", file, "steps", "from", "tolerance", "min_steps");
-    long steps = integer(ft, "steps", file, "finetune.steps", 32768);
+    // steps: 0 evaluates each seed's phase-1 players as they are, untrained under the principal (e.g. do they respond to rates?)
+    long steps = Integer.valueOf(0).equals(ft.get("steps")) ? 0 : integer(ft, "steps", file, "finetune.steps", 32768);
     String from = string(ft, "from", file, "phase1");
+    if (steps == 0 && from.equals("scratch")) throw err(file, "finetune.steps", "0 (no training) needs from: phase1: players from scratch are untrained");
     if (!from.equals("phase1") && !from.equals("scratch")) throw err(file, "finetune.from", "'" + from + "' is unknown; allowed: phase1, scratch");
     if (from.equals("scratch") && principals.contains("learned")) {
       throw err(file, "finetune.from", "scratch trains players under baselines only; the learned principal needs a training run (from: phase1)");
@@ -217,6 +221,7 @@ public final class SweepSpec {
       throw err(file, "finetune.tolerance", "expected apples per round >= 0 (0: every run uses the whole budget), got " + describe(tol));
     }
     long minSteps = integer(ft, "min_steps", file, "finetune.min_steps", 0);
+    if (steps == 0 && tn.doubleValue() > 0) throw err(file, "finetune.tolerance", "a convergence rule needs training: finetune.steps is 0");
     RunSpec.Finetune finetune = new RunSpec.Finetune(steps, from.equals("scratch"), tn.doubleValue(), minSteps);
     Map<String, Object> ev = section(root, "evaluate", file, "seeds", "learned");
     long evalSeeds = integer(ev, "seeds", file, "evaluate.seeds", 5);

@@ -99,6 +99,25 @@ class LocalSweepTest {
     assertThat(rowsByRun(out)).isEqualTo(first);
   }
 
+  /** finetune.steps: 0 evaluates the phase-1 players as they are: no fine-tune, no learning curve, the rows evaluated. */
+  @Test
+  void zeroFinetuneStepsEvaluatesThePhase1Players(@TempDir Path dir) throws Exception {
+    SweepSpec spec = SweepSpec.load(SweepSpecTest.spec(dir, "axes: {seed: [1], principal: [free_market, flat:1]}\nfinetune: {steps: 0}\nevaluate: {seeds: 1}\n"));
+    Path out = dir.resolve("out");
+    Sweep.Result r = Sweep.run(spec, new Sweep.Options("local[1]", out), new PrintStream(new ByteArrayOutputStream(), true));
+    assertThat(r.failed()).isZero();
+    for (String p : List.of("free_market", "flat:1")) {
+      String id = "seed-1+" + p.replace(':', '-') + "+mean";
+      ResultRow row = row(r.rows(), id, "");
+      assertThat(row.ok()).isTrue();
+      assertThat(row.number("env_steps")).as("no training under %s", p).isZero();
+      assertThat(row.number("curve_last")).isNaN();
+      assertThat(row.number("productivity")).isFinite();
+      assertThat(row.string("rates")).isEqualTo(p.equals("flat:1") ? "1.0000;1.0000;1.0000" : "0.0000;0.0000;0.0000");
+      assertThat(Files.exists(out.resolve("runs/" + id + "/metrics.csv"))).isFalse();
+    }
+  }
+
   /** Every run's rows.json without its clock and host fields, by run directory name. */
   private static Map<String, String> rowsByRun(Path out) throws Exception {
     com.fasterxml.jackson.databind.ObjectMapper json = new com.fasterxml.jackson.databind.ObjectMapper();

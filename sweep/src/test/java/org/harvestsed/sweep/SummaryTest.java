@@ -101,4 +101,21 @@ class SummaryTest {
   static Summary.Comparison find(List<Summary.Comparison> comps, String label, String outcome) {
     return comps.stream().filter(c -> c.label().equals(label) && c.outcome().equals(outcome)).findFirst().orElseThrow();
   }
+
+  /** The rates table: each bracket's mean over seeds from the rows' {@code rates} column, with its interval. */
+  @Test
+  void ratesTableAveragesEachBracketOverSeeds(@TempDir Path dir) throws Exception {
+    SweepSpec spec = SweepSpec.load(SweepSpecTest.spec(dir, AXES));
+    List<ResultRow> rows = rows(spec);
+    for (ResultRow r : rows) {
+      double top = r.string("principal").equals("learned") ? 0.9 + 0.02 * ((long) r.number("seed") % 2) : r.number("top_rate");
+      r.set("rates", "0.0000;0.5000;" + String.format(java.util.Locale.ROOT, "%.4f", top));
+    }
+    String table = Summary.ratesTable(Summary.arms(spec, rows));
+    assertThat(table).contains("| principal | bracket 1 | bracket 2 | bracket 3 |");
+    // learned: 0.90 and 0.92 alternate over 10 seeds: mean 0.91, sd 0.0105, t(9) 2.262 x sd / sqrt(10) = 0.0075
+    assertThat(table).contains("| learned | 0.000 ± 0.000 | 0.500 ± 0.000 | 0.910 ± 0.008 |");
+    assertThat(table).contains("| flat:1 | 0.000 ± 0.000 | 0.500 ± 0.000 | 1.000 ± 0.000 |");
+    assertThat(Summary.ratesTable(Summary.arms(spec, rows(spec)))).as("rows without rates: no table").isEmpty();
+  }
 }

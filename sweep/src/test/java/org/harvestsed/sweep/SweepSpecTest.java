@@ -69,6 +69,21 @@ class SweepSpecTest {
     assertThat(s.primaryOutcome()).isEqualTo("objective");
   }
 
+  /** The commons experiments of issue 23 load, with the settings their result pages describe. */
+  @Test
+  void theShippedCommonsSpecsLoad() {
+    SweepSpec p = SweepSpec.load(Path.of("../configs/sweeps/principals-commons.yaml"));
+    assertThat(p.trainRuns()).hasSize(10);
+    assertThat(p.principals()).containsExactly("free_market", "flat:0.25", "flat:0.5", "flat:0.75", "flat:1", "saez", "learned");
+    assertThat(p.finetuneRuns()).allMatch(r -> r.finetune().tolerance() > 0 && r.finetune().minSteps() > 0 && !r.fromScratch());
+    SweepSpec post = SweepSpec.load(Path.of("../configs/sweeps/post-tax-control.yaml"));
+    assertThat(post.finetuneRuns()).allMatch(r -> r.finetuneSteps() == 0);
+    assertThat(post.trainRuns().get(0).configYaml()).contains("objective_income: post_tax").contains("objective: egalitarian");
+    SweepSpec phase1 = SweepSpec.load(Path.of("../configs/sweeps/phase1-response.yaml"));
+    assertThat(phase1.trainRuns().get(0).configYaml()).contains("phase1_rates: random");
+    assertThat(phase1.finetuneRuns()).allMatch(r -> r.finetuneSteps() == 0);
+  }
+
   /** finetune.from: scratch (a positive control): no training runs, every run trains players from scratch under a baseline. */
   @Test
   void theShippedPositiveControlTrainsFromScratchUnderBaselinesOnly(@TempDir Path dir) throws Exception {
@@ -103,6 +118,10 @@ class SweepSpecTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("flat:0.3").hasMessageContaining("levels");
     assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market]}\nfinetune: {steps: -5}\n")))
         .isInstanceOf(ConfigException.class).hasMessageContaining("finetune.steps");
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market]}\nfinetune: {steps: 0, from: scratch}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("finetune.steps").hasMessageContaining("from: phase1");
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market]}\nfinetune: {steps: 0, tolerance: 1}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("finetune.tolerance");
   }
 
   @Test

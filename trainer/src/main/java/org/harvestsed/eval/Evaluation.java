@@ -100,7 +100,7 @@ public final class Evaluation {
     Trainer t = new Trainer(c, tc, dir);
     try {
       p.prepare(t);
-      t.run();
+      if (tc.totalSteps() > 0) t.run(); // 0: the prepared networks as they are (a sweep's finetune.steps: 0)
       return t;
     } catch (IOException | RuntimeException e) {
       t.close();

@@ -118,7 +118,7 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
     Section tax = s.section("tax");
     tax.allow("period", "brackets", "levels", "divergence_limit");
     Section voting = s.section("voting");
-    voting.allow("round_periods", "social_choice", "objective");
+    voting.allow("round_periods", "social_choice", "objective", "objective_income");
     return new EnvSpec(map, players,
         view.integer("ahead", 9), view.integer("behind", 1), view.integer("left", 5), view.integer("right", 5),
         rg.floats("probabilities", defaultP), rg.integer("radius_sq", ssd ? 2 : 4), rg.bool("under_players", !ssd),
@@ -130,7 +130,8 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
         (float) tax.number("divergence_limit", Double.POSITIVE_INFINITY),
         voting.integer("round_periods", 20),
         voting.choice("social_choice", SocialChoice.class, SocialChoice.MEAN),
-        voting.choice("objective", Objective.class, Objective.PAPER), Types.parse(s.section("types"), base));
+        voting.choice("objective", Objective.class, Objective.PAPER),
+        voting.choice("objective_income", ObjectiveIncome.class, ObjectiveIncome.PRE_TAX), Types.parse(s.section("types"), base));
   }
 
   private static RunSettings parseRun(Section s) {

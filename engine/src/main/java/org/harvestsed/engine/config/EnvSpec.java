@@ -32,6 +32,7 @@ import org.harvestsed.engine.map.GameMap;
  * @param roundPeriods      tax periods per voting round
  * @param socialChoice      how eta is chosen at a round start
  * @param objective         the principal's objective
+ * @param objectiveIncome   which income the objective counts: pre-tax apples (the paper) or post-tax income
  * @param types             how the players' types (sigma, beta) are drawn at a reset
  */
 public record EnvSpec(
@@ -43,7 +44,7 @@ public record EnvSpec(
     float zapFireCost, float zapHitPenalty,
     int episodeLength, int taxPeriod,
     float[] bracketCutoffs, int rateLevels, float divergenceLimit,
-    int roundPeriods, SocialChoice socialChoice, Objective objective, Types types) {
+    int roundPeriods, SocialChoice socialChoice, Objective objective, ObjectiveIncome objectiveIncome, Types types) {
 
   public static final int NOOP = 0, FORWARD = 1, BACKWARD = 2, STEP_LEFT = 3, STEP_RIGHT = 4,
       TURN_LEFT = 5, TURN_RIGHT = 6, ZAP = 7;
@@ -129,14 +130,14 @@ public record EnvSpec(
   public EnvSpec withMap(GameMap newMap, int newPlayers) {
     return new EnvSpec(newMap, newPlayers, viewAhead, viewBehind, viewLeft, viewRight, regrowthProb, regrowthRadiusSq,
         regrowUnderPlayers, zap, zapLength, zapHalfWidth, zapRemoval, zapCooldown, zapFireCost, zapHitPenalty,
-        episodeLength, taxPeriod, bracketCutoffs, rateLevels, divergenceLimit, roundPeriods, socialChoice, objective, types);
+        episodeLength, taxPeriod, bracketCutoffs, rateLevels, divergenceLimit, roundPeriods, socialChoice, objective, objectiveIncome, types);
   }
 
   /** The same game with another social choice function. */
   public EnvSpec withSocialChoice(SocialChoice choice) {
     return new EnvSpec(map, players, viewAhead, viewBehind, viewLeft, viewRight, regrowthProb, regrowthRadiusSq,
         regrowUnderPlayers, zap, zapLength, zapHalfWidth, zapRemoval, zapCooldown, zapFireCost, zapHitPenalty,
-        episodeLength, taxPeriod, bracketCutoffs, rateLevels, divergenceLimit, roundPeriods, choice, objective, types);
+        episodeLength, taxPeriod, bracketCutoffs, rateLevels, divergenceLimit, roundPeriods, choice, objective, objectiveIncome, types);
   }
 
   // ---- derived sizes (computed from the fields; cheap) ----
@@ -214,6 +215,6 @@ public record EnvSpec(
         + ", regrowth=" + Arrays.toString(regrowthProb) + " r2<=" + regrowthRadiusSq + " underPlayers=" + regrowUnderPlayers
         + ", zap=" + zap + "(" + zapLength + "," + zapHalfWidth + "," + zapRemoval + "," + zapCooldown + "," + zapFireCost + "," + zapHitPenalty + ")"
         + ", episode=" + episodeLength + ", period=" + taxPeriod + ", brackets=" + Arrays.toString(bracketCutoffs) + ", levels=" + rateLevels
-        + ", delta=" + divergenceLimit + ", roundPeriods=" + roundPeriods + ", choice=" + socialChoice + ", objective=" + objective + ", types=" + types + "]";
+        + ", delta=" + divergenceLimit + ", roundPeriods=" + roundPeriods + ", choice=" + socialChoice + ", objective=" + objective + ", objectiveIncome=" + objectiveIncome + ", types=" + types + "]";
   }
 }

@@ -3,6 +3,7 @@ package org.harvestsed.engine.sim;
 import java.nio.FloatBuffer;
 import java.nio.IntBuffer;
 import org.harvestsed.engine.config.EnvSpec;
+import org.harvestsed.engine.config.ObjectiveIncome;
 import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
@@ -19,9 +20,11 @@ public final class Bookkeeper {
   /** Per-worker scratch. */
   public static final class Scratch {
     final int[] ints;
+    final double[] reals;
 
     public Scratch(Layout l) {
       ints = new int[l.players];
+      reals = new double[l.players];
     }
   }
 
@@ -31,9 +34,12 @@ public final class Bookkeeper {
 
   private final EnvSpec spec;
   private final int n, brackets, stride;
-  private final IntBuffer roundApples, endApples, endLeft, endLost, tick;
-  private final FloatBuffer eta, endEta, endRevenue, endRateSum, principalReward;
+  private final IntBuffer roundApples, endApples, endLeft, endLost, tick, periodEndIncome;
+  private final FloatBuffer eta, endEta, endRevenue, endRateSum, principalReward, rates;
   private final double[] objectivePrev;
+  /** Post-tax objective only (else null): per env and player, the lumps of the round's ended periods. */
+  private final double[] transfers;
+  private final float[] cutoffs;
   private final double[] metrics;
   private volatile int completedRounds;
   /** Whether every principal reward is 0 (after a reset, or a launch within a period). */
@@ -54,7 +60,11 @@ public final class Bookkeeper {
     endRevenue = s.floats(Buf.ROUND_END_REVENUE);
     endRateSum = s.floats(Buf.ROUND_END_RATE_SUM);
     principalReward = s.floats(Buf.PRINCIPAL_REWARD);
+    periodEndIncome = s.ints(Buf.PERIOD_END_INCOME);
+    rates = s.floats(Buf.RATES);
     objectivePrev = new double[s.envs];
+    cutoffs = spec.bracketCutoffs();
+    transfers = spec.objectiveIncome() == ObjectiveIncome.POST_TAX ? new double[s.envs * n] : null;
     metrics = new double[s.envs * stride];
   }
 
@@ -70,6 +80,7 @@ public final class Bookkeeper {
       rewardsZero = true;
     }
     principalReward.put(e, 0f);
+    if (transfers != null) java.util.Arrays.fill(transfers, e * n, e * n + n, 0.0);
     objectivePrev[e] = emptyObjective(eta.get(e), sc);
   }
 
@@ -106,7 +117,15 @@ public final class Bookkeeper {
     IntBuffer a = roundEnd ? endApples : roundApples;
     float et = roundEnd ? endEta.get(e) : eta.get(e);
     for (int i = 0; i < n; i++) sc.ints[i] = a.get(e * n + i);
-    double now = Welfare.objective(spec.objective(), et, sc.ints, n);
+    double now;
+    if (transfers == null) {
+      now = Welfare.objective(spec.objective(), et, sc.ints, n);
+    } else {
+      addLumps(e);
+      for (int i = 0; i < n; i++) sc.reals[i] = sc.ints[i] + transfers[e * n + i];
+      now = Welfare.objective(spec.objective(), et, sc.reals, n);
+      if (roundEnd) java.util.Arrays.fill(transfers, e * n, e * n + n, 0.0);
+    }
     principalReward.put(e, (float) (now - objectivePrev[e]));
     if (!roundEnd) {
       objectivePrev[e] = now;
@@ -129,12 +148,30 @@ public final class Bookkeeper {
     if (e == 0) completedRounds = tk / spec.roundSteps();
   }
 
+  /**
+   * Adds the lumps of the period env e just ended to its round's transfers: the step's rule (docs/RULES.md
+   * section 6) repeated in the same float order from what a period end brings back (PERIOD_END_INCOME
+   * and the RATES in force, which change only at the next period's start), so it equals the LUMP the
+   * step paid on every backend.
+   */
+  private void addLumps(int e) {
+    int pb = e * n;
+    float sum = 0f;
+    for (int i = 0; i < n; i++) sum = sum + Taxes.tax((float) periodEndIncome.get(pb + i), cutoffs, rates, e * brackets);
+    float mean = sum / (float) n;
+    for (int i = 0; i < n; i++) {
+      float lump = mean - Taxes.tax((float) periodEndIncome.get(pb + i), cutoffs, rates, e * brackets);
+      transfers[pb + i] += lump;
+    }
+  }
+
   /** Writes what the bookkeeping keeps outside the env buffers (a saved env state: VecEnv.saveState). */
   public void save(java.io.DataOutputStream out) throws java.io.IOException {
     out.writeInt(completedRounds);
     out.writeBoolean(rewardsZero);
     for (double x : objectivePrev) out.writeDouble(x);
     for (double x : metrics) out.writeDouble(x);
+    if (transfers != null) for (double x : transfers) out.writeDouble(x);
   }
 
   /** Reads what {@link #save} wrote, for the same number of envs and layout. */
@@ -143,6 +180,7 @@ public final class Bookkeeper {
     rewardsZero = in.readBoolean();
     for (int i = 0; i < objectivePrev.length; i++) objectivePrev[i] = in.readDouble();
     for (int i = 0; i < metrics.length; i++) metrics[i] = in.readDouble();
+    if (transfers != null) for (int i = 0; i < transfers.length; i++) transfers[i] = in.readDouble();
   }
 
   /** The metrics of env e's last completed round (allocates; call at round ends, not per step). */

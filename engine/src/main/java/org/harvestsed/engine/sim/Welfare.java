@@ -75,6 +75,26 @@ public final class Welfare {
   }
 
   /**
+   * The objective O of {@code kind} for real-valued totals a[0..n) (post-tax incomes) and eta, by the
+   * same formulas as {@link #objective(Objective, float, int[], int)}, in double; may reorder {@code a}.
+   */
+  public static double objective(Objective kind, float eta, double[] a, int n) {
+    double sum = 0, min = Double.POSITIVE_INFINITY, logs = 0;
+    for (int i = 0; i < n; i++) {
+      sum += a[i];
+      min = Math.min(min, a[i]);
+      logs += Math.log(a[i] + 1.0);
+    }
+    return switch (kind) {
+      case PAPER -> eta * sum + (1.0 - eta) * min;
+      case UTILITARIAN -> sum;
+      case EGALITARIAN -> min;
+      case NASH -> Math.exp(logs / n);
+      case EQ_X_PROD -> equalityInPlace(a, 0, n) * sum;
+    };
+  }
+
+  /**
    * eta from the reported types (float, fixed order): mean = (sum in player order) / n; median of
    * the sorted sigmas (mean of the two middle ones for even n); majority: mean vote > 0.5 gives
    * 0 (egalitarian), else 1 (utilitarian). {@code scratch} (length >= n) is overwritten.
