@@ -27,6 +27,7 @@ public final class ResultRow implements Serializable {
       new Column("env_steps", Type.LONG), new Column("converged", Type.STRING), new Column("eval_rounds", Type.LONG),
       new Column("objective", Type.DOUBLE), new Column("productivity", Type.DOUBLE), new Column("equality", Type.DOUBLE),
       new Column("eq_x_prod", Type.DOUBLE), new Column("lost_patches", Type.DOUBLE), new Column("sites_alive", Type.DOUBLE),
+      new Column("players", Type.LONG), new Column("apples_per_player", Type.DOUBLE), new Column("first_collapse_step", Type.DOUBLE),
       new Column("top_rate", Type.DOUBLE), new Column("rates", Type.STRING),
       new Column("pre_tax_inequality", Type.DOUBLE), new Column("post_tax_inequality", Type.DOUBLE),
       new Column("apples_per_period_beta_low", Type.DOUBLE), new Column("apples_per_period_beta_mid", Type.DOUBLE),

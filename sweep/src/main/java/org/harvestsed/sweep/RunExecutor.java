@@ -145,6 +145,8 @@ public final class RunExecutor {
             .set("equality", mean(rounds, RoundMetrics::equality)).set("eq_x_prod", mean(rounds, RoundMetrics::eqXProd))
             .set("lost_patches", mean(rounds, RoundMetrics::lostPatches))
             .set("sites_alive", 1 - mean(rounds, RoundMetrics::lostPatches) / sites)
+            .set("players", c.env().players()).set("apples_per_player", mean(rounds, RoundMetrics::productivity) / c.env().players())
+            .set("first_collapse_step", rounds.stream().mapToDouble(Evaluator.RoundResult::firstCollapseStep).average().orElse(Double.NaN))
             .set("top_rate", mean(rounds, m -> m.rates()[m.rates().length - 1])).set("rates", rates(rounds))
             .set("pre_tax_inequality", IncomeStats.inequality(rounds, false))
             .set("post_tax_inequality", IncomeStats.inequality(rounds, true));

@@ -108,6 +108,7 @@ public final class Summary {
           .append("![pre-tax income dispersion against the top bracket's rate](tax_dispersion_vs_top_rate").append(suffix).append(".png)\n")
           .append("![primary outcome: paired differences to the reference](principals").append(suffix).append(".png)\n\n");
     }
+    md.append(scaling(out, spec, groups));
     md.append(trainTable(rows));
     AtomicFiles.writeString(out.resolve("summary.md"), md.toString());
     AtomicFiles.writeString(out.resolve("summary.csv"), csv.toString());
@@ -143,14 +144,7 @@ public final class Summary {
       List<double[]> diffs = new ArrayList<>();
       double[] p = new double[others.size()];
       for (int k = 0; k < others.size(); k++) {
-        List<Double> d = new ArrayList<>();
-        for (var e : others.get(k).bySeed().entrySet()) {
-          ResultRow base = ref.bySeed().get(e.getKey());
-          if (base == null) continue;
-          double v = e.getValue().number(o) - base.number(o);
-          if (!Double.isNaN(v)) d.add(v);
-        }
-        double[] x = d.stream().mapToDouble(Double::doubleValue).toArray();
+        double[] x = pairedDifferences(others.get(k), ref, o);
         diffs.add(x);
         p[k] = Stats.tTestP(x);
       }
@@ -337,6 +331,110 @@ public final class Summary {
     return String.format(Locale.ROOT, "## Training runs%n%n%d training runs: apples per round of the trained players %s, of random players %s "
         + "(on the same seeds); %s s per training run.%n", train.size(), fmt(Stats.interval(trained), 1), fmt(Stats.interval(random), 1),
         fmt(Stats.interval(secs), 0));
+  }
+
+  /** Per-capita outcomes of a population study (issue 24), in the scaling table and plots. */
+  static final List<String> PER_CAPITA = List.of("apples_per_player", "sites_alive", "first_collapse_step", "equality");
+
+  /**
+   * A population study (issue 24): when the groups differ in the number of players, per N and
+   * principal the per-capita outcomes (mean ± 95% half-width over seeds), per N the paired difference
+   * of every principal to the reference (95% t-interval over seeds, unadjusted: one contrast per N and
+   * outcome), and plots against N on a log axis. Empty when every group has the same N.
+   */
+  static String scaling(Path out, SweepSpec spec, Map<String, List<ResultRow>> groups) throws IOException {
+    TreeMap<Long, List<Arm>> byN = new TreeMap<>();
+    for (List<ResultRow> g : groups.values()) {
+      List<ResultRow> ok = g.stream().filter(ResultRow::ok).toList();
+      if (ok.isEmpty()) continue;
+      long n = (long) ok.get(0).number("players");
+      if (n <= 0 || byN.containsKey(n)) return ""; // rows without a player count, or N not the only axis
+      byN.put(n, arms(spec, ok));
+    }
+    if (byN.size() < 2) return "";
+    StringBuilder sb = new StringBuilder("## Scaling over the number of players\n\nPer number of players N and principal: mean ± the 95% interval's "
+        + "half-width over training seeds. Apples per player per round; the fraction of apple sites alive at the round's end; the step at "
+        + "which a patch first held no apple (the round's length where none did: censored); equality (1 - normalised Gini).\n\n"
+        + "| N | principal | seeds | apples per player | sites alive | first collapse step | equality |\n|---:|---|---:|---:|---:|---:|---:|\n");
+    for (var e : byN.entrySet()) {
+      for (Arm a : e.getValue()) {
+        sb.append("| ").append(e.getKey()).append(" | ").append(a.label()).append(" | ").append(a.bySeed().size()).append(" |");
+        for (String o : PER_CAPITA) sb.append(' ').append(fmt(Stats.interval(a.values(o)), o.equals("first_collapse_step") ? 0 : 3)).append(" |");
+        sb.append('\n');
+      }
+    }
+    sb.append("\nPaired difference to `").append(spec.reference()).append("` per N (per seed, then the mean and its 95% t-interval over seeds, "
+        + "unadjusted):\n\n| N | principal | seeds | Δ apples per player | Δ sites alive | Δ first collapse step | Δ equality |\n"
+        + "|---:|---|---:|---:|---:|---:|---:|\n");
+    Map<String, double[][]> diffPlot = new LinkedHashMap<>(); // principal -> {N, mean, half-width} per N, apples per player
+    int k = 0;
+    for (var e : byN.entrySet()) {
+      Arm ref = e.getValue().stream().filter(a -> a.label().equals(spec.reference())).findFirst().orElse(null);
+      if (ref == null) continue;
+      for (Arm a : e.getValue()) {
+        if (a == ref) continue;
+        sb.append("| ").append(e.getKey()).append(" | ").append(a.label()).append(" |");
+        int n = 0;
+        StringBuilder cells = new StringBuilder();
+        for (String o : PER_CAPITA) {
+          double[] d = pairedDifferences(a, ref, o);
+          n = Math.max(n, d.length);
+          Stats.Interval i = Stats.interval(d);
+          cells.append(' ').append(interval(i, o.equals("first_collapse_step") ? 0 : 3)).append(" |");
+          if (o.equals("apples_per_player")) {
+            double[][] pts = diffPlot.computeIfAbsent(a.label(), x -> new double[3][byN.size()]);
+            pts[0][k] = e.getKey();
+            pts[1][k] = i.mean();
+            pts[2][k] = Double.isNaN(i.halfWidth()) ? 0 : i.halfWidth();
+          }
+        }
+        sb.append(' ').append(n).append(" |").append(cells).append('\n');
+      }
+      k++;
+    }
+    XYChart level = chart("Apples per player per round against the number of players (mean, 95% interval over seeds)", "players per map (log)",
+        "apples per player per round");
+    level.getStyler().setXAxisLogarithmic(true);
+    List<String> labels = new ArrayList<>();
+    for (List<Arm> arms : byN.values()) for (Arm a : arms) if (!labels.contains(a.label())) labels.add(a.label());
+    for (String label : labels) {
+      List<double[]> pts = new ArrayList<>();
+      for (var e : byN.entrySet()) {
+        for (Arm a : e.getValue()) {
+          if (!a.label().equals(label)) continue;
+          Stats.Interval i = Stats.interval(a.values("apples_per_player"));
+          pts.add(new double[] {e.getKey(), i.mean(), Double.isNaN(i.halfWidth()) ? 0 : i.halfWidth()});
+        }
+      }
+      level.addSeries(label, pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray(),
+          pts.stream().mapToDouble(p -> p[2]).toArray());
+    }
+    Report.savePng(level, out.resolve("agents_apples_per_player.png"));
+    XYChart diff = chart("Δ apples per player per round vs " + spec.reference() + " against the number of players (paired, 95% interval)",
+        "players per map (log)", "Δ apples per player per round");
+    diff.getStyler().setXAxisLogarithmic(true);
+    for (var e : diffPlot.entrySet()) diff.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]);
+    if (!diffPlot.isEmpty()) Report.savePng(diff, out.resolve("agents_difference.png"));
+    sb.append("\n![apples per player against N](agents_apples_per_player.png)\n");
+    if (!diffPlot.isEmpty()) sb.append("![paired difference against N](agents_difference.png)\n");
+    return sb.append('\n').toString();
+  }
+
+  /** Per seed present in both arms: a's outcome minus ref's (NaN pairs left out). */
+  static double[] pairedDifferences(Arm a, Arm ref, String outcome) {
+    List<Double> d = new ArrayList<>();
+    for (var e : a.bySeed().entrySet()) {
+      ResultRow base = ref.bySeed().get(e.getKey());
+      if (base == null) continue;
+      double v = e.getValue().number(outcome) - base.number(outcome);
+      if (!Double.isNaN(v)) d.add(v);
+    }
+    return d.stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  private static String interval(Stats.Interval i, int digits) {
+    if (Double.isNaN(i.halfWidth())) return String.format(Locale.ROOT, "%+." + digits + "f", i.mean());
+    return String.format(Locale.ROOT, "%+." + digits + "f [%+." + digits + "f, %+." + digits + "f]", i.mean(), i.lo(), i.hi());
   }
 
   static void plots(Path out, List<Arm> arms, List<RateRow> rates, List<Comparison> comps, String primaryOutcome, String reference,

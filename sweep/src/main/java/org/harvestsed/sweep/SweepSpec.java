@@ -55,12 +55,14 @@ public final class SweepSpec {
   private final LinkedHashMap<String, List<Object>> trainAxes;
   private final Map<String, Object> base;
   private final RunSpec.Finetune finetune;
+  /** finetune.steps_per_env (0: finetune.steps for every run). */
+  private final long stepsPerEnv;
   private final int evalSeeds;
   private final List<RunSpec> trainRuns = new ArrayList<>(), finetuneRuns = new ArrayList<>();
 
   private SweepSpec(Path file, Map<String, Object> base, String primaryOutcome, String reference, List<Long> seeds,
       List<String> principals, List<String> socialChoices, LinkedHashMap<String, List<Object>> trainAxes, RunSpec.Finetune finetune,
-      int evalSeeds, List<String> learnedModes) {
+      long stepsPerEnv, int evalSeeds, List<String> learnedModes) {
     this.file = file;
     this.base = base;
     this.primaryOutcome = primaryOutcome;
@@ -70,6 +72,7 @@ public final class SweepSpec {
     this.socialChoices = socialChoices;
     this.trainAxes = trainAxes;
     this.finetune = finetune;
+    this.stepsPerEnv = stepsPerEnv;
     this.evalSeeds = evalSeeds;
     this.learnedModes = learnedModes;
     expand();
@@ -195,8 +198,22 @@ public final class SweepSpec {
           }
         }
         default -> {
+          if (values.stream().allMatch(v -> v instanceof Map<?, ?>)) { // a bundle: keys that change together (e.g. players and envs)
+            for (Object v : values) {
+              Map<String, Object> b = (Map<String, Object>) v;
+              if (b.isEmpty()) throw err(file, where, "a bundle needs at least one key, e.g. {env.players: 8, run.envs: 32}");
+              for (String bk : b.keySet()) {
+                if (!(bk.startsWith("env.") || bk.startsWith("run.") || bk.startsWith("train.")) || bk.equals("run.seed")) {
+                  throw err(file, where + "." + bk, "unknown key; a bundle takes env.*, run.* (but run.seed: use the seed axis) and train.* keys");
+                }
+              }
+            }
+            trainAxes.put(k, new ArrayList<>(values));
+            continue;
+          }
           if (!(k.startsWith("env.") || k.startsWith("train."))) {
-            throw err(file, where, "unknown axis; allowed: seed, principal, social_choice, and any env.* or train.* key of the config (e.g. train.lr)");
+            throw err(file, where, "unknown axis; allowed: seed, principal, social_choice, any env.* or train.* key of the config (e.g. train.lr),"
+                + " or a bundle: a name whose values are mappings of keys that change together, e.g. size: [{env.players: 4, run.envs: 64}]");
           }
           trainAxes.put(k, new ArrayList<>(values));
         }
@@ -207,7 +224,11 @@ public final class SweepSpec {
     if (choices.isEmpty()) choices.add(null); // the base config's
     String reference = string(root, "reference", file, "free_market");
     if (!principals.contains(reference)) throw err(file, "reference", "'" + reference + "' is not on the principal axis " + principals);
-    Map<String, Object> ft = section(root, "finetune", file, "steps", "from", "tolerance", "min_steps");
+    Map<String, Object> ft = section(root, "finetune", file, "steps", "steps_per_env", "from", "tolerance", "min_steps");
+    long stepsPerEnv = integer(ft, "steps_per_env", file, "finetune.steps_per_env", 0);
+    if (stepsPerEnv > 0 && ft.containsKey("steps")) {
+      throw err(file, "finetune.steps_per_env", "give finetune.steps (the same budget for every run) or steps_per_env (that many per env of each run), not both");
+    }
     // steps: 0 evaluates each seed's phase-1 players as they are, untrained under the principal (e.g. do they respond to rates?)
     long steps = Integer.valueOf(0).equals(ft.get("steps")) ? 0 : integer(ft, "steps", file, "finetune.steps", 32768);
     String from = string(ft, "from", file, "phase1");
@@ -233,7 +254,7 @@ public final class SweepSpec {
       if (!"sampling".equals(v) && !"mode".equals(v)) throw err(file, "evaluate.learned", describe(v) + " is unknown; allowed: sampling, mode");
       modes.add((String) v);
     }
-    SweepSpec s = new SweepSpec(file, base, primary, reference, seeds, principals, choices, trainAxes, finetune, (int) evalSeeds, modes);
+    SweepSpec s = new SweepSpec(file, base, primary, reference, seeds, principals, choices, trainAxes, finetune, stepsPerEnv, (int) evalSeeds, modes);
     s.validate();
     return s;
   }
@@ -256,13 +277,18 @@ public final class SweepSpec {
     Set<String> ids = new HashSet<>();
     for (Map<String, Object> combo : combos) {
       StringBuilder axes = new StringBuilder(), tag = new StringBuilder();
+      Map<String, Object> settings = new LinkedHashMap<>(); // the combination as dotted keys, bundles flattened
       for (var e : combo.entrySet()) {
+        if (e.getValue() instanceof Map<?, ?> b) settings.putAll((Map<String, Object>) b);
+        else settings.put(e.getKey(), e.getValue());
+      }
+      for (var e : settings.entrySet()) {
         axes.append(axes.isEmpty() ? "" : ", ").append(e.getKey()).append('=').append(e.getValue());
         tag.append('_').append(e.getKey()).append('-').append(e.getValue());
       }
       for (long seed : seeds) {
         Map<String, Object> cfg = deepCopy(base);
-        for (var e : combo.entrySet()) put(cfg, e.getKey(), e.getValue());
+        for (var e : settings.entrySet()) put(cfg, e.getKey(), e.getValue());
         put(cfg, "run.seed", seed);
         String id = unique(ids, safe("seed-" + seed + tag), "seed " + seed + (axes.isEmpty() ? "" : ", " + axes));
         RunSpec train = new RunSpec(RunSpec.Kind.TRAIN, id, seed, dump(cfg), axes.toString(), "", "", "", RunSpec.Finetune.NONE, 0, List.of(), 0);
@@ -274,11 +300,18 @@ public final class SweepSpec {
             String choice = sc != null ? sc : Config.parse(train.configYaml(), id).env().socialChoice().key();
             String fid = unique(ids, id + "+" + safe(p) + "+" + choice, "seed " + seed + ", principal " + p + ", social choice " + choice);
             finetuneRuns.add(new RunSpec(RunSpec.Kind.FINETUNE, fid, seed, dump(fcfg), axes.toString(), p, choice,
-                finetune.fromScratch() ? "" : id, finetune, evalSeeds, p.equals("learned") ? learnedModes : List.of(), 0));
+                finetune.fromScratch() ? "" : id, finetuneOf(fcfg, fid), evalSeeds, p.equals("learned") ? learnedModes : List.of(), 0));
           }
         }
       }
     }
+  }
+
+  /** The fine-tune of a run: with finetune.steps_per_env its budget is that many steps per env of the run (run.envs). */
+  private RunSpec.Finetune finetuneOf(Map<String, Object> cfg, String id) {
+    if (stepsPerEnv == 0) return finetune;
+    int envs = Config.parse(dump(cfg), file + " (run " + id + ")").run().envs();
+    return new RunSpec.Finetune(stepsPerEnv * envs, finetune.fromScratch(), finetune.tolerance(), finetune.minSteps());
   }
 
   private String unique(Set<String> ids, String id, String what) {

@@ -118,4 +118,36 @@ class SummaryTest {
     assertThat(table).contains("| flat:1 | 0.000 ± 0.000 | 0.500 ± 0.000 | 1.000 ± 0.000 |");
     assertThat(Summary.ratesTable(Summary.arms(spec, rows(spec)))).as("rows without rates: no table").isEmpty();
   }
+
+  /**
+   * A population study: per N the per-capita table and the paired difference. Rows: free_market has
+   * seed + 10/N apples per player, flat:1 two more at N = 2 and none at N = 4 (every seed).
+   */
+  @Test
+  void scalingOverPlayersTabulatesPerCapitaOutcomesAndDifferencesPerN(@TempDir Path dir) throws Exception {
+    SweepSpec spec = SweepSpec.load(SweepSpecTest.spec(dir, """
+        axes:
+          seed: [1, 2, 3]
+          principal: [free_market, flat:1]
+          size: [{env.players: 2, run.envs: 4}, {env.players: 4, run.envs: 2}]
+        finetune: {steps_per_env: 100, from: scratch}
+        """));
+    List<ResultRow> rows = new ArrayList<>();
+    for (RunSpec r : spec.finetuneRuns()) {
+      long n = r.axes().contains("players=2") ? 2 : 4;
+      double apples = r.seed() + 10.0 / n + (r.principal().equals("flat:1") && n == 2 ? 2 : 0);
+      rows.add(new ResultRow(r).set("status", "ok").set("players", n).set("apples_per_player", apples).set("productivity", apples * n)
+          .set("sites_alive", 0.5).set("first_collapse_step", 100.0 + n).set("equality", 0.7).set("objective", 1.0)
+          .set("eq_x_prod", 1.0).set("curve_change", 0.0));
+    }
+    Summary.write(dir.resolve("out"), spec, rows);
+    String md = java.nio.file.Files.readString(dir.resolve("out/summary.md"));
+    assertThat(md).contains("## Scaling over the number of players");
+    // free_market at N = 2: seeds give 6, 7, 8: mean 7, sd 1, t(2) 4.303 x 1 / sqrt(3) = 2.484
+    assertThat(md).contains("| 2 | free_market | 3 | 7.000 ± 2.484 | 0.500 ± 0.000 | 102 ± 0 | 0.700 ± 0.000 |");
+    assertThat(md).contains("| 2 | flat:1 | 3 | +2.000 [+2.000, +2.000] | +0.000 [+0.000, +0.000] | +0 [+0, +0] | +0.000 [+0.000, +0.000] |");
+    assertThat(md).contains("| 4 | flat:1 | 3 | +0.000 [+0.000, +0.000]");
+    assertThat(dir.resolve("out/agents_apples_per_player.png")).exists();
+    assertThat(dir.resolve("out/agents_difference.png")).exists();
+  }
 }

@@ -69,6 +69,31 @@ class SweepSpecTest {
     assertThat(s.primaryOutcome()).isEqualTo("objective");
   }
 
+  /** A bundle axis changes several keys together (players and envs), and finetune.steps_per_env scales each run's budget with its envs. */
+  @Test
+  void aBundleAxisSetsItsKeysTogether(@TempDir Path dir) throws Exception {
+    SweepSpec s = SweepSpec.load(spec(dir, """
+        axes:
+          seed: [1, 2]
+          principal: [free_market, flat:1]
+          size: [{env.players: 2, run.envs: 4}, {env.players: 4, run.envs: 2}]
+        finetune: {steps_per_env: 100, from: scratch}
+        """));
+    assertThat(s.finetuneRuns()).hasSize(2 * 2 * 2);
+    RunSpec small = s.finetuneRuns().stream().filter(r -> r.axes().equals("env.players=2, run.envs=4")).findFirst().orElseThrow();
+    assertThat(small.id()).isEqualTo("seed-1_env.players-2_run.envs-4+free_market+mean");
+    org.harvestsed.engine.config.Config c = org.harvestsed.engine.config.Config.parse(small.configYaml(), "t");
+    assertThat(c.env().players()).isEqualTo(2);
+    assertThat(c.run().envs()).isEqualTo(4);
+    assertThat(small.finetuneSteps()).as("100 steps per env x 4 envs").isEqualTo(400);
+    RunSpec big = s.finetuneRuns().stream().filter(r -> r.axes().equals("env.players=4, run.envs=2")).findFirst().orElseThrow();
+    assertThat(big.finetuneSteps()).isEqualTo(200);
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market], size: [{run.seed: 2}]}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("axes.size.run.seed");
+    assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market]}\nfinetune: {steps: 10, steps_per_env: 5}\n")))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("finetune.steps_per_env").hasMessageContaining("not both");
+  }
+
   /** The commons experiments of issue 23 load, with the settings their result pages describe. */
   @Test
   void theShippedCommonsSpecsLoad() {

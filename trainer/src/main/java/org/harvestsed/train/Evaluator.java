@@ -24,7 +24,7 @@ public final class Evaluator {
    * players, and every player's incomes over the round ({@link Incomes}).
    */
   public record RoundResult(RoundMetrics metrics, List<float[]> ratesPerPeriod, int[] apples, float[] sigma, float[] beta,
-      Incomes incomes) {}
+      Incomes incomes, double firstCollapseStep) {}
 
   /**
    * Every player's incomes over one round, [env * n + i]: pre-tax (apples collected, A_i) and
@@ -58,6 +58,8 @@ public final class Evaluator {
     java.nio.FloatBuffer lump = env.state().floats(Buf.LUMP);
     int all = env.envs() * n;
     double[] pre = new double[all], post = new double[all];
+    int[] collapse = new int[env.envs()];
+    java.util.Arrays.fill(collapse, -1);
     for (int t = 0; t < env.spec().roundSteps(); t++) {
       if (driver != null && env.periodStartsNext()) {
         driver.beforeStep(env);
@@ -72,6 +74,7 @@ public final class Evaluator {
         post[k] += eaten.get(k) + lump.get(k); // LUMP = mean tax - own tax: the net transfer
       }
       if (driver != null) driver.afterStep(env);
+      firstCollapse(env, collapse, t + 1);
     }
     if (!env.roundEnded()) throw new IllegalStateException("an evaluated round did not end after " + env.spec().roundSteps() + " steps");
     float[] sg = new float[n], bt = new float[n];
@@ -80,7 +83,32 @@ public final class Evaluator {
     float[] betas = new float[all];
     env.state().floats(Buf.BETA).get(0, betas);
     int periods = env.spec().roundPeriods();
-    return new RoundResult(RoundMetrics.mean(env.lastRoundMetrics()), rates, apples, sg, bt, new Incomes(n, periods, pre, post, betas));
+    double collapseSum = 0;
+    for (int c : collapse) collapseSum += c < 0 ? env.spec().roundSteps() : c;
+    return new RoundResult(RoundMetrics.mean(env.lastRoundMetrics()), rates, apples, sg, bt, new Incomes(n, periods, pre, post, betas),
+        collapseSum / env.envs());
+  }
+
+  /**
+   * The first collapse (issue 24): for each env whose patches all still hold an apple, whether one
+   * patch (a connected component of apple sites, docs/RULES.md section 7) holds none after step
+   * {@code t}: then {@code collapse[e] = t}, the step at which a patch died (it can never regrow). An
+   * env where none died keeps -1 and counts as the round's length (censored).
+   */
+  static void firstCollapse(VecEnv env, int[] collapse, int t) {
+    org.harvestsed.engine.state.Layout l = env.state().layout;
+    java.nio.ByteBuffer grid = env.state().bytes(Buf.GRID);
+    for (int e = 0; e < collapse.length; e++) {
+      if (collapse[e] >= 0) continue;
+      int g = e * l.cells;
+      for (int c = 0; c < l.components && collapse[e] < 0; c++) {
+        boolean alive = false;
+        for (int k = l.compStart[c]; k < l.compStart[c + 1] && !alive; k++) {
+          alive = grid.get(g + l.sites[l.compMembers[k]]) == org.harvestsed.engine.map.GameMap.APPLE;
+        }
+        if (!alive) collapse[e] = t;
+      }
+    }
   }
 
   private static void step(VecEnv env, PlayerPolicy policy, Draws draws, int t) {
