@@ -56,9 +56,12 @@ public final class Summary {
     long ok = rows.stream().filter(ResultRow::ok).count();
     md.append(String.format(Locale.ROOT, "%d rows, %d ok, %d failed or skipped (results.csv lists each with its error).%n%n", rows.size(), ok,
         rows.size() - ok));
+    boolean untrained = !spec.finetuneRuns().isEmpty() && spec.finetuneRuns().stream().allMatch(r -> r.finetuneSteps() == 0);
     md.append("Unit of replication: the training seed. ").append(spec.fromScratch()
         ? "Each seed's players are trained from scratch (initialised by the seed) for the same number of env steps under every principal, "
-        : "Each seed's players start from that seed's phase-1 checkpoint and are fine-tuned for the same number of env steps under every principal, ")
+        : untrained ? "Each seed's players are those of its phase-1 checkpoint, not trained further (finetune.steps: 0), "
+        : "Each seed's players start from that seed's phase-1 checkpoint and are fine-tuned under every principal (the same budget; "
+            + "`converged` and `env_steps` in results.csv say where a convergence rule stopped a run), ")
         .append("then evaluated on the same evaluation rounds; "
         + "intervals are 95% Student-t intervals over seeds. Paired differences are per seed, to `").append(spec.reference())
         .append("`; p-values and intervals are Holm-adjusted across the principals compared (per outcome): a comparison Holm rejects at "
