@@ -356,7 +356,8 @@ public final class SweepSpec {
       }
       m = (Map<String, Object>) next;
     }
-    m.put(parts[parts.length - 1], value);
+    if (value == null) m.remove(parts[parts.length - 1]); // null (~ in YAML) takes the key out: its default applies
+    else m.put(parts[parts.length - 1], value);
   }
 
   @SuppressWarnings("unchecked")

@@ -94,6 +94,20 @@ class SweepSpecTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("finetune.steps_per_env").hasMessageContaining("not both");
   }
 
+  /** The population study of issue 24: N x envs = 256 at every size, 36,000 steps per env, the commons game on generated maps. */
+  @Test
+  void theShippedAgentsSpecKeepsExperiencePerPlayerEqual() {
+    SweepSpec s = SweepSpec.load(Path.of("../configs/sweeps/agents.yaml"));
+    assertThat(s.finetuneRuns()).hasSize(5 * 2 * 3);
+    for (RunSpec r : s.finetuneRuns()) {
+      org.harvestsed.engine.config.Config c = org.harvestsed.engine.config.Config.parse(r.configYaml(), r.id());
+      assertThat(c.env().players() * c.run().envs()).as(r.id()).isEqualTo(256);
+      assertThat(r.finetuneSteps()).as(r.id()).isEqualTo(36_000L * c.run().envs());
+      assertThat(c.env().map().name).startsWith("generated(");
+      assertThat(c.env().episodeLength()).isEqualTo(600);
+    }
+  }
+
   /** The commons experiments of issue 23 load, with the settings their result pages describe. */
   @Test
   void theShippedCommonsSpecsLoad() {
