@@ -178,7 +178,7 @@ public final class AccessModel {
       // s->grid[q] = GRID[e * CELLS + q], q = window_cell(pos, o, r, c) of byte k of player i's window
       case WINDOW_CELLS -> (long) e * l.cells + windowCell(l, centre(l), o, k % view);
       // regrowth.cl: q = sites[site], site = base + LID; SITE_APPLES[e * NUM_SITES + site]
-      case SITES -> buf == Buf.SITE_APPLES ? (long) e * Math.max(1, l.sites.length) + Math.min(k, l.sites.length - 1)
+      case SITES -> l.sites.length == 0 ? 0 : buf == Buf.SITE_APPLES ? (long) e * l.sites.length + Math.min(k, l.sites.length - 1)
           : (long) e * l.cells + l.sites[Math.min(k, l.sites.length - 1)];
       // step_group.cl: GRID[g + c], c = LID + k LSZ
       case CELLS -> (long) e * l.cells + Math.min(k, l.cells - 1);

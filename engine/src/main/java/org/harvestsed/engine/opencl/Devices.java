@@ -43,7 +43,7 @@ public final class Devices {
 
     /** {@link #autoMapping(org.harvestsed.engine.state.Layout, int)} for the default map at 4,096 envs (what the device list shows). */
     public Mapping autoMapping() {
-      return autoMapping(PerfModel.LAYOUTS.get("default"), 4096);
+      return autoMapping(PerfModel.layout("default"), 4096);
     }
 
     public String describe() {

@@ -126,9 +126,28 @@ public final class PerfModel {
     return Double.parseDouble(s);
   }
 
-  /** The measured layouts: the default map (7 players) and a generated map of 7,000 players. */
-  static final Map<String, Layout> LAYOUTS = Map.of("default", new Layout(Config.defaults().env()), "generated7000",
-      new Layout(Config.parse("env: {map: generated, players: 7000, generated: {seed: 4}}", "generated7000").env()));
+  /** The measured layouts, by name (bench/inst-counts.sh, InstCountRun): the default map and a generated map of 7,000 players. */
+  static Layout layout(String name) {
+    return switch (name) {
+      case "default" -> Layouts.DEFAULT;
+      case "generated7000" -> Layouts.BIG.layout;
+      default -> throw new IllegalArgumentException("no measured layout " + name);
+    };
+  }
+
+  /** The layouts, built when first used (the 7,000-player map only where it is asked for). */
+  private static final class Layouts {
+    static final Layout DEFAULT = new Layout(Config.defaults().env());
+
+    private static final class BIG {
+      static final Layout layout = new Layout(Config.parse("env: {map: generated, players: 7000, generated: {seed: 4}}", "generated7000").env());
+    }
+  }
+
+  /** The players of the measured layouts. */
+  private static int players(String name) {
+    return name.equals("generated7000") ? 7000 : Layouts.DEFAULT.players;
+  }
 
   /**
    * The counts of a step of {@code l} in mapping {@code m} (skip: a phase left out, or "none"): the
@@ -139,7 +158,7 @@ public final class PerfModel {
     String ref = l.players >= 700 ? "generated7000" : "default";
     Counts c = COUNTS.get(ref + "/" + m.label() + "/" + skip);
     if (c == null) throw new IllegalStateException("perf/inst-counts.csv has no row " + ref + "/" + m.label() + "/" + skip);
-    double s = (double) l.players / LAYOUTS.get(ref).players;
+    double s = (double) l.players / players(ref);
     if (s == 1) return c;
     return new Counts(c.layout(), c.mapping(), c.localSize(), c.skip(), c.laneInsts() * s, c.warpInsts() * s, c.barriers() * s,
         c.laneGlobal() * s, c.warpGlobal() * s, c.laneLocal() * s, c.warpLocal() * s);
@@ -302,7 +321,7 @@ public final class PerfModel {
     for (int i = 0; i < PHASES.size(); i++) sb.append("---:|");
     sb.append("---:|---:|\n");
     for (String name : List.of("default", "generated7000")) {
-      Layout l = LAYOUTS.get(name);
+      Layout l = layout(name);
       for (Mapping m : new Mapping[] {Mapping.ENV, Mapping.GROUP, Mapping.WARP}) {
         Counts c = counts(l, m, "none");
         sb.append(String.format(Locale.ROOT, "| %s | %s | %,.0f | %,.0f | %.1f |", name, m.label(), c.laneInsts(), c.warpInsts(),
@@ -317,7 +336,7 @@ public final class PerfModel {
   /** The projections of docs/BENCHMARKS.md's cases on {@code d}. */
   static List<String> cases(Device d) {
     List<String> rows = new ArrayList<>();
-    Layout small = LAYOUTS.get("default"), big = LAYOUTS.get("generated7000");
+    Layout small = layout("default"), big = layout("generated7000");
     Object[][] cs = {{small, 4096}, {small, 65536}, {big, 1}, {big, 64}};
     for (Object[] c : cs) {
       for (Mapping m : new Mapping[] {Mapping.ENV, Mapping.GROUP, Mapping.WARP}) {
@@ -336,7 +355,7 @@ public final class PerfModel {
     if (args.length > 0 && args[0].equals("pocl")) {
       System.out.println(HEADER);
       for (Mapping m : new Mapping[] {Mapping.ENV, Mapping.GROUP, Mapping.WARP}) {
-        System.out.println(row(LAYOUTS.get("default"), 1024, project(POCL_2_CORES, LAYOUTS.get("default"), 1024, m)));
+        System.out.println(row(layout("default"), 1024, project(POCL_2_CORES, layout("default"), 1024, m)));
       }
       return;
     }

@@ -9,8 +9,8 @@ import org.junit.jupiter.api.Test;
 
 /** The performance model ({@link PerfModel}): its measured inputs, what it says binds, and the mapping auto picks by it. */
 class PerfModelTest {
-  static final Layout SMALL = PerfModel.LAYOUTS.get("default");
-  static final Layout BIG = PerfModel.LAYOUTS.get("generated7000");
+  static final Layout SMALL = PerfModel.layout("default");
+  static final Layout BIG = PerfModel.layout("generated7000");
   static final Mapping[] MAPPINGS = {Mapping.ENV, Mapping.GROUP, Mapping.WARP};
 
   @Test
@@ -96,5 +96,13 @@ class PerfModelTest {
     assertThat(PerfModel.of(cpu).cpu()).isTrue();
     assertThat(cpu.autoMapping(SMALL, 1024)).isEqualTo(Mapping.ENV);
     assertThat(gpu.autoMapping(SMALL, 4096)).isEqualTo(PerfModel.best(PerfModel.of(gpu), SMALL, 4096));
+  }
+
+  @Test
+  void anUnmeasuredLayoutIsProjectedFromTheNearestMeasuredOneScaledByPlayers() {
+    Layout ssd = new Layout(org.harvestsed.engine.config.Config.parse("env: {map: ssd_harvest, players: 12}", "ssd").env());
+    assertThat(PerfModel.counts(ssd, Mapping.WARP, "none").warpInsts())
+        .isCloseTo(PerfModel.counts(SMALL, Mapping.WARP, "none").warpInsts() * 12 / SMALL.players, org.assertj.core.data.Offset.offset(1e-6));
+    for (Mapping m : MAPPINGS) assertThat(PerfModel.project(PerfModel.H100, ssd, 64, m).playerStepsPerS()).isPositive();
   }
 }
