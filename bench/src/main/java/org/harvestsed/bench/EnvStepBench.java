@@ -65,7 +65,10 @@ public class EnvStepBench {
   @Param({"auto"})
   public String transfer;
 
-  /** The opencl backend's mapping: auto (env on CPU devices), env (work-item per env), group (work-group per env). */
+  /**
+   * The opencl backend's mapping: auto (the performance model's choice, PerfModel), env (work-item per env), group
+   * (work-group per env), warp (32 work-items per env, several envs per work-group).
+   */
   @Param({"auto"})
   public String mapping;
 

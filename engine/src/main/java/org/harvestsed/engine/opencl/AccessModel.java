@@ -9,7 +9,8 @@ import org.harvestsed.engine.state.Layout;
 
 /**
  * A memory-access model of the OpenCL step on a GPU with 32-lane warps and 32-byte sectors, so
- * the mappings' shape is checked by numbers on a machine without a GPU. For each access of each
+ * the mappings' shape is checked by numbers on a machine without a GPU; {@link PerfModel} takes its
+ * sector bytes as the step's memory traffic. For each access of each
  * phase (kernels/*.cl): how many elements one env-step touches, which lanes of a warp touch them
  * together, and, from the kernels' index formulas (below, each citing its kernel; the geometry from
  * {@link Layout}), how many sectors one warp access touches. No cache is modelled: the sector
@@ -118,13 +119,15 @@ public final class AccessModel {
    */
   public static List<Row> rows(Layout l, Mapping m, boolean localCells, int stepsPerLaunch) {
     if (m == Mapping.AUTO) throw new IllegalArgumentException("a mapping, not auto");
-    boolean group = m == Mapping.GROUP;
+    boolean group = m != Mapping.ENV; // the warp mapping's lanes are an env's 32 work-items, as a group's first warp
     List<Row> out = new ArrayList<>();
     for (Access a : accesses(l, stepsPerLaunch)) {
       Spread s = group ? a.spreadGroup() : a.spreadEnv();
       if (s == null) continue; // the load/store exists only in the group mapping
       boolean cell = a.buf() == Buf.GRID || a.buf() == Buf.OCC;
-      boolean global = !(group && localCells && cell && s != Spread.CELLS);
+      // the warp mapping with local state also keeps SITE_APPLES in local memory (loaded and stored with the cells)
+      boolean local = cell || (m == Mapping.WARP && a.buf() == Buf.SITE_APPLES);
+      boolean global = !(group && localCells && local && s != Spread.CELLS);
       if (group && !localCells && s == Spread.CELLS) continue; // no load/store when the cells stay in global memory
       int lanes = s == Spread.SEQUENTIAL ? 1 : WARP;
       out.add(new Row(a.phase(), a.buf(), a.write(), a.elements(), lanes, worstSectors(l, a.buf(), s, group), global));
@@ -175,7 +178,7 @@ public final class AccessModel {
       // s->grid[q] = GRID[e * CELLS + q], q = window_cell(pos, o, r, c) of byte k of player i's window
       case WINDOW_CELLS -> (long) e * l.cells + windowCell(l, centre(l), o, k % view);
       // regrowth.cl: q = sites[site], site = base + LID; SITE_APPLES[e * NUM_SITES + site]
-      case SITES -> buf == Buf.SITE_APPLES ? (long) e * Math.max(1, l.sites.length) + Math.min(k, l.sites.length - 1)
+      case SITES -> l.sites.length == 0 ? 0 : buf == Buf.SITE_APPLES ? (long) e * l.sites.length + Math.min(k, l.sites.length - 1)
           : (long) e * l.cells + l.sites[Math.min(k, l.sites.length - 1)];
       // step_group.cl: GRID[g + c], c = LID + k LSZ
       case CELLS -> (long) e * l.cells + Math.min(k, l.cells - 1);
@@ -205,49 +208,6 @@ public final class AccessModel {
     return s.size();
   }
 
-  /**
-   * The GPU the projection assumes, and its two latencies: a DRAM access (Little's law: the bytes
-   * in flight that the warps can have outstanding) and a dependent access on a work-item's serial
-   * path (mostly cache hits in global memory; __local memory).
-   */
-  public record Gpu(String name, int sms, int warpsPerSm, double bytesPerS, double dramLatencyS, double chainGlobalS, double chainLocalS) {}
-
-  /** NVIDIA H100 SXM: 132 SMs, 64 resident warps each, 3.35 TB/s HBM3; 600 ns DRAM, 100 ns (global) / 30 ns (local) per dependent access. */
-  public static final Gpu H100 = new Gpu("NVIDIA H100 SXM", 132, 64, 3.35e12, 600e-9, 100e-9, 30e-9);
-
-  /**
-   * A projected launch: warps, the sector bytes a step moves, the bandwidth the warps in flight can
-   * draw (Little's law, one outstanding access per warp, capped by the GPU's), the serial path of
-   * one work-item, and the resulting time per step and player-steps per second.
-   */
-  public record Projection(long warps, long warpsInFlight, double sectorBytesPerStep, double avgSectors, double bandwidth,
-      double bandwidthTimeS, double chainAccesses, double chainTimeS, double playerStepsPerS) {}
-
-  /** The projection of {@code envs} envs of layout {@code l} in mapping {@code m} ({@code localSize} work-items per group). */
-  public static Projection project(Gpu g, Layout l, int envs, Mapping m, int localSize, boolean localCells, int stepsPerLaunch) {
-    List<Row> rows = rows(l, m, localCells, stepsPerLaunch);
-    boolean group = m == Mapping.GROUP;
-    long warps = group ? (long) envs * ((localSize + WARP - 1) / WARP) : (envs + WARP - 1) / WARP;
-    long inFlight = Math.min(warps, (long) g.sms() * g.warpsPerSm());
-    double sectorBytes = 0, warpAccesses = 0, chainGlobal = 0, chainLocal = 0;
-    for (Row r : rows) {
-      double perItem = r.lanes() == 1 || !group ? r.elements() : r.elements() / localSize; // this work-item's share
-      if (r.global()) {
-        sectorBytes += r.sectorBytes();
-        warpAccesses += r.elements() / r.lanes();
-        chainGlobal += perItem;
-      } else {
-        chainLocal += perItem;
-      }
-    }
-    double avgSectors = sectorBytes / SECTOR / warpAccesses;
-    double bw = Math.min(g.bytesPerS(), inFlight * avgSectors * SECTOR / g.dramLatencyS());
-    double tBw = sectorBytes * envs / bw;
-    double tChain = chainGlobal * g.chainGlobalS() + chainLocal * g.chainLocalS();
-    double t = Math.max(tBw, tChain);
-    return new Projection(warps, inFlight, sectorBytes * envs, avgSectors, bw, tBw, chainGlobal + chainLocal, tChain, (double) envs * l.players / t);
-  }
-
   /** The rows as a Markdown table. */
   public static String table(List<Row> rows) {
     StringBuilder sb = new StringBuilder("| phase | buffer | lanes/access | sectors/warp access | sector B/env-step |\n|---|---|---|---|---|\n");
@@ -260,7 +220,7 @@ public final class AccessModel {
 
   /**
    * Prints the model (docs/BENCHMARKS.md, "Projected on an NVIDIA H100"): the per-access tables of
-   * the default map, then the projections. Run: java -cp CLASSPATH org.harvestsed.engine.opencl.AccessModel
+   * the default map and of a 7,000-player map (the projections are {@link PerfModel}'s). Run: java -cp CLASSPATH org.harvestsed.engine.opencl.AccessModel
    */
   public static void main(String[] args) {
     Layout small = new Layout(org.harvestsed.engine.config.Config.defaults().env());
@@ -269,22 +229,5 @@ public final class AccessModel {
     Layout big = new Layout(org.harvestsed.engine.config.Config.parse(
         "env: {map: generated, players: 7000, generated: {seed: 4}}", "projection").env());
     System.out.println("generated map, 7000 players, group mapping, cells in global memory:\n" + table(rows(big, Mapping.GROUP, false, 1)));
-    System.out.println("| players x envs | mapping | warps (in flight) | sector B/player-step | sectors/warp access | bandwidth drawn | step: bandwidth / serial path | projected player-steps/s |");
-    System.out.println("|---|---|---|---|---|---|---|---|");
-    Object[][] cases = {{small, 4096}, {small, 65536}, {big, 1}, {big, 64}};
-    for (Object[] c : cases) {
-      Layout l = (Layout) c[0];
-      int envs = (Integer) c[1];
-      boolean fits = 3L * l.cells + 4 + 4 * 128 <= 228 * 1024; // H100: up to 228 KiB of shared memory per SM
-      for (Mapping m : new Mapping[] {Mapping.ENV, Mapping.GROUP}) {
-        int ls = m == Mapping.GROUP ? 128 : 1;
-        boolean local = m == Mapping.GROUP && fits;
-        Projection p = project(H100, l, envs, m, ls, local, 1);
-        System.out.printf(Locale.ROOT, "| %d x %d | %s%s | %d (%d) | %.0f | %.1f | %.3f TB/s | %.1f us / %.1f us | %.3g |%n", l.players, envs,
-            m.label(), m == Mapping.GROUP ? (local ? ", 128, local cells" : ", 128, global cells") : "", p.warps(), p.warpsInFlight(),
-            p.sectorBytesPerStep() / envs / l.players, p.avgSectors(), p.bandwidth() / 1e12, p.bandwidthTimeS() * 1e6, p.chainTimeS() * 1e6,
-            p.playerStepsPerS());
-      }
-    }
   }
 }

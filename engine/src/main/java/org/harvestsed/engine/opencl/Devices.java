@@ -24,18 +24,26 @@ public final class Devices {
   /** One device: its index in the flattened list, platform, and the facts the engine uses. */
   public record Device(int index, cl_platform_id platform, cl_device_id id, String platformName, String name,
       String version, long type, long globalMem, long maxAlloc, int computeUnits, boolean hostUnified,
-      boolean correctlyRoundedDivide, long maxWorkGroupSize, long localMem) {
+      boolean correctlyRoundedDivide, long maxWorkGroupSize, long localMem, int clockMhz) {
     public boolean isGpu() {
       return (type & CL_DEVICE_TYPE_GPU) != 0;
     }
 
+    public boolean isCpu() {
+      return (type & CL_DEVICE_TYPE_CPU) != 0;
+    }
+
     /**
-     * The mapping {@code auto} picks, by device type: one work-item per env on CPU devices (the
-     * fastest on PoCL, docs/BENCHMARKS.md), one warp per env on GPUs and accelerators. (Issue 25
-     * asks for this choice to come from a performance model; that model is not written yet.)
+     * The mapping {@code auto} picks for {@code envs} envs of {@code layout}: the fastest by the
+     * performance model ({@link PerfModel#best}) with this device's parameters ({@link PerfModel#of}).
      */
+    public Mapping autoMapping(org.harvestsed.engine.state.Layout layout, int envs) {
+      return PerfModel.best(PerfModel.of(this), layout, envs);
+    }
+
+    /** {@link #autoMapping(org.harvestsed.engine.state.Layout, int)} for the default map at 4,096 envs (what the device list shows). */
     public Mapping autoMapping() {
-      return (type & CL_DEVICE_TYPE_CPU) != 0 ? Mapping.ENV : Mapping.WARP;
+      return autoMapping(PerfModel.layout("default"), 4096);
     }
 
     public String describe() {
@@ -85,7 +93,7 @@ public final class Devices {
               deviceLong(d, CL_DEVICE_TYPE), deviceLong(d, CL_DEVICE_GLOBAL_MEM_SIZE), deviceLong(d, CL_DEVICE_MAX_MEM_ALLOC_SIZE),
               deviceInt(d, CL_DEVICE_MAX_COMPUTE_UNITS), deviceInt(d, CL_DEVICE_HOST_UNIFIED_MEMORY) != 0,
               (fp & CL_FP_CORRECTLY_ROUNDED_DIVIDE_SQRT) != 0, deviceSize(d, CL_DEVICE_MAX_WORK_GROUP_SIZE),
-              deviceLong(d, CL_DEVICE_LOCAL_MEM_SIZE)));
+              deviceLong(d, CL_DEVICE_LOCAL_MEM_SIZE), deviceInt(d, CL_DEVICE_MAX_CLOCK_FREQUENCY)));
         }
       }
       if (out.isEmpty()) throw new NoOpenClException("the OpenCL platforms have no devices");

@@ -131,7 +131,7 @@ public final class OpenClBackend implements Backend {
     this.layout = layout;
     this.device = Devices.choose(deviceSelector);
     checkMemory(layout, envs, device);
-    this.mapping = launch.mapping() == Mapping.AUTO ? device.autoMapping() : launch.mapping();
+    this.mapping = launch.mapping() == Mapping.AUTO ? device.autoMapping(layout, envs) : launch.mapping();
     KernelSource.Shape wanted = shape(layout, device, mapping, launch, envs);
     cl_context_properties props = new cl_context_properties();
     props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
@@ -474,6 +474,20 @@ public final class OpenClBackend implements Backend {
       throw new KernelBuildException(d.name(), log.isBlank() ? e.getMessage() : log);
     }
     return p;
+  }
+
+  /** The built program as the device gives it (CL_PROGRAM_BINARIES; PoCL: LLVM bitcode), for checks of the compiled code (FpContractionTest). */
+  static byte[] binary(cl_program p) {
+    long[] size = new long[1];
+    clGetProgramInfo(p, CL_PROGRAM_BINARY_SIZES, Sizeof.size_t, Pointer.to(size), null);
+    byte[] bin = new byte[(int) size[0]];
+    clGetProgramInfo(p, CL_PROGRAM_BINARIES, Sizeof.POINTER, Pointer.to(Pointer.to(bin)), null);
+    return bin;
+  }
+
+  /** {@link #binary(cl_program)} of this backend's program. */
+  byte[] programBinary() {
+    return binary(program);
   }
 
   static String buildLog(cl_program p, cl_device_id d) {

@@ -57,17 +57,4 @@ class AccessModelTest {
     double group = AccessModel.bytesPerPlayerStep(AccessModel.rows(l, Mapping.GROUP, true, 1), l)[0];
     assertThat(group).isLessThan(env / 4);
   }
-
-  @Test
-  void theBandwidthDrawnGrowsWithTheWarpsInFlightUpToTheGpus() {
-    Layout l = layout("env: {}");
-    AccessModel.Projection few = AccessModel.project(AccessModel.H100, l, 4096, Mapping.ENV, 1, false, 1);
-    AccessModel.Projection many = AccessModel.project(AccessModel.H100, l, 65536, Mapping.GROUP, 128, true, 1);
-    assertThat(few.warps()).isEqualTo(128);
-    assertThat(few.bandwidth()).isLessThan(AccessModel.H100.bytesPerS());
-    assertThat(many.warpsInFlight()).isEqualTo(132L * 64);
-    assertThat(many.bandwidth()).isGreaterThan(few.bandwidth()).isLessThanOrEqualTo(AccessModel.H100.bytesPerS());
-    // the per-env mapping at 65,536 envs draws the GPU's bandwidth: 2,048 warps x 32 sectors in flight
-    assertThat(AccessModel.project(AccessModel.H100, l, 65536, Mapping.ENV, 1, false, 1).bandwidth()).isEqualTo(AccessModel.H100.bytesPerS());
-  }
 }

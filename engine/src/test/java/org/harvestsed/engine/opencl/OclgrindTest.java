@@ -108,6 +108,17 @@ class OclgrindTest {
     }
   }
 
+  /**
+   * The same in the warp mapping (local state): the barrier between work-item 0's move chain and the
+   * copy of the staged positions back to global memory left out (moves.cl, TEST_RACE).
+   */
+  @Test
+  void aWarpKernelWithAMissingBarrierIsReported() throws Exception {
+    String[] r = run(List.of("-Dharvest.opencl.test-race=true", "-Dharvest.oclgrind.steps=3"), String.valueOf(ENVS), String.valueOf(LOCAL_SIZE), "0", "warp");
+    assertThat(r[0]).contains("state in __local memory");
+    assertThat(r[1]).as("Oclgrind's report").containsIgnoringCase("data race");
+  }
+
   /** The check can fail: the group kernel with one barrier left out (consumption.cl, TEST_RACE) is reported as a data race. */
   @Test
   void aKernelWithAMissingBarrierIsReported() throws Exception {

@@ -40,7 +40,7 @@ class OpenClErrorsTest {
     Layout l = new Layout(Config.defaults().env());
     long perEnv = EnvState.bytesPerEnv(l);
     // a fake device with room for about 1000 envs
-    Devices.Device small = new Devices.Device(0, null, null, "fake", "tiny-device", "OpenCL 1.2", 4, perEnv * 1000, perEnv * 1000, 1, true, true, 1024, 65536);
+    Devices.Device small = new Devices.Device(0, null, null, "fake", "tiny-device", "OpenCL 1.2", 4, perEnv * 1000, perEnv * 1000, 1, true, true, 1024, 65536, 0);
     OpenClBackend.checkMemory(l, 800, small);
     assertThatThrownBy(() -> OpenClBackend.checkMemory(l, 5000, small))
         .isInstanceOf(ConfigException.class)
@@ -88,13 +88,19 @@ class OpenClErrorsTest {
 
   /** A fake GPU: work-groups up to 256, 16 KiB of local memory. */
   static Devices.Device gpu(long localMem) {
-    return new Devices.Device(0, null, null, "fake", "tiny-gpu", "OpenCL 1.2", CL.CL_DEVICE_TYPE_GPU, 1L << 30, 1L << 28, 4, false, true, 256, localMem);
+    return new Devices.Device(0, null, null, "fake", "tiny-gpu", "OpenCL 1.2", CL.CL_DEVICE_TYPE_GPU, 1L << 30, 1L << 28, 4, false, true, 256, localMem, 0);
   }
 
+  /** auto is the performance model's choice (PerfModelTest checks the model): warp on an H100-sized GPU, env on a CPU. */
   @Test
-  void autoPicksTheGroupMappingOnGpusAndThePerEnvOneOnCpus() {
-    assertThat(gpu(16384).autoMapping()).isEqualTo(Mapping.WARP);
-    Devices.Device cpu = new Devices.Device(0, null, null, "fake", "cpu", "OpenCL 1.2", CL.CL_DEVICE_TYPE_CPU, 1L << 30, 1L << 28, 4, true, true, 4096, 1 << 20);
+  void autoPicksTheWarpMappingOnALargeGpuAndThePerEnvOneOnCpus() {
+    Devices.Device h100 = new Devices.Device(0, null, null, "fake", "h100-like", "OpenCL 3.0", CL.CL_DEVICE_TYPE_GPU, 80L << 30, 20L << 30, 132, false,
+        true, 1024, 49152, 1755);
+    assertThat(h100.autoMapping()).isEqualTo(Mapping.WARP);
+    // a GPU of 4 compute units and 16 KiB of local memory: whatever the model projects fastest
+    Layout l = new Layout(Config.defaults().env());
+    assertThat(gpu(16384).autoMapping(l, 4096)).isEqualTo(PerfModel.best(PerfModel.of(gpu(16384)), l, 4096));
+    Devices.Device cpu = new Devices.Device(0, null, null, "fake", "cpu", "OpenCL 1.2", CL.CL_DEVICE_TYPE_CPU, 1L << 30, 1L << 28, 4, true, true, 4096, 1 << 20, 0);
     assertThat(cpu.autoMapping()).isEqualTo(Mapping.ENV);
     assertThat(cpu.describe()).contains("mapping auto: env (one work-item per env)");
   }
