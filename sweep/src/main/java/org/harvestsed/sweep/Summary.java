@@ -164,15 +164,21 @@ public final class Summary {
   static String principalTable(List<Arm> arms) {
     StringBuilder sb = new StringBuilder("| principal | seeds |");
     for (String o : OUTCOMES) sb.append(' ').append(o.replace('_', ' ')).append(" |");
-    sb.append(" learning curve: last-quarter change | flat (< ").append(Math.round(LearningCurve.FLAT * 100)).append("%) |\n|---|---:|")
-        .append("---:|".repeat(OUTCOMES.size() + 2)).append('\n');
+    sb.append(" learning curve: last-quarter change | flat (< ").append(Math.round(LearningCurve.FLAT * 100))
+        .append("%) | env steps: median (min-max) | converged |\n|---|---:|").append("---:|".repeat(OUTCOMES.size() + 4)).append('\n');
     for (Arm a : arms) {
       sb.append("| ").append(a.label()).append(" | ").append(a.bySeed().size()).append(" |");
       for (String o : OUTCOMES) sb.append(' ').append(fmt(Stats.interval(a.values(o)), 2)).append(" |");
       double[] change = a.values("curve_change");
       for (int i = 0; i < change.length; i++) change[i] *= 100;
       long flat = a.bySeed().values().stream().filter(r -> Math.abs(r.number("curve_change")) < LearningCurve.FLAT).count();
-      sb.append(' ').append(fmt(Stats.interval(change), 1)).append("% | ").append(flat).append('/').append(a.bySeed().size()).append(" |\n");
+      sb.append(' ').append(fmt(Stats.interval(change), 1)).append("% | ").append(flat).append('/').append(a.bySeed().size()).append(" |");
+      double[] steps = a.bySeed().values().stream().mapToDouble(r -> r.number("env_steps")).sorted().toArray();
+      double median = steps.length % 2 == 1 ? steps[steps.length / 2] : (steps[steps.length / 2 - 1] + steps[steps.length / 2]) / 2;
+      sb.append(String.format(Locale.ROOT, " %.0f (%.0f-%.0f) |", median, steps[0], steps[steps.length - 1]));
+      long yes = a.bySeed().values().stream().filter(r -> r.string("converged").equals("yes")).count();
+      long ruled = a.bySeed().values().stream().filter(r -> !r.string("converged").isEmpty()).count();
+      sb.append(ruled == 0 ? " (no rule) |" : " " + yes + "/" + ruled + " |").append('\n');
     }
     return sb.toString();
   }

@@ -150,4 +150,18 @@ class SummaryTest {
     assertThat(dir.resolve("out/agents_apples_per_player.png")).exists();
     assertThat(dir.resolve("out/agents_difference.png")).exists();
   }
+
+  /** The principal table reports the env steps each arm's runs used and how many a convergence rule stopped. */
+  @Test
+  void thePrincipalTableReportsStepsUsedAndConvergence(@TempDir Path dir) throws Exception {
+    SweepSpec spec = SweepSpec.load(SweepSpecTest.spec(dir, AXES));
+    List<ResultRow> rows = rows(spec);
+    for (ResultRow r : rows) {
+      long seed = (long) r.number("seed");
+      r.set("env_steps", seed <= 3 ? 96_000 : 240_000).set("converged", seed <= 3 ? "yes" : "no");
+    }
+    String table = Summary.principalTable(Summary.arms(spec, rows));
+    assertThat(table).contains("env steps: median (min-max) | converged |");
+    assertThat(table).contains("| 240000 (96000-240000) | 3/10 |");
+  }
 }
