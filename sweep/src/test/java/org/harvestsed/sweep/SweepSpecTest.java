@@ -106,6 +106,8 @@ class SweepSpecTest {
       assertThat(c.env().map().name).startsWith("generated(");
       assertThat(c.env().episodeLength()).isEqualTo(600);
     }
+    SweepSpec large = SweepSpec.load(Path.of("../configs/sweeps/agents-large.yaml"));
+    assertThat(large.finetuneRuns()).hasSize(2 * 2 * 3).allMatch(r -> r.finetuneSteps() == 36_000L);
   }
 
   /** The commons experiments of issue 23 load, with the settings their result pages describe. */
