@@ -243,7 +243,7 @@ class CliTest {
     assertThat(r.err()).contains("run.backend: 'cuda' is unknown; allowed: [java, opencl, tornado]");
     r = cli("simulate", "--config", QUICKSTART.toString(), "--transfer", "pinned");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("--transfer: 'pinned' is unknown; allowed: [auto, copy]");
+    assertThat(r.err()).contains("run.transfer: 'pinned' is unknown; allowed: [auto, copy] (from --transfer pinned)");
     Path badTransfer = dir.resolve("transfer.yaml");
     Files.writeString(badTransfer, "run:\n  transfer: always\n");
     r = cli("simulate", "--config", badTransfer.toString());
