@@ -1,18 +1,5 @@
 package org.harvestsed.train;
 
-import com.google.protobuf.ByteString;
-import com.google.protobuf.DescriptorProtos.DescriptorProto;
-import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
-import com.google.protobuf.DescriptorProtos.EnumValueDescriptorProto;
-import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
-import com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Label;
-import com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Type;
-import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
-import com.google.protobuf.DescriptorProtos.OneofDescriptorProto;
-import com.google.protobuf.Descriptors;
-import com.google.protobuf.Descriptors.Descriptor;
-import com.google.protobuf.DynamicMessage;
-import com.google.protobuf.InvalidProtocolBufferException;
 import java.io.ByteArrayOutputStream;
 import java.io.Closeable;
 import java.io.IOException;
@@ -30,12 +17,13 @@ import org.harvestsed.engine.io.AtomicFiles;
 
 /**
  * A TensorBoard event file ({@code tensorboard --logdir runs}): TFRecord framing of {@code Event}
- * protocol buffers, written with protobuf-java's {@link DynamicMessage} against the descriptors of
- * TensorBoard's own messages, built here field for field (names, numbers and types of
- * tensorboard/compat/proto event.proto, summary.proto, tensor.proto, tensor_shape.proto and
- * types.proto; only the fields this writer uses). A record is: the payload length as a
- * little-endian uint64, the masked CRC-32C of those 8 bytes, the payload, the masked CRC-32C of the
- * payload (mask: rotate right by 15, add 0xa282ead8).
+ * protocol buffers. A record is: the payload length as a little-endian uint64, the masked CRC-32C of
+ * those 8 bytes, the payload, the masked CRC-32C of the payload (mask: rotate right by 15, add
+ * 0xa282ead8). The payloads are written here in protobuf's wire format (varints, fixed32/64,
+ * length-delimited fields) with the field numbers of TensorBoard's own messages
+ * (tensorboard/compat/proto event.proto, summary.proto, tensor.proto, types.proto), the constants
+ * below; protobuf-java's parser reads them back in the tests (TfEventsTest). Not protobuf-java at
+ * run time: its 4.x runtime prints JDK 25's sun.misc.Unsafe deprecation warnings on every run.
  *
  * <p>The file starts with the {@code file_version} event; a run's resolved config is a text
  * summary (the text plugin) at step 0; each metrics.csv row is one event at its global step with a
@@ -44,70 +32,15 @@ import org.harvestsed.engine.io.AtomicFiles;
 public final class TfEvents implements Closeable {
   /** The event file in a run directory ("tfevents" in its name is how TensorBoard finds it). */
   public static final String FILE = "events.out.tfevents.harvest-sed";
-  public static final Descriptor EVENT, SUMMARY, VALUE, METADATA, PLUGIN_DATA, TENSOR, TENSOR_SHAPE;
-  /** types.proto: DataType.DT_STRING. */
-  static final int DT_STRING = 7;
-
-  static {
-    FileDescriptorProto file = FileDescriptorProto.newBuilder().setName("harvest_sed/tensorboard_subset.proto").setPackage("tensorboard")
-        .setSyntax("proto3")
-        .addEnumType(EnumDescriptorProto.newBuilder().setName("DataType")
-            .addValue(EnumValueDescriptorProto.newBuilder().setName("DT_INVALID").setNumber(0))
-            .addValue(EnumValueDescriptorProto.newBuilder().setName("DT_FLOAT").setNumber(1))
-            .addValue(EnumValueDescriptorProto.newBuilder().setName("DT_STRING").setNumber(DT_STRING)))
-        .addMessageType(DescriptorProto.newBuilder().setName("TensorShapeProto")
-            .addNestedType(DescriptorProto.newBuilder().setName("Dim")
-                .addField(field("size", 1, Type.TYPE_INT64, null, false))
-                .addField(field("name", 2, Type.TYPE_STRING, null, false)))
-            .addField(field("dim", 2, Type.TYPE_MESSAGE, ".tensorboard.TensorShapeProto.Dim", true))
-            .addField(field("unknown_rank", 3, Type.TYPE_BOOL, null, false)))
-        .addMessageType(DescriptorProto.newBuilder().setName("TensorProto")
-            .addField(field("dtype", 1, Type.TYPE_ENUM, ".tensorboard.DataType", false))
-            .addField(field("tensor_shape", 2, Type.TYPE_MESSAGE, ".tensorboard.TensorShapeProto", false))
-            .addField(field("string_val", 8, Type.TYPE_BYTES, null, true)))
-        .addMessageType(DescriptorProto.newBuilder().setName("SummaryMetadata")
-            .addNestedType(DescriptorProto.newBuilder().setName("PluginData")
-                .addField(field("plugin_name", 1, Type.TYPE_STRING, null, false))
-                .addField(field("content", 2, Type.TYPE_BYTES, null, false)))
-            .addField(field("plugin_data", 1, Type.TYPE_MESSAGE, ".tensorboard.SummaryMetadata.PluginData", false))
-            .addField(field("display_name", 2, Type.TYPE_STRING, null, false))
-            .addField(field("summary_description", 3, Type.TYPE_STRING, null, false)))
-        .addMessageType(DescriptorProto.newBuilder().setName("Summary")
-            .addNestedType(DescriptorProto.newBuilder().setName("Value")
-                .addOneofDecl(OneofDescriptorProto.newBuilder().setName("value")) // a oneof: a simple_value of 0 is written too
-                .addField(field("tag", 1, Type.TYPE_STRING, null, false))
-                .addField(field("simple_value", 2, Type.TYPE_FLOAT, null, false).toBuilder().setOneofIndex(0))
-                .addField(field("node_name", 7, Type.TYPE_STRING, null, false))
-                .addField(field("tensor", 8, Type.TYPE_MESSAGE, ".tensorboard.TensorProto", false).toBuilder().setOneofIndex(0))
-                .addField(field("metadata", 9, Type.TYPE_MESSAGE, ".tensorboard.SummaryMetadata", false)))
-            .addField(field("value", 1, Type.TYPE_MESSAGE, ".tensorboard.Summary.Value", true)))
-        .addMessageType(DescriptorProto.newBuilder().setName("Event")
-            .addOneofDecl(OneofDescriptorProto.newBuilder().setName("what"))
-            .addField(field("wall_time", 1, Type.TYPE_DOUBLE, null, false))
-            .addField(field("step", 2, Type.TYPE_INT64, null, false))
-            .addField(field("file_version", 3, Type.TYPE_STRING, null, false).toBuilder().setOneofIndex(0))
-            .addField(field("summary", 5, Type.TYPE_MESSAGE, ".tensorboard.Summary", false).toBuilder().setOneofIndex(0)))
-        .build();
-    try {
-      Descriptors.FileDescriptor fd = Descriptors.FileDescriptor.buildFrom(file, new Descriptors.FileDescriptor[0]);
-      EVENT = fd.findMessageTypeByName("Event");
-      SUMMARY = fd.findMessageTypeByName("Summary");
-      VALUE = SUMMARY.findNestedTypeByName("Value");
-      METADATA = fd.findMessageTypeByName("SummaryMetadata");
-      PLUGIN_DATA = METADATA.findNestedTypeByName("PluginData");
-      TENSOR = fd.findMessageTypeByName("TensorProto");
-      TENSOR_SHAPE = fd.findMessageTypeByName("TensorShapeProto");
-    } catch (Descriptors.DescriptorValidationException e) {
-      throw new ExceptionInInitializerError(e);
-    }
-  }
-
-  private static FieldDescriptorProto field(String name, int number, Type type, String typeName, boolean repeated) {
-    FieldDescriptorProto.Builder b = FieldDescriptorProto.newBuilder().setName(name).setNumber(number).setType(type)
-        .setLabel(repeated ? Label.LABEL_REPEATED : Label.LABEL_OPTIONAL);
-    if (typeName != null) b.setTypeName(typeName);
-    return b.build();
-  }
+  /** event.proto Event: wall_time (double), step (int64), file_version (string), summary (Summary). */
+  static final int EVENT_WALL_TIME = 1, EVENT_STEP = 2, EVENT_FILE_VERSION = 3, EVENT_SUMMARY = 5;
+  /** summary.proto Summary: value (repeated Value); Value: tag, simple_value (float), tensor (TensorProto), metadata. */
+  static final int SUMMARY_VALUE = 1, VALUE_TAG = 1, VALUE_SIMPLE_VALUE = 2, VALUE_TENSOR = 8, VALUE_METADATA = 9;
+  /** SummaryMetadata: plugin_data (PluginData: plugin_name = 1). */
+  static final int METADATA_PLUGIN_DATA = 1, PLUGIN_DATA_PLUGIN_NAME = 1;
+  /** tensor.proto TensorProto: dtype (types.proto DataType; DT_STRING = 7), tensor_shape (empty: a scalar), string_val (repeated bytes). */
+  static final int TENSOR_DTYPE = 1, TENSOR_SHAPE = 2, TENSOR_STRING_VAL = 8, DT_STRING = 7;
+  private static final int VARINT = 0, FIXED64 = 1, LEN = 2, FIXED32 = 5;
 
   private final OutputStream out;
 
@@ -123,73 +56,135 @@ public final class TfEvents implements Closeable {
    */
   public static TfEvents open(Path dir, long keepThroughStep, String config) throws IOException {
     Path f = dir.resolve(FILE);
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     if (!Files.exists(f)) {
-      ByteArrayOutputStream head = new ByteArrayOutputStream();
-      record(head, event(0).setField(EVENT.findFieldByName("file_version"), "brain.Event:2").build().toByteArray());
-      if (config != null) record(head, text(0, "config", config).toByteArray());
-      write(f, head.toByteArray());
+      record(bytes, event(0).string(EVENT_FILE_VERSION, "brain.Event:2").bytes());
+      if (config != null) record(bytes, text(0, "config", config));
     } else {
-      List<byte[]> keep = new ArrayList<>();
-      for (byte[] r : records(f)) {
-        if ((long) DynamicMessage.parseFrom(EVENT, r).getField(EVENT.findFieldByName("step")) <= keepThroughStep) keep.add(r);
-      }
-      ByteArrayOutputStream all = new ByteArrayOutputStream();
-      for (byte[] r : keep) record(all, r);
-      write(f, all.toByteArray());
+      for (byte[] r : records(f)) if (step(r) <= keepThroughStep) record(bytes, r);
     }
-    return new TfEvents(Files.newOutputStream(f, StandardOpenOption.APPEND));
-  }
-
-  private static void write(Path f, byte[] bytes) throws IOException {
     Path tmp = AtomicFiles.tempFor(f);
-    Files.write(tmp, bytes);
+    Files.write(tmp, bytes.toByteArray());
     AtomicFiles.commit(tmp, f);
+    return new TfEvents(Files.newOutputStream(f, StandardOpenOption.APPEND));
   }
 
   /** One event at {@code step} with a scalar per tag ({@code values[i]} for {@code tags[i]}; NaN: left out). */
   public void scalars(long step, List<String> tags, float[] values) throws IOException {
-    DynamicMessage.Builder summary = DynamicMessage.newBuilder(SUMMARY);
+    Proto summary = new Proto();
     for (int i = 0; i < values.length; i++) {
       if (Float.isNaN(values[i])) continue;
-      summary.addRepeatedField(SUMMARY.findFieldByName("value"), DynamicMessage.newBuilder(VALUE)
-          .setField(VALUE.findFieldByName("tag"), tags.get(i)).setField(VALUE.findFieldByName("simple_value"), values[i]).build());
+      summary.message(SUMMARY_VALUE, new Proto().string(VALUE_TAG, tags.get(i)).fixed32(VALUE_SIMPLE_VALUE, Float.floatToIntBits(values[i])));
     }
-    record(out, event(step).setField(EVENT.findFieldByName("summary"), summary.build()).build().toByteArray());
+    record(out, event(step).message(EVENT_SUMMARY, summary).bytes());
     out.flush();
   }
 
   /** A text summary (TensorBoard's text plugin renders markdown: the text is shown as a code block). */
-  static DynamicMessage text(long step, String tag, String text) {
+  static byte[] text(long step, String tag, String text) {
     StringBuilder md = new StringBuilder();
     for (String line : text.split("\n", -1)) md.append("    ").append(line).append('\n');
-    DynamicMessage tensor = DynamicMessage.newBuilder(TENSOR)
-        .setField(TENSOR.findFieldByName("dtype"), TENSOR.findFieldByName("dtype").getEnumType().findValueByNumber(DT_STRING))
-        .setField(TENSOR.findFieldByName("tensor_shape"), DynamicMessage.getDefaultInstance(TENSOR_SHAPE))
-        .addRepeatedField(TENSOR.findFieldByName("string_val"), ByteString.copyFrom(md.toString(), StandardCharsets.UTF_8)).build();
-    DynamicMessage meta = DynamicMessage.newBuilder(METADATA).setField(METADATA.findFieldByName("plugin_data"),
-        DynamicMessage.newBuilder(PLUGIN_DATA).setField(PLUGIN_DATA.findFieldByName("plugin_name"), "text").build()).build();
-    DynamicMessage value = DynamicMessage.newBuilder(VALUE).setField(VALUE.findFieldByName("tag"), tag)
-        .setField(VALUE.findFieldByName("metadata"), meta).setField(VALUE.findFieldByName("tensor"), tensor).build();
-    return event(step).setField(EVENT.findFieldByName("summary"),
-        DynamicMessage.newBuilder(SUMMARY).addRepeatedField(SUMMARY.findFieldByName("value"), value).build()).build();
+    Proto tensor = new Proto().varint(TENSOR_DTYPE, DT_STRING).message(TENSOR_SHAPE, new Proto())
+        .bytes(TENSOR_STRING_VAL, md.toString().getBytes(StandardCharsets.UTF_8));
+    Proto meta = new Proto().message(METADATA_PLUGIN_DATA, new Proto().string(PLUGIN_DATA_PLUGIN_NAME, "text"));
+    Proto value = new Proto().string(VALUE_TAG, tag).message(VALUE_TENSOR, tensor).message(VALUE_METADATA, meta);
+    return event(step).message(EVENT_SUMMARY, new Proto().message(SUMMARY_VALUE, value)).bytes();
   }
 
-  private static DynamicMessage.Builder event(long step) {
-    return DynamicMessage.newBuilder(EVENT).setField(EVENT.findFieldByName("wall_time"), System.currentTimeMillis() / 1000.0)
-        .setField(EVENT.findFieldByName("step"), step);
+  private static Proto event(long step) {
+    return new Proto().fixed64(EVENT_WALL_TIME, Double.doubleToLongBits(System.currentTimeMillis() / 1000.0)).varint(EVENT_STEP, step);
   }
 
-  /** The events of a file, parsed; a bad checksum or a cut record is an IOException naming the record. */
-  public static List<DynamicMessage> read(Path file) throws IOException {
-    List<DynamicMessage> out = new ArrayList<>();
-    for (byte[] r : records(file)) {
-      try {
-        out.add(DynamicMessage.parseFrom(EVENT, r));
-      } catch (InvalidProtocolBufferException e) {
-        throw new IOException(file + ": record " + out.size() + " is not an Event: " + e.getMessage(), e);
+  /** An Event's step (field 2; 0 when absent), read from its wire format; the other fields are skipped. */
+  static long step(byte[] event) throws IOException {
+    ByteBuffer b = ByteBuffer.wrap(event);
+    long step = 0;
+    try {
+      while (b.hasRemaining()) {
+        long key = varint(b);
+        int field = (int) (key >>> 3), type = (int) (key & 7);
+        switch (type) {
+          case VARINT -> {
+            long v = varint(b);
+            if (field == EVENT_STEP) step = v;
+          }
+          case FIXED64 -> b.position(b.position() + 8);
+          case LEN -> {
+            int n = (int) varint(b); // read before b.position(): the length's own bytes come first
+            b.position(Math.addExact(b.position(), n));
+          }
+          case FIXED32 -> b.position(b.position() + 4);
+          default -> throw new IOException("not an Event: wire type " + type + " in field " + field);
+        }
       }
+    } catch (RuntimeException e) { // a position past the end, a cut varint
+      throw new IOException("not an Event: " + e, e);
     }
-    return out;
+    return step;
+  }
+
+  private static long varint(ByteBuffer b) throws IOException {
+    long v = 0;
+    for (int shift = 0; shift < 64; shift += 7) {
+      byte x = b.get();
+      v |= (long) (x & 0x7f) << shift;
+      if (x >= 0) return v;
+    }
+    throw new IOException("not an Event: a varint longer than 10 bytes");
+  }
+
+  /** A message in protobuf's wire format, built field by field (in the order written, as protobuf writes them: by number). */
+  static final class Proto {
+    private final ByteArrayOutputStream buf = new ByteArrayOutputStream();
+
+    private void raw(long v) {
+      while ((v & ~0x7fL) != 0) {
+        buf.write((int) (v & 0x7f) | 0x80);
+        v >>>= 7;
+      }
+      buf.write((int) v);
+    }
+
+    private void key(int field, int type) {
+      raw((long) field << 3 | type);
+    }
+
+    Proto varint(int field, long v) {
+      key(field, VARINT);
+      raw(v);
+      return this;
+    }
+
+    Proto fixed32(int field, int v) {
+      key(field, FIXED32);
+      for (int i = 0; i < 4; i++) buf.write(v >>> (8 * i));
+      return this;
+    }
+
+    Proto fixed64(int field, long v) {
+      key(field, FIXED64);
+      for (int i = 0; i < 8; i++) buf.write((int) (v >>> (8 * i)));
+      return this;
+    }
+
+    Proto bytes(int field, byte[] v) {
+      key(field, LEN);
+      raw(v.length);
+      buf.writeBytes(v);
+      return this;
+    }
+
+    Proto string(int field, String v) {
+      return bytes(field, v.getBytes(StandardCharsets.UTF_8));
+    }
+
+    Proto message(int field, Proto m) {
+      return bytes(field, m.bytes());
+    }
+
+    byte[] bytes() {
+      return buf.toByteArray();
+    }
   }
 
   /** The payloads of a TFRecord file, every length and payload checksum verified. */

@@ -4,6 +4,16 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.google.protobuf.ByteString;
+import com.google.protobuf.DescriptorProtos.DescriptorProto;
+import com.google.protobuf.DescriptorProtos.EnumDescriptorProto;
+import com.google.protobuf.DescriptorProtos.EnumValueDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FieldDescriptorProto;
+import com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Label;
+import com.google.protobuf.DescriptorProtos.FieldDescriptorProto.Type;
+import com.google.protobuf.DescriptorProtos.FileDescriptorProto;
+import com.google.protobuf.DescriptorProtos.OneofDescriptorProto;
+import com.google.protobuf.Descriptors;
+import com.google.protobuf.Descriptors.Descriptor;
 import com.google.protobuf.DynamicMessage;
 import com.google.protobuf.UnknownFieldSet;
 import java.io.IOException;
@@ -32,6 +42,77 @@ class TfEventsTest {
   /** TensorBoard's field numbers (tensorboard/compat/proto/event.proto, summary.proto). */
   static final int EVENT_STEP = 2, EVENT_FILE_VERSION = 3, EVENT_SUMMARY = 5, SUMMARY_VALUE = 1, VALUE_TAG = 1, VALUE_SIMPLE = 2,
       VALUE_TENSOR = 8, VALUE_METADATA = 9, TENSOR_STRING_VAL = 8, METADATA_PLUGIN_DATA = 1, PLUGIN_NAME = 1;
+
+  /**
+   * TensorBoard's messages as protobuf descriptors, field for field (names, numbers, types and
+   * oneofs of tensorboard/compat/proto event.proto, summary.proto, tensor.proto, tensor_shape.proto,
+   * types.proto; the fields the writer uses), for protobuf-java's DynamicMessage parser.
+   */
+  static final Descriptor EVENT, SUMMARY, VALUE, METADATA, PLUGIN_DATA, TENSOR, TENSOR_SHAPE;
+  /** types.proto: DataType.DT_STRING. */
+  static final int DT_STRING = 7;
+
+  static {
+    FileDescriptorProto file = FileDescriptorProto.newBuilder().setName("harvest_sed/tensorboard_subset.proto").setPackage("tensorboard")
+        .setSyntax("proto3")
+        .addEnumType(EnumDescriptorProto.newBuilder().setName("DataType")
+            .addValue(EnumValueDescriptorProto.newBuilder().setName("DT_INVALID").setNumber(0))
+            .addValue(EnumValueDescriptorProto.newBuilder().setName("DT_FLOAT").setNumber(1))
+            .addValue(EnumValueDescriptorProto.newBuilder().setName("DT_STRING").setNumber(DT_STRING)))
+        .addMessageType(DescriptorProto.newBuilder().setName("TensorShapeProto")
+            .addNestedType(DescriptorProto.newBuilder().setName("Dim")
+                .addField(field("size", 1, Type.TYPE_INT64, null, false))
+                .addField(field("name", 2, Type.TYPE_STRING, null, false)))
+            .addField(field("dim", 2, Type.TYPE_MESSAGE, ".tensorboard.TensorShapeProto.Dim", true))
+            .addField(field("unknown_rank", 3, Type.TYPE_BOOL, null, false)))
+        .addMessageType(DescriptorProto.newBuilder().setName("TensorProto")
+            .addField(field("dtype", 1, Type.TYPE_ENUM, ".tensorboard.DataType", false))
+            .addField(field("tensor_shape", 2, Type.TYPE_MESSAGE, ".tensorboard.TensorShapeProto", false))
+            .addField(field("string_val", 8, Type.TYPE_BYTES, null, true)))
+        .addMessageType(DescriptorProto.newBuilder().setName("SummaryMetadata")
+            .addNestedType(DescriptorProto.newBuilder().setName("PluginData")
+                .addField(field("plugin_name", 1, Type.TYPE_STRING, null, false))
+                .addField(field("content", 2, Type.TYPE_BYTES, null, false)))
+            .addField(field("plugin_data", 1, Type.TYPE_MESSAGE, ".tensorboard.SummaryMetadata.PluginData", false))
+            .addField(field("display_name", 2, Type.TYPE_STRING, null, false))
+            .addField(field("summary_description", 3, Type.TYPE_STRING, null, false)))
+        .addMessageType(DescriptorProto.newBuilder().setName("Summary")
+            .addNestedType(DescriptorProto.newBuilder().setName("Value")
+                .addOneofDecl(OneofDescriptorProto.newBuilder().setName("value")) // a oneof: a simple_value of 0 is written too
+                .addField(field("tag", 1, Type.TYPE_STRING, null, false))
+                .addField(field("simple_value", 2, Type.TYPE_FLOAT, null, false).toBuilder().setOneofIndex(0))
+                .addField(field("node_name", 7, Type.TYPE_STRING, null, false))
+                .addField(field("tensor", 8, Type.TYPE_MESSAGE, ".tensorboard.TensorProto", false).toBuilder().setOneofIndex(0))
+                .addField(field("metadata", 9, Type.TYPE_MESSAGE, ".tensorboard.SummaryMetadata", false)))
+            .addField(field("value", 1, Type.TYPE_MESSAGE, ".tensorboard.Summary.Value", true)))
+        .addMessageType(DescriptorProto.newBuilder().setName("Event")
+            .addOneofDecl(OneofDescriptorProto.newBuilder().setName("what"))
+            .addField(field("wall_time", 1, Type.TYPE_DOUBLE, null, false))
+            .addField(field("step", 2, Type.TYPE_INT64, null, false))
+            .addField(field("file_version", 3, Type.TYPE_STRING, null, false).toBuilder().setOneofIndex(0))
+            .addField(field("summary", 5, Type.TYPE_MESSAGE, ".tensorboard.Summary", false).toBuilder().setOneofIndex(0)))
+        .build();
+    try {
+      Descriptors.FileDescriptor fd = Descriptors.FileDescriptor.buildFrom(file, new Descriptors.FileDescriptor[0]);
+      EVENT = fd.findMessageTypeByName("Event");
+      SUMMARY = fd.findMessageTypeByName("Summary");
+      VALUE = SUMMARY.findNestedTypeByName("Value");
+      METADATA = fd.findMessageTypeByName("SummaryMetadata");
+      PLUGIN_DATA = METADATA.findNestedTypeByName("PluginData");
+      TENSOR = fd.findMessageTypeByName("TensorProto");
+      TENSOR_SHAPE = fd.findMessageTypeByName("TensorShapeProto");
+    } catch (Descriptors.DescriptorValidationException e) {
+      throw new ExceptionInInitializerError(e);
+    }
+  }
+
+  private static FieldDescriptorProto field(String name, int number, Type type, String typeName, boolean repeated) {
+    FieldDescriptorProto.Builder b = FieldDescriptorProto.newBuilder().setName(name).setNumber(number).setType(type)
+        .setLabel(repeated ? Label.LABEL_REPEATED : Label.LABEL_OPTIONAL);
+    if (typeName != null) b.setTypeName(typeName);
+    return b.build();
+  }
+
 
   /** The payloads of a TFRecord file, with the checksums recomputed here (not by the writer's code). */
   static List<byte[]> records(Path f) throws IOException {
@@ -81,8 +162,20 @@ class TfEventsTest {
     UnknownFieldSet first = UnknownFieldSet.parseFrom(records.getFirst());
     assertThat(first.getField(EVENT_FILE_VERSION).getLengthDelimitedList().getFirst().toStringUtf8()).isEqualTo("brain.Event:2");
     // the protobuf parser reads every record as an Event of the writer's descriptors too
-    for (byte[] r : records) assertThat(DynamicMessage.parseFrom(TfEvents.EVENT, r).getAllFields()).isNotEmpty();
+    for (byte[] r : records) {
+      DynamicMessage e = DynamicMessage.parseFrom(EVENT, r);
+      assertThat(e.getUnknownFields().asMap()).as("fields unknown to TensorBoard's Event").isEmpty();
+      assertThat(e.hasField(EVENT.findFieldByName("wall_time"))).isTrue();
+    }
+    DynamicMessage last = DynamicMessage.parseFrom(EVENT, records.getLast());
+    DynamicMessage lastSummary = (DynamicMessage) last.getField(EVENT.findFieldByName("summary"));
+    Map<String, Float> parsed = new LinkedHashMap<>();
+    for (Object v : (List<?>) lastSummary.getField(SUMMARY.findFieldByName("value"))) {
+      DynamicMessage value = (DynamicMessage) v;
+      parsed.put((String) value.getField(VALUE.findFieldByName("tag")), (Float) value.getField(VALUE.findFieldByName("simple_value")));
+    }
     Map<Long, Map<String, Float>> events = scalars(records);
+    assertThat(events.get((Long) last.getField(EVENT.findFieldByName("step")))).as("protobuf-java's reading of the last event").isEqualTo(parsed);
     List<String> lines = Files.readAllLines(run.resolve(Metrics.FILE));
     List<String> cols = List.of(lines.getFirst().split(","));
     assertThat(events).hasSize(lines.size() - 1);
@@ -162,7 +255,7 @@ class TfEventsTest {
     byte[] bytes = Files.readAllBytes(dir.resolve(TfEvents.FILE));
     bytes[bytes.length - 6] ^= 1;
     Files.write(dir.resolve(TfEvents.FILE), bytes);
-    assertThatThrownBy(() -> TfEvents.read(dir.resolve(TfEvents.FILE))).isInstanceOf(IOException.class).hasMessageContaining("checksum does not match");
+    assertThatThrownBy(() -> TfEvents.records(dir.resolve(TfEvents.FILE))).isInstanceOf(IOException.class).hasMessageContaining("checksum does not match");
   }
 
   /** A run made elsewhere (e.g. the quickstart): -Dharvest.run=runs/DIR checks its event file against its metrics.csv. */
