@@ -12,7 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./harvest sweep}: many training runs as Spark tasks (README, "Sweeps"). */
+/** {@code ./harvest sweep}: many training runs as Spark tasks (docs/SWEEPS.md). */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = "Runs a sweep spec (seeds x principals x social choice x env./train. axes) on Apache Spark: one task per run; "
         + "results.parquet, results.csv and the comparison's summary under --out.")

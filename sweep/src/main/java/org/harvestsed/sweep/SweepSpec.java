@@ -17,7 +17,7 @@ import org.harvestsed.principal.Principal;
 import org.harvestsed.train.TrainConfig;
 
 /**
- * A sweep spec (README, "Sweeps"; e.g. configs/sweeps/principals.yaml):
+ * A sweep spec (docs/SWEEPS.md; e.g. configs/sweeps/principals.yaml):
  * <pre>
  * base: ../quickstart.yaml          # the experiment config, relative to the spec
  * primary_outcome: objective        # fixed before the sweep: objective | productivity | equality | eq_x_prod

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 final class RunOptions {
   @Mixin ConfigOptions cfg;
 
-  @Option(names = "--backend", description = "java (reference), opencl, or tornado (optional module: README); default: run.backend of the config")
+  @Option(names = "--backend", description = "java (reference), opencl, or tornado (optional module: docs/TORNADO.md); default: run.backend of the config")
   String backend;
 
   @Option(names = "--envs", description = "number of envs (--set run.envs); default: run.envs of the config")

@@ -10,7 +10,7 @@ import java.util.List;
 import org.harvestsed.engine.io.AtomicFiles;
 
 /**
- * One row of {@code metrics.csv}, filled by column name (CleanRL's names, DESIGN.md). The columns
+ * One row of {@code metrics.csv}, filled by column name (CleanRL's names; docs/USAGE.md, "Commands", train). The columns
  * are listed once, here; an unknown name is a programming error, caught by the first test that
  * logs it.
  */
