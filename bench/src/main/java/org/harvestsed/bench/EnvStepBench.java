@@ -98,8 +98,8 @@ public class EnvStepBench {
   @Setup(Level.Trial)
   public void setup() {
     Config c = Config.defaults();
-    env = VecEnv.create(c.env(), envs, backend, threads, "", Transfer.parse("transfer", transfer),
-        new OpenClBackend.Launch(Mapping.parse("mapping", mapping), localSize, null));
+    env = VecEnv.create(c.env(), envs, backend, threads, "", org.harvestsed.engine.config.Choices.parse(Transfer.class, "transfer", transfer),
+        new OpenClBackend.Launch(org.harvestsed.engine.config.Choices.parse(Mapping.class, "mapping", mapping), localSize, null));
     env.reset(1);
     playersPerStep = envs * c.env().players() * stepsPerOp;
   }

@@ -11,7 +11,7 @@ import org.harvestsed.engine.state.Role;
 
 /**
  * Lock-step comparison of a backend with the java reference (the determinism contract of
- * DESIGN.md): every state, observation, reward, done and metric buffer must be bit-identical after
+ * docs/RULES.md section 8): every state, observation, reward, done and metric buffer must be bit-identical after
  * every step, under random player actions and random principal rates with the annealing cap and
  * the divergence limit active. The parity suites of the opencl and tornado backends run this; a
  * difference throws an {@link AssertionError} naming the step, buffer, env and element.

@@ -10,7 +10,7 @@ import org.harvestsed.engine.io.Trace;
 import org.harvestsed.engine.state.Buf;
 import org.junit.jupiter.api.Test;
 
-/** DESIGN.md's determinism contract: a seed fully determines a simulation. */
+/** The determinism contract (docs/RULES.md section 8): a seed fully determines a simulation. */
 class DeterminismTest {
   static List<String> trace(EnvSpec spec, int envs, long seed, int steps, int threads) {
     List<String> lines = new ArrayList<>();

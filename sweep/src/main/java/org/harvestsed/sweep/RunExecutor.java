@@ -103,12 +103,18 @@ public final class RunExecutor {
     }
   }
 
+  /** The first lines of a sweep run's config.yaml. */
+  private static String header(RunSpec run) {
+    return "resolved config of sweep run " + run.id() + (run.kind() == RunSpec.Kind.FINETUNE ? " (its train: keys before the fine-tune's "
+        + "budget of " + run.finetuneSteps() + " env steps)" : "") + "\nevery key with the value this run used, defaults included";
+  }
+
   private static List<ResultRow> train(RunSpec run, Path work) throws IOException {
     Config c = Config.parse(run.configYaml(), run.id());
     TrainConfig tc = TrainConfig.parse(c.train());
     ResultRow row = new ResultRow(run);
     try (Trainer t = new Trainer(c, tc, work)) {
-      AtomicFiles.writeString(work.resolve("config.yaml"), run.configYaml());
+      AtomicFiles.writeString(work.resolve("config.yaml"), c.resolvedYaml(header(run)));
       t.run();
       PlayersVsRandom.Result pr = PlayersVsRandom.measure(t, PlayersVsRandom.DEFAULT_SEEDS);
       PlayersVsRandom.write(work, pr);
@@ -123,7 +129,7 @@ public final class RunExecutor {
     if (!run.fromScratch() && !complete(out, run.trainId())) throw new IOException("its training run " + run.trainId() + " is not complete");
     Config c = Config.parse(run.configYaml(), run.id());
     TrainConfig tc = TrainConfig.parse(c.train()).forFinetune(run.finetuneSteps());
-    AtomicFiles.writeString(work.resolve("config.yaml"), run.configYaml());
+    AtomicFiles.writeString(work.resolve("config.yaml"), c.resolvedYaml(header(run)));
     List<ResultRow> rows = new ArrayList<>();
     int sites = c.env().map().appleSiteCount();
     RunSpec.Finetune ft = run.finetune();

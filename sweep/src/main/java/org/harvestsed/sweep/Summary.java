@@ -22,7 +22,7 @@ import org.knowm.xchart.XYSeries;
 import org.knowm.xchart.style.Styler;
 
 /**
- * The sweep's summary (README, "Sweeps"): the unit of replication is the training seed. Per
+ * The sweep's summary (docs/SWEEPS.md): the unit of replication is the training seed. Per
  * principal (learned: sampling and at its mode), the mean and 95% t-interval over seeds of each
  * outcome; paired per-seed differences to the reference principal with Holm-adjusted p-values
  * and intervals (Holm across the principals compared, per outcome; the spec's primary outcome is

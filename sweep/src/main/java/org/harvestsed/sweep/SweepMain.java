@@ -12,7 +12,7 @@ import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code ./harvest sweep}: many training runs as Spark tasks (README, "Sweeps"). */
+/** {@code ./harvest sweep}: many training runs as Spark tasks (docs/SWEEPS.md). */
 @Command(name = "sweep", mixinStandardHelpOptions = true,
     description = "Runs a sweep spec (seeds x principals x social choice x env./train. axes) on Apache Spark: one task per run; "
         + "results.parquet, results.csv and the comparison's summary under --out.")
@@ -25,6 +25,8 @@ public final class SweepMain implements Callable<Integer> {
   @Option(names = "--max-failures", defaultValue = "3", description = "attempts per run before it is reported as failed (default ${DEFAULT-VALUE})") int maxFailures;
   @Option(names = "--master-wait", defaultValue = "30", description = "seconds to wait for a spark:// or k8s:// master (default ${DEFAULT-VALUE})") int masterWait;
   @Option(names = "--conf", description = "a Spark setting KEY=VALUE (repeatable)") List<String> conf;
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "a setting of every run, added to the spec's set: after its own "
+      + "(e.g. --set train.total_steps=300000; repeatable; env., run. and train. keys, typed and checked like the YAML)") List<String> sets;
 
   @Override
   public Integer call() throws Exception {
@@ -39,7 +41,7 @@ public final class SweepMain implements Callable<Integer> {
       }
     }
     if (master == null) master = System.getProperty("spark.master", "local[*]"); // spark-submit --master sets spark.master
-    SweepSpec s = SweepSpec.load(spec);
+    SweepSpec s = SweepSpec.load(spec, org.harvestsed.engine.config.ConfigTree.Assignment.parseAll(sets));
     Path dir = out != null ? out : Path.of("runs", "sweep-" + spec.getFileName().toString().replaceAll("\\.ya?ml$", ""));
     Sweep.Options o = new Sweep.Options(master, dir, maxFailures, Duration.ofSeconds(masterWait), c, Map.of(), sc -> {});
     System.err.println("sweep: " + s.trainRuns().size() + " training runs, " + s.finetuneRuns().size() + " fine-tune runs; master " + master

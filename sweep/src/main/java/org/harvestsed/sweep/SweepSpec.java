@@ -1,29 +1,23 @@
 package org.harvestsed.sweep;
 
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import org.harvestsed.engine.config.Choices;
 import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.ConfigTree;
 import org.harvestsed.engine.config.ConfigException;
 import org.harvestsed.engine.config.EnvSpec;
 import org.harvestsed.engine.config.SocialChoice;
 import org.harvestsed.principal.Principal;
 import org.harvestsed.train.TrainConfig;
-import org.yaml.snakeyaml.DumperOptions;
-import org.yaml.snakeyaml.LoaderOptions;
-import org.yaml.snakeyaml.Yaml;
-import org.yaml.snakeyaml.constructor.SafeConstructor;
 
 /**
- * A sweep spec (README, "Sweeps"; e.g. configs/sweeps/principals.yaml):
+ * A sweep spec (docs/SWEEPS.md; e.g. configs/sweeps/principals.yaml):
  * <pre>
  * base: ../quickstart.yaml          # the experiment config, relative to the spec
  * primary_outcome: objective        # fixed before the sweep: objective | productivity | equality | eq_x_prod
@@ -113,29 +107,20 @@ public final class SweepSpec {
   }
 
   public static SweepSpec load(Path file) {
-    String text;
-    try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException("sweep spec " + file + " does not exist; pass an existing file, e.g. configs/sweeps/principals.yaml");
-    } catch (IOException e) {
-      throw new ConfigException("cannot read sweep spec " + file + ": " + e.getMessage());
-    }
-    return parse(text, file);
+    return load(file, List.of());
+  }
+
+  /** The spec in {@code file} with {@code sets} (the command line's --set) added to its set: after the spec's own. */
+  public static SweepSpec load(Path file, List<ConfigTree.Assignment> sets) {
+    return parse(ConfigTree.readFile(file, "sweep spec", "configs/sweeps/principals.yaml"), file, sets);
+  }
+
+  public static SweepSpec parse(String text, Path file) {
+    return parse(ConfigTree.read(text, "sweep spec " + file), file, List.of());
   }
 
   @SuppressWarnings("unchecked")
-  public static SweepSpec parse(String text, Path file) {
-    Object tree;
-    try {
-      LoaderOptions opts = new LoaderOptions();
-      opts.setAllowDuplicateKeys(false);
-      tree = new Yaml(new SafeConstructor(opts)).load(text);
-    } catch (org.yaml.snakeyaml.error.YAMLException e) {
-      throw new ConfigException("sweep spec " + file + " is not valid YAML: " + e.getMessage());
-    }
-    if (!(tree instanceof Map<?, ?> top)) throw err(file, "(top level)", "expected a mapping with base, axes, ...");
-    Map<String, Object> root = (Map<String, Object>) top;
+  static SweepSpec parse(Map<String, Object> root, Path file, List<ConfigTree.Assignment> cliSets) {
     for (String k : root.keySet()) {
       if (!List.of("base", "primary_outcome", "reference", "set", "axes", "finetune", "evaluate").contains(k)) {
         throw err(file, k, "unknown key; allowed: base, primary_outcome, reference, set, axes, finetune, evaluate");
@@ -145,24 +130,23 @@ public final class SweepSpec {
     Path basePath = (file.toAbsolutePath().getParent() == null ? Path.of(".") : file.toAbsolutePath().getParent()).resolve(baseName).normalize();
     Map<String, Object> base;
     try {
-      Object b = new Yaml(new SafeConstructor(new LoaderOptions())).load(Files.readString(basePath));
-      base = b instanceof Map<?, ?> m ? (Map<String, Object>) m : new LinkedHashMap<>();
-    } catch (IOException e) {
-      throw err(file, "base", "cannot read " + basePath + " (" + e.getMessage() + "); the path is relative to the spec");
-    } catch (org.yaml.snakeyaml.error.YAMLException e) {
-      throw err(file, "base", basePath + " is not valid YAML: " + e.getMessage());
+      base = ConfigTree.readFile(basePath, "config file", "../quickstart.yaml");
+    } catch (ConfigException e) {
+      throw err(file, "base", e.getMessage() + " (the path is relative to the spec)");
     }
+    List<ConfigTree.Assignment> sets = new ArrayList<>();
     Object set = root.get("set");
     if (set != null) {
       if (!(set instanceof Map<?, ?> sm)) throw err(file, "set", "expected a mapping of dotted keys, e.g. {train.total_steps: 300000}");
-      for (var e : ((Map<String, Object>) sm).entrySet()) {
-        String k = String.valueOf(e.getKey());
-        if (!(k.startsWith("env.") || k.startsWith("run.") || k.startsWith("train.")) || k.equals("run.seed")) {
-          throw err(file, "set." + k, "unknown key; set takes env.*, run.* (but run.seed: use the seed axis) and train.* keys");
-        }
-        put(base, k, e.getValue());
+      for (var e : ((Map<String, Object>) sm).entrySet()) sets.add(new ConfigTree.Assignment(String.valueOf(e.getKey()), e.getValue(), "set." + e.getKey()));
+    }
+    sets.addAll(cliSets);
+    for (ConfigTree.Assignment a : sets) {
+      if (!(a.key().startsWith("env.") || a.key().startsWith("run.") || a.key().startsWith("train.")) || a.key().equals("run.seed")) {
+        throw err(file, a.origin(), "unknown key; set takes env.*, run.* (but run.seed: use the seed axis) and train.* keys");
       }
     }
+    base = ConfigTree.with(base, sets);
     String primary = string(root, "primary_outcome", file, "objective");
     if (!OUTCOMES.contains(primary)) throw err(file, "primary_outcome", "'" + primary + "' is unknown; allowed: " + OUTCOMES);
     if (!(root.get("axes") instanceof Map<?, ?> am)) throw err(file, "axes", "expected a mapping of axes, e.g. {seed: [1, 2], principal: [free_market, learned]}");
@@ -191,9 +175,9 @@ public final class SweepSpec {
           for (Object v : values) {
             if (!(v instanceof String s)) throw err(file, where, "expected mean, median or majority, got " + describe(v));
             try {
-              choices.add(SocialChoice.valueOf(s.trim().toUpperCase(Locale.ROOT)).key());
-            } catch (IllegalArgumentException x) {
-              throw err(file, where, "'" + s + "' is unknown; allowed: mean, median, majority");
+              choices.add(Choices.parse(SocialChoice.class, where, s).key());
+            } catch (ConfigException x) {
+              throw new ConfigException("sweep spec " + file + ": " + x.getMessage());
             }
           }
         }
@@ -287,19 +271,19 @@ public final class SweepSpec {
         tag.append('_').append(e.getKey()).append('-').append(e.getValue());
       }
       for (long seed : seeds) {
-        Map<String, Object> cfg = deepCopy(base);
-        for (var e : settings.entrySet()) put(cfg, e.getKey(), e.getValue());
-        put(cfg, "run.seed", seed);
+        Map<String, Object> cfg = ConfigTree.copy(base);
+        for (var e : settings.entrySet()) ConfigTree.put(cfg, e.getKey(), e.getValue());
+        ConfigTree.put(cfg, "run.seed", seed);
         String id = unique(ids, safe("seed-" + seed + tag), "seed " + seed + (axes.isEmpty() ? "" : ", " + axes));
-        RunSpec train = new RunSpec(RunSpec.Kind.TRAIN, id, seed, dump(cfg), axes.toString(), "", "", "", RunSpec.Finetune.NONE, 0, List.of(), 0);
+        RunSpec train = new RunSpec(RunSpec.Kind.TRAIN, id, seed, ConfigTree.dump(cfg), axes.toString(), "", "", "", RunSpec.Finetune.NONE, 0, List.of(), 0);
         if (!finetune.fromScratch()) trainRuns.add(train); // from scratch: no checkpoint to start from, no training run
         for (String p : principals) {
           for (String sc : socialChoices) {
-            Map<String, Object> fcfg = deepCopy(cfg);
-            if (sc != null) put(fcfg, "env.voting.social_choice", sc);
+            Map<String, Object> fcfg = ConfigTree.copy(cfg);
+            if (sc != null) ConfigTree.put(fcfg, "env.voting.social_choice", sc);
             String choice = sc != null ? sc : Config.parse(train.configYaml(), id).env().socialChoice().key();
             String fid = unique(ids, id + "+" + safe(p) + "+" + choice, "seed " + seed + ", principal " + p + ", social choice " + choice);
-            finetuneRuns.add(new RunSpec(RunSpec.Kind.FINETUNE, fid, seed, dump(fcfg), axes.toString(), p, choice,
+            finetuneRuns.add(new RunSpec(RunSpec.Kind.FINETUNE, fid, seed, ConfigTree.dump(fcfg), axes.toString(), p, choice,
                 finetune.fromScratch() ? "" : id, finetuneOf(fcfg, fid), evalSeeds, p.equals("learned") ? learnedModes : List.of(), 0));
           }
         }
@@ -310,7 +294,7 @@ public final class SweepSpec {
   /** The fine-tune of a run: with finetune.steps_per_env its budget is that many steps per env of the run (run.envs). */
   private RunSpec.Finetune finetuneOf(Map<String, Object> cfg, String id) {
     if (stepsPerEnv == 0) return finetune;
-    int envs = Config.parse(dump(cfg), file + " (run " + id + ")").run().envs();
+    int envs = Config.parse(ConfigTree.dump(cfg), file + " (run " + id + ")").run().envs();
     return new RunSpec.Finetune(stepsPerEnv * envs, finetune.fromScratch(), finetune.tolerance(), finetune.minSteps());
   }
 
@@ -342,35 +326,6 @@ public final class SweepSpec {
 
   static String safe(String s) {
     return s.replaceAll("[^A-Za-z0-9._=-]", "-");
-  }
-
-  @SuppressWarnings("unchecked")
-  static void put(Map<String, Object> root, String dotted, Object value) {
-    String[] parts = dotted.split("\\.");
-    Map<String, Object> m = root;
-    for (int i = 0; i < parts.length - 1; i++) {
-      Object next = m.get(parts[i]);
-      if (!(next instanceof Map<?, ?>)) {
-        next = new LinkedHashMap<String, Object>();
-        m.put(parts[i], next);
-      }
-      m = (Map<String, Object>) next;
-    }
-    if (value == null) m.remove(parts[parts.length - 1]); // null (~ in YAML) takes the key out: its default applies
-    else m.put(parts[parts.length - 1], value);
-  }
-
-  @SuppressWarnings("unchecked")
-  private static Map<String, Object> deepCopy(Map<String, Object> m) {
-    Map<String, Object> out = new LinkedHashMap<>();
-    for (var e : m.entrySet()) out.put(e.getKey(), e.getValue() instanceof Map<?, ?> sub ? deepCopy((Map<String, Object>) sub) : e.getValue());
-    return out;
-  }
-
-  private static String dump(Map<String, Object> cfg) {
-    DumperOptions d = new DumperOptions();
-    d.setDefaultFlowStyle(DumperOptions.FlowStyle.BLOCK);
-    return new Yaml(d).dump(cfg);
   }
 
   @SuppressWarnings("unchecked")

@@ -149,6 +149,21 @@ class SweepSpecTest {
         .isInstanceOf(ConfigException.class).hasMessageContaining("train.learning_rate").hasMessageContaining("unknown key");
   }
 
+  /** The command line's --set joins the spec's set: (after it: it wins), with the same key paths, checks and suggestions. */
+  @Test
+  void theCommandLinesSetIsAddedToTheSpecsSet(@TempDir Path dir) throws Exception {
+    Path f = spec(dir, "set: {train.total_steps: 512, train.lr: 0.001}\naxes: {seed: [1], principal: [free_market]}\n");
+    SweepSpec s = SweepSpec.load(f, org.harvestsed.engine.config.ConfigTree.Assignment.parseAll(List.of("train.lr=0.0005", "env.tax.levels=11")));
+    Config c = Config.parse(s.trainRuns().getFirst().configYaml(), "t");
+    assertThat(c.train().get("total_steps").asLong()).isEqualTo(512);
+    assertThat(c.train().get("lr").asDouble()).as("--set after set:").isEqualTo(0.0005);
+    assertThat(c.env().rateLevels()).isEqualTo(11);
+    assertThatThrownBy(() -> SweepSpec.load(f, org.harvestsed.engine.config.ConfigTree.Assignment.parseAll(List.of("train.lrr=1"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("train.lrr: unknown key; did you mean train.lr?");
+    assertThatThrownBy(() -> SweepSpec.load(f, org.harvestsed.engine.config.ConfigTree.Assignment.parseAll(List.of("run.seed=4"))))
+        .isInstanceOf(ConfigException.class).hasMessageContaining("--set run.seed=4").hasMessageContaining("use the seed axis");
+  }
+
   @Test
   void aValueOfTheWrongTypeIsNamed(@TempDir Path dir) throws Exception {
     assertThatThrownBy(() -> SweepSpec.load(spec(dir, "axes: {seed: [1], principal: [free_market], train.total_steps: [ten]}\n")))

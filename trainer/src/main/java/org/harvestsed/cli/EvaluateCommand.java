@@ -5,7 +5,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
+import org.harvestsed.engine.config.Choices;
 import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.ConfigTree;
 import org.harvestsed.engine.config.SocialChoice;
 import org.harvestsed.eval.EvalReport;
 import org.harvestsed.eval.Evaluation;
@@ -24,29 +26,27 @@ final class EvaluateCommand implements Callable<Integer> {
   @Option(names = "--social-choice", split = ",", description = "repeat for these social choice functions (mean, median, majority); default: the run's")
   List<String> choices;
   @Option(names = "--out", description = "output directory (default RUN/evaluation)") Path out;
+  @Option(names = "--set", paramLabel = "KEY=VALUE", description = "override a key of the run's config.yaml for the fine-tunes and evaluation rounds, "
+      + "typed and checked like the YAML, e.g. --set train.lr=0.0005 (repeatable)") List<String> sets;
 
   @Override
   public Integer call() throws Exception {
     if (seeds < 1) throw new Main.UsageError("--seeds " + seeds + " must be at least 1");
     if (finetune < 1) throw new Main.UsageError("--finetune-steps must be at least 1");
-    Config c = Config.load(run.resolve("config.yaml"));
+    Config c = ConfigOptions.load(run.resolve("config.yaml"), ConfigTree.Assignment.parseAll(sets));
     Path dir = org.harvestsed.engine.io.Outputs.directory(out != null ? out : run.resolve("evaluation"), "--out");
     List<String> ps = Evaluation.splitPrincipals(principals, c.env().brackets());
     Map<String, Map<String, Evaluation.PrincipalResult>> byChoice = new LinkedHashMap<>();
     List<String> names = choices == null ? List.of(c.env().socialChoice().key()) : choices;
     for (String name : names) {
-      SocialChoice sc;
-      try {
-        sc = SocialChoice.valueOf(name.trim().toUpperCase(java.util.Locale.ROOT));
-      } catch (IllegalArgumentException e) {
-        throw new Main.UsageError("--social-choice " + name + " is unknown; allowed: mean, median, majority");
-      }
-      byChoice.put(sc.key(), Evaluation.run(run, ps, seeds, finetune, sc, msg -> System.err.println("evaluate [" + sc.key() + "] " + msg)));
+      SocialChoice sc = Choices.parse(SocialChoice.class, "--social-choice", name);
+      byChoice.put(sc.key(), Evaluation.run(run, c, ps, seeds, finetune, sc, msg -> System.err.println("evaluate [" + sc.key() + "] " + msg)));
       System.out.println("social choice: " + sc.key());
       System.out.println(EvalReport.table(byChoice.get(sc.key())));
     }
     String cmd = "./harvest evaluate --run " + run + " --principals " + principals + " --seeds " + seeds + " --finetune-steps " + finetune
-        + (choices == null ? "" : " --social-choice " + String.join(",", choices));
+        + (choices == null ? "" : " --social-choice " + String.join(",", choices))
+        + (sets == null ? "" : sets.stream().map(x -> " --set " + x).reduce("", String::concat));
     EvalReport.write(dir, "Principals compared on the run " + run, byChoice, cmd);
     System.out.println("evaluate: wrote " + dir.resolve("evaluation.md") + ", evaluation.csv and plots");
     return 0;

@@ -5,7 +5,7 @@ import org.harvestsed.engine.config.ConfigException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
-/** {@code ./harvest}: the command line of DESIGN.md. */
+/** {@code ./harvest}: the command line (docs/USAGE.md, "Commands"). */
 @Command(name = "harvest", mixinStandardHelpOptions = true, version = "harvest-sed 0.1.0",
     description = "Vectorized engine for the Apple Picking Game of Social Environment Design.",
     subcommands = {DevicesCommand.class, SimulateCommand.class, TraceCommand.class, RenderCommand.class, TrainCommand.class, PlayersCommand.class, EvaluateCommand.class, ScaleCommand.class, SweepCommand.class})

@@ -8,27 +8,32 @@ import java.util.Locale;
 import java.util.concurrent.Callable;
 import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.ConfigTree;
 import org.harvestsed.engine.io.Render;
 import org.harvestsed.principal.Principal;
 import org.harvestsed.principal.PrincipalDriver;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "render", mixinStandardHelpOptions = true, description = "Play env 0 with random players; print the final state as ASCII, and write a PNG (last frame) or an animated GIF.")
 final class RenderCommand implements Callable<Integer> {
   static final int MAX_GIF_FRAMES = 5000;
 
-  @Option(names = "--config", required = true) Path config;
-  @Option(names = "--seed", description = "run seed; default: run.seed of the config") Long seed;
+  @Mixin ConfigOptions cfg;
+  @Option(names = "--seed", description = "run seed (--set run.seed); default: run.seed of the config") Long seed;
   @Option(names = "--steps", defaultValue = "100", description = "steps to play (default ${DEFAULT-VALUE})") int steps;
-  @Option(names = "--principal", description = "free_market, flat:x, fixed:a,b,c, saez, learned:RUN_DIR") String principal;
+  @Option(names = "--principal", description = "free_market, flat:x, fixed:a,b,c, saez, learned:RUN_DIR (--set run.principal)") String principal;
   @Option(names = "--out", description = "FILE.png (last frame) or FILE.gif (every step); omit for ASCII only") Path out;
   @Option(names = "--delay", defaultValue = "10", description = "GIF frame delay in 1/100 s (default ${DEFAULT-VALUE})") int delay;
 
   @Override
   public Integer call() throws Exception {
-    Config c = Config.load(config);
-    long s = seed != null ? seed : c.run().seed();
+    List<ConfigTree.Assignment> shorthands = new ArrayList<>();
+    ConfigTree.Assignment.shorthand(shorthands, "--seed", "run.seed", seed);
+    ConfigTree.Assignment.shorthand(shorthands, "--principal", "run.principal", principal);
+    Config c = cfg.load(shorthands);
+    long s = c.run().seed();
     String kind = out == null ? "" : out.getFileName().toString().toLowerCase(Locale.ROOT);
     boolean gif = kind.endsWith(".gif");
     if (out != null && !gif && !kind.endsWith(".png")) {
@@ -37,7 +42,7 @@ final class RenderCommand implements Callable<Integer> {
     if (out != null) org.harvestsed.engine.io.Outputs.fileIn(out, "--out");
     if (steps < 0) throw new Main.UsageError("--steps " + steps + " must be >= 0");
     if (gif && steps + 1 > MAX_GIF_FRAMES) throw new Main.UsageError("--steps " + steps + " is too many GIF frames; use at most " + (MAX_GIF_FRAMES - 1));
-    try (Principal p = Principal.parse(principal != null ? principal : c.run().principal(), c.env(), s);
+    try (Principal p = Principal.parse(c.run().principal(), c.env(), s);
          VecEnv env = VecEnv.create(c.env(), 1, "java", 1)) {
       PrincipalDriver driver = new PrincipalDriver(p);
       env.reset(s);

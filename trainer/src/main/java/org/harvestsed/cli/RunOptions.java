@@ -1,24 +1,26 @@
 package org.harvestsed.cli;
 
-import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.harvestsed.engine.config.Config;
-import org.harvestsed.engine.config.Mapping;
-import org.harvestsed.engine.config.RunSettings;
-import org.harvestsed.engine.config.Transfer;
+import org.harvestsed.engine.config.ConfigTree;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** Options shared by the commands that run envs; command-line values override the config's run: section. */
+/**
+ * Options shared by the commands that run envs: {@code --config}, {@code --set}, and shorthands of
+ * {@code --set run.KEY=VALUE} for the {@code run:} section.
+ */
 final class RunOptions {
-  @Option(names = "--config", required = true, description = "YAML experiment config, e.g. configs/quickstart.yaml")
-  Path config;
+  @Mixin ConfigOptions cfg;
 
-  @Option(names = "--backend", description = "java (reference), opencl, or tornado (optional module: README); default: run.backend of the config")
+  @Option(names = "--backend", description = "java (reference), opencl, or tornado (optional module: docs/TORNADO.md); default: run.backend of the config")
   String backend;
 
-  @Option(names = "--envs", description = "number of envs; default: run.envs of the config")
+  @Option(names = "--envs", description = "number of envs (--set run.envs); default: run.envs of the config")
   Integer envs;
 
-  @Option(names = "--seed", description = "run seed; default: run.seed of the config")
+  @Option(names = "--seed", description = "run seed (--set run.seed); default: run.seed of the config")
   Long seed;
 
   @Option(names = "--principal", description = "free_market, flat:x, fixed:a,b,c, saez, or learned:RUN_DIR (a training run's principal); default: run.principal of the config")
@@ -40,17 +42,16 @@ final class RunOptions {
   Integer localSize;
 
   Config load() {
-    Config c = Config.load(config);
-    RunSettings r = c.run();
-    if (envs != null) r = r.withEnvs(envs);
-    if (seed != null) r = r.withSeed(seed);
-    if (backend != null) r = r.withBackend(backend);
-    if (principal != null) r = r.withPrincipal(principal);
-    if (threads != null) r = r.withThreads(threads);
-    if (device != null) r = r.withDevice(device);
-    if (transfer != null) r = r.withTransfer(Transfer.parse("--transfer", transfer));
-    if (mapping != null) r = r.withMapping(Mapping.parse("--mapping", mapping));
-    if (localSize != null) r = r.withLocalSize(localSize);
-    return new Config(c.env(), r, c.train());
+    List<ConfigTree.Assignment> o = new ArrayList<>();
+    ConfigTree.Assignment.shorthand(o, "--envs", "run.envs", envs);
+    ConfigTree.Assignment.shorthand(o, "--seed", "run.seed", seed);
+    ConfigTree.Assignment.shorthand(o, "--backend", "run.backend", backend);
+    ConfigTree.Assignment.shorthand(o, "--principal", "run.principal", principal);
+    ConfigTree.Assignment.shorthand(o, "--threads", "run.threads", threads);
+    ConfigTree.Assignment.shorthand(o, "--device", "run.device", device);
+    ConfigTree.Assignment.shorthand(o, "--transfer", "run.transfer", transfer);
+    ConfigTree.Assignment.shorthand(o, "--mapping", "run.mapping", mapping);
+    ConfigTree.Assignment.shorthand(o, "--local-size", "run.local_size", localSize);
+    return cfg.load(o);
   }
 }

@@ -22,6 +22,7 @@ import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.style.Styler;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -31,7 +32,7 @@ import picocli.CommandLine.Option;
  */
 @Command(name = "scale", mixinStandardHelpOptions = true, description = "Throughput and memory over players, envs and backends: CSV and plots.")
 final class ScaleCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, description = "YAML config: its env rules (not its map) are used") Path config;
+  @Mixin ConfigOptions cfg; // the config's env rules (not its map) are used
   @Option(names = "--players", split = ",", defaultValue = "7,70,700,7000") List<Integer> players;
   @Option(names = "--envs", split = ",", defaultValue = "1,64,1024") List<Integer> envs;
   @Option(names = "--backend", split = ",", defaultValue = "java") List<String> backends;
@@ -73,7 +74,7 @@ final class ScaleCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Config c = Config.load(config);
+    Config c = cfg.load(List.of());
     for (String b : backends) {
       if (!org.harvestsed.engine.sim.Backends.NAMES.contains(b)) {
         throw new ConfigException("--backend " + b + " is unknown; allowed: " + String.join(", ", org.harvestsed.engine.sim.Backends.NAMES));

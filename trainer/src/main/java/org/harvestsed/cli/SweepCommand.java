@@ -11,7 +11,7 @@ import picocli.CommandLine.Unmatched;
  * load. Reached only when this CLI is started without the launcher.
  */
 @Command(name = "sweep", description = "Many training runs over seeds, principals and config axes as Apache Spark tasks, resumable "
-    + "(README, \"Sweeps\"): ./harvest sweep --spec configs/sweeps/principals.yaml [--master local[*]] [--out DIR]")
+    + "(docs/SWEEPS.md): ./harvest sweep --spec configs/sweeps/principals.yaml [--master local[*]] [--out DIR]")
 final class SweepCommand implements Callable<Integer> {
   @Unmatched List<String> args; // the sweep's own options, which SweepMain parses
 

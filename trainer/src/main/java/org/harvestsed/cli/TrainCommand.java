@@ -4,33 +4,40 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.LocalDateTime;
 import java.time.format.DateTimeFormatter;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import me.tongfei.progressbar.ProgressBar;
 import org.harvestsed.engine.config.Config;
+import org.harvestsed.engine.config.ConfigTree;
 import org.harvestsed.train.PlayersVsRandom;
 import org.harvestsed.train.PpoUpdate;
 import org.harvestsed.train.Report;
 import org.harvestsed.train.TrainConfig;
 import org.harvestsed.train.Trainer;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "train", mixinStandardHelpOptions = true, description = "Two-level PPO training of players and principal (the main job).")
 final class TrainCommand implements Callable<Integer> {
-  @Option(names = "--config", required = true, description = "YAML experiment config, e.g. configs/quickstart.yaml") Path config;
+  @Mixin ConfigOptions cfg;
   @Option(names = "--out", description = "run directory (default runs/<config>-<time>)") Path out;
   @Option(names = "--resume", description = "continue the run in this directory from its last checkpoint") Path resume;
-  @Option(names = "--seed", description = "training seed; default: run.seed of the config (the unit of replication)") Long seed;
+  @Option(names = "--seed", description = "training seed (--set run.seed); default: run.seed of the config (the unit of replication)") Long seed;
 
   @Override
   public Integer call() throws Exception {
-    Config c = Config.load(config);
-    if (seed != null) {
-      if (resume != null) throw new Main.UsageError("--seed cannot change a resumed run; its seed is in " + resume.resolve("config.yaml"));
-      c = new Config(c.env(), c.run().withSeed(seed), c.train());
+    Path config = cfg.config;
+    List<ConfigTree.Assignment> shorthands = new ArrayList<>();
+    ConfigTree.Assignment.shorthand(shorthands, "--seed", "run.seed", seed);
+    List<ConfigTree.Assignment> overrides = cfg.overrides(shorthands);
+    if (resume != null && !overrides.isEmpty()) {
+      throw new Main.UsageError(overrides.getFirst().origin() + " cannot change a resumed run; its config is " + resume.resolve("config.yaml"));
     }
+    Config c = ConfigOptions.load(config, overrides);
     TrainConfig tc = TrainConfig.parse(c.train());
     Path dir = resume != null ? resume : out != null ? out
         : Path.of("runs", config.getFileName().toString().replaceAll("\\.ya?ml$", "") + "-"
@@ -44,8 +51,7 @@ final class TrainCommand implements Callable<Integer> {
     try (Trainer t = new Trainer(c, tc, dir)) { // builds the envs and networks first: bad input fails before any file is written
       org.harvestsed.engine.io.Outputs.directory(dir, resume != null ? "--resume" : "--out");
       if (resume == null) {
-        String yaml = Files.readString(config);
-        org.harvestsed.engine.io.AtomicFiles.writeString(dir.resolve("config.yaml"), seed == null ? yaml : withSeed(yaml, seed, config));
+        org.harvestsed.engine.io.AtomicFiles.writeString(dir.resolve("config.yaml"), c.resolvedYaml(header(config, overrides)));
       } else {
         t.resume(resume);
       }
@@ -73,7 +79,8 @@ final class TrainCommand implements Callable<Integer> {
         }
         if (!finished) {
           System.err.println("train: stopped by a signal after iteration " + t.iteration() + " (env step " + t.globalStep()
-              + "); checkpoint written; resume with: ./harvest train --config " + config + " --resume " + dir);
+              + "); checkpoint written; resume with: ./harvest train --config " + (overrides.isEmpty() ? config : dir.resolve("config.yaml"))
+              + " --resume " + dir);
           System.err.flush();
           return 130;
         }
@@ -89,17 +96,10 @@ final class TrainCommand implements Callable<Integer> {
     return 0;
   }
 
-  /** The config with run.seed set to {@code seed} (YAML rewritten; the run directory's config.yaml is the run's own). */
-  @SuppressWarnings("unchecked")
-  static String withSeed(String yaml, long seed, Path from) {
-    Object tree = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(new org.yaml.snakeyaml.LoaderOptions())).load(yaml);
-    java.util.Map<String, Object> root = tree instanceof java.util.Map<?, ?> m ? (java.util.Map<String, Object>) m : new java.util.LinkedHashMap<>();
-    Object run = root.get("run");
-    java.util.Map<String, Object> r = run instanceof java.util.Map<?, ?> m ? (java.util.Map<String, Object>) m : new java.util.LinkedHashMap<>();
-    r.put("seed", seed);
-    root.put("run", r);
-    org.yaml.snakeyaml.DumperOptions d = new org.yaml.snakeyaml.DumperOptions();
-    d.setDefaultFlowStyle(org.yaml.snakeyaml.DumperOptions.FlowStyle.BLOCK);
-    return "# " + from + " with run.seed " + seed + " (train --seed)\n" + new org.yaml.snakeyaml.Yaml(d).dump(root);
+  /** The first lines of a run's config.yaml: where it came from. */
+  static String header(Path config, List<ConfigTree.Assignment> overrides) {
+    StringBuilder sb = new StringBuilder("resolved config of " + config);
+    if (!overrides.isEmpty()) sb.append(" with ").append(String.join(", ", overrides.stream().map(ConfigTree.Assignment::origin).toList()));
+    return sb.append("\nevery key with the value this run used, defaults included").toString();
   }
 }

@@ -118,7 +118,12 @@ public final class Evaluation {
 
   public static Map<String, PrincipalResult> run(Path runDir, List<String> principals, int seeds, long finetuneSteps,
       SocialChoice choice, Consumer<String> progress) throws IOException {
-    Config c = Config.load(runDir.resolve("config.yaml"));
+    return run(runDir, Config.load(runDir.resolve("config.yaml")), principals, seeds, finetuneSteps, choice, progress);
+  }
+
+  /** {@link #run(Path, List, int, long, SocialChoice, Consumer)} under {@code c}, the run's config (with command-line overrides). */
+  public static Map<String, PrincipalResult> run(Path runDir, Config c, List<String> principals, int seeds, long finetuneSteps,
+      SocialChoice choice, Consumer<String> progress) throws IOException {
     EnvSpec spec = choice == null ? c.env() : c.env().withSocialChoice(choice);
     TrainConfig tc = TrainConfig.parse(c.train()).forFinetune(finetuneSteps);
     for (String p : principals) if (!p.startsWith("learned")) Principal.parse(p, spec); // fail fast on a bad spec

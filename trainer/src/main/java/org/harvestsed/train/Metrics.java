@@ -10,7 +10,7 @@ import java.util.List;
 import org.harvestsed.engine.io.AtomicFiles;
 
 /**
- * One row of {@code metrics.csv}, filled by column name (CleanRL's names, DESIGN.md). The columns
+ * One row of {@code metrics.csv}, filled by column name (CleanRL's names; docs/USAGE.md, "Commands", train). The columns
  * are listed once, here; an unknown name is a programming error, caught by the first test that
  * logs it.
  */
@@ -69,11 +69,15 @@ public final class Metrics {
   /**
    * Opens {@code dir/metrics.csv} for appending rows after iteration {@code iteration}: a new file
    * gets the header; an existing one (a resumed run) first loses every row logged after that
-   * iteration (rows written after the checkpoint the run resumes from), rewritten atomically.
+   * iteration (rows written after the checkpoint the run resumes from), rewritten atomically. The
+   * TensorBoard event file beside it ({@link TfEvents}) is opened likewise: events after the last
+   * kept row's global step dropped; a new one starts with the run's config.yaml, when there is one,
+   * as text.
    */
-  static BufferedWriter open(Path dir, long iteration) throws IOException {
+  static Log open(Path dir, long iteration) throws IOException {
     Path csv = dir.resolve(FILE);
     String header = String.join(",", COLUMNS);
+    long keepThroughStep = 0;
     if (!Files.exists(csv)) {
       AtomicFiles.writeString(csv, header + "\n");
     } else {
@@ -83,11 +87,62 @@ public final class Metrics {
       }
       List<String> keep = new ArrayList<>(List.of(header));
       for (String l : lines.subList(1, lines.size())) {
-        int comma = l.indexOf(',');
-        if (comma > 0 && Long.parseLong(l.substring(0, comma)) <= iteration) keep.add(l);
+        String[] f = l.split(",", 3);
+        if (f.length > 1 && Long.parseLong(f[0]) <= iteration) {
+          keep.add(l);
+          keepThroughStep = Long.parseLong(f[1]);
+        }
       }
       if (keep.size() != lines.size()) AtomicFiles.writeString(csv, String.join("\n", keep) + "\n");
     }
-    return Files.newBufferedWriter(csv, StandardOpenOption.APPEND);
+    Path config = dir.resolve("config.yaml");
+    BufferedWriter w = Files.newBufferedWriter(csv, StandardOpenOption.APPEND);
+    try {
+      return new Log(w, TfEvents.open(dir, keepThroughStep, Files.isRegularFile(config) ? Files.readString(config) : null));
+    } catch (IOException | RuntimeException e) {
+      w.close();
+      throw e;
+    }
+  }
+
+  /** metrics.csv and the TensorBoard event file of a run: every row goes to both. */
+  public static final class Log implements java.io.Closeable {
+    private final BufferedWriter csv;
+    private final TfEvents events;
+
+    Log(BufferedWriter csv, TfEvents events) {
+      this.csv = csv;
+      this.events = events;
+    }
+
+    /** Appends the row to metrics.csv and, as one event at its global step, to the event file; both flushed. */
+    public void write(Metrics row) throws IOException {
+      csv.write(String.join(",", row.values) + "\n");
+      csv.flush();
+      String[] rates = row.get("round/rates").isEmpty() ? new String[0] : row.get("round/rates").split(";");
+      List<String> tags = new ArrayList<>(COLUMNS.size() + rates.length);
+      List<Float> values = new ArrayList<>(COLUMNS.size() + rates.length);
+      for (int i = 0; i < COLUMNS.size(); i++) {
+        if (COLUMNS.get(i).equals("round/rates")) {
+          for (int b = 0; b < rates.length; b++) {
+            tags.add("round/rates/" + b);
+            values.add(Float.parseFloat(rates[b]));
+          }
+        } else if (!row.values[i].isEmpty()) {
+          tags.add(COLUMNS.get(i));
+          values.add(Float.parseFloat(row.values[i]));
+        }
+      }
+      float[] v = new float[values.size()];
+      for (int i = 0; i < v.length; i++) v[i] = values.get(i);
+      events.scalars(Long.parseLong(row.get("global_step")), tags, v);
+    }
+
+    @Override
+    public void close() throws IOException {
+      try (events) {
+        csv.close();
+      }
+    }
   }
 }

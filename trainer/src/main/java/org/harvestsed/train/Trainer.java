@@ -3,7 +3,6 @@ package org.harvestsed.train;
 import ai.djl.Device;
 import ai.djl.ndarray.NDManager;
 import ai.djl.pytorch.jni.JniUtils;
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -267,7 +266,7 @@ public final class Trainer implements AutoCloseable {
     Files.createDirectories(dir);
     if (!resumed) reset(seed); // a resumed run continues the envs its checkpoint saved
     resumed = false;
-    try (BufferedWriter w = Metrics.open(dir, iteration)) {
+    try (Metrics.Log w = Metrics.open(dir, iteration)) {
       while (globalStep < tc.totalSteps()) {
         long t0 = System.nanoTime();
         int phaseBefore = phase();
@@ -275,8 +274,7 @@ public final class Trainer implements AutoCloseable {
         if (phaseBefore == 1 && phase() == 2) checkpoint(Checkpoint.PHASE1_FILE);
         double sps = tc.numSteps() * envs / ((System.nanoTime() - t0) / 1e9);
         row.set("charts/SPS", sps).set("charts/player_SPS", sps * n); // env-steps/s (CleanRL's SPS) and player-steps/s
-        w.write(String.join(",", row.values()) + "\n");
-        w.flush();
+        w.write(row);
         boolean stop = stopRequested; // read once: a signal arriving now is seen after the next iteration, never between checkpoint and return
         if (convergence != null && rollout.round != null) convergence.add(rollout.round.productivity());
         converged = convergence != null && convergence.reached(globalStep);

@@ -15,7 +15,7 @@ import org.harvestsed.engine.config.Config;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The command line of DESIGN.md: simulate --json, trace's schema, render, clear errors. */
+/** The command line (docs/USAGE.md, "Commands"): simulate --json, trace's schema, render, clear errors. */
 class CliTest {
   static final Path QUICKSTART = Path.of("../configs/quickstart.yaml");
   /** The paper's game (docs/RULES.md defaults, 7 players, 18x24 map) for the tests that check its shapes; every test passes --envs. */
@@ -243,7 +243,7 @@ class CliTest {
     assertThat(r.err()).contains("run.backend: 'cuda' is unknown; allowed: [java, opencl, tornado]");
     r = cli("simulate", "--config", QUICKSTART.toString(), "--transfer", "pinned");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("--transfer: 'pinned' is unknown; allowed: [auto, copy]");
+    assertThat(r.err()).contains("run.transfer: 'pinned' is unknown; allowed: [auto, copy] (from --transfer pinned)");
     Path badTransfer = dir.resolve("transfer.yaml");
     Files.writeString(badTransfer, "run:\n  transfer: always\n");
     r = cli("simulate", "--config", badTransfer.toString());
@@ -328,7 +328,7 @@ class CliTest {
         new String[] {"scale", "--config", QUICKSTART.toString(), "--backend", "java,tornado", "--players", "7", "--envs", "1", "--out", "/tmp/never-scale"})) {
       Run r = cli(args);
       assertThat(r.code()).as(String.join(" ", args)).isEqualTo(2);
-      assertThat(r.err()).as(args[0]).contains("the tornado backend is not in this build").contains("README").contains("java and opencl backends work without it");
+      assertThat(r.err()).as(args[0]).contains("the tornado backend is not in this build").contains("docs/TORNADO.md").contains("java and opencl backends work without it");
     }
     assertThat(Path.of("/tmp/never.jsonl")).doesNotExist();
     assertThat(Path.of("/tmp/never-scale/scale.csv")).doesNotExist();

@@ -71,7 +71,7 @@ class MappingCliTest {
   void badMappingsAndLocalSizesAreClearErrors(@TempDir Path dir) throws Exception {
     CliTest.Run r = CliTest.cli("simulate", "--config", Q, "--mapping", "wave");
     assertThat(r.code()).isEqualTo(2);
-    assertThat(r.err()).contains("--mapping: 'wave' is unknown; allowed: auto, env, group, warp");
+    assertThat(r.err()).contains("run.mapping: 'wave' is unknown; allowed: [auto, env, group, warp] (from --mapping wave)");
     Path bad = dir.resolve("bad.yaml");
     Files.writeString(bad, "run:\n  mapping: wave\n");
     r = CliTest.cli("simulate", "--config", bad.toString());

@@ -47,8 +47,9 @@ class SharedPayoffExperimentTest {
   }
 
   private static double arm(String yaml, String principal, long seed, Path dir) throws Exception {
-    Config c0 = Config.parse(yaml, "quickstart");
-    Config c = new Config(c0.env(), c0.run().withSeed(seed), c0.train());
+    java.util.Map<String, Object> tree = org.harvestsed.engine.config.ConfigTree.read(yaml, "quickstart");
+    org.harvestsed.engine.config.ConfigTree.put(tree, "run.seed", seed);
+    Config c = Config.parse(tree, "quickstart", Path.of(""));
     try (Trainer t = new Trainer(c, TrainConfig.parse(c.train()), dir)) {
       if (principal != null) t.useBaseline(Principal.parse(principal, c.env()));
       t.run();

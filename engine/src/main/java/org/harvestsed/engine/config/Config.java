@@ -2,14 +2,13 @@ package org.harvestsed.engine.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.util.Arrays;
 import java.util.Iterator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import org.harvestsed.engine.map.GameMap;
@@ -25,19 +24,25 @@ import org.harvestsed.engine.map.Presets;
 public record Config(EnvSpec env, RunSettings run, Section train) {
 
   public Config(EnvSpec env, RunSettings run) {
-    this(env, run, new Section("train", null));
+    this(env, run, new Section("train", null, new LinkedHashMap<>()));
   }
 
   public static Config load(Path file) {
-    String text;
+    return load(file, List.of());
+  }
+
+  /**
+   * The config in {@code file} with {@code sets} applied to its keys in order (command-line
+   * overrides: a later one wins), then parsed like any YAML; an error about an overridden key
+   * names the override.
+   */
+  public static Config load(Path file, List<ConfigTree.Assignment> sets) {
+    Map<String, Object> tree = ConfigTree.with(ConfigTree.readFile(file, "config file", "configs/quickstart.yaml"), sets);
     try {
-      text = Files.readString(file);
-    } catch (NoSuchFileException e) {
-      throw new ConfigException("config file " + file + " does not exist; pass an existing YAML file, e.g. configs/quickstart.yaml");
-    } catch (IOException e) {
-      throw new ConfigException("cannot read config file " + file + ": " + e.getMessage());
+      return parse(tree, file.toString(), file.toAbsolutePath().getParent());
+    } catch (ConfigException e) {
+      throw ConfigTree.Assignment.explain(e, sets);
     }
-    return parse(text, file.toString(), file.toAbsolutePath().getParent());
   }
 
   /** A config from YAML text; a persona table's CSV path (env.types.table) is relative to the working directory. */
@@ -47,20 +52,38 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
 
   /** A config from YAML text read from {@code source}; relative paths in it are relative to {@code base}. */
   public static Config parse(String yaml, String source, Path base) {
+    return parse(ConfigTree.read(yaml, source), source, base);
+  }
+
+  /** A config from a tree of {@link ConfigTree#read}; relative paths in it are relative to {@code base}. */
+  public static Config parse(Map<String, Object> tree, String source, Path base) {
     JsonNode root;
     try {
-      // SnakeYAML reads YAML 1.1 scalars such as .inf, which Jackson's YAML parser rejects
-      org.yaml.snakeyaml.LoaderOptions opts = new org.yaml.snakeyaml.LoaderOptions();
-      opts.setAllowDuplicateKeys(false);
-      Object tree = new org.yaml.snakeyaml.Yaml(new org.yaml.snakeyaml.constructor.SafeConstructor(opts)).load(yaml);
       root = new ObjectMapper().valueToTree(tree);
-    } catch (org.yaml.snakeyaml.error.YAMLException | IllegalArgumentException e) {
+    } catch (IllegalArgumentException e) {
       throw new ConfigException(source + " is not valid YAML: " + e.getMessage());
     }
-    if (root == null || root.isMissingNode() || root.isNull()) root = new ObjectMapper().createObjectNode();
-    Section top = new Section("", root);
+    Section top = new Section("", root, new LinkedHashMap<>());
     top.allow("env", "run", "train");
     return new Config(parseEnv(top.section("env"), base), parseRun(top.section("run")), top.section("train"));
+  }
+
+  /**
+   * The resolved config: every key read so far (by this parse, and by whoever parsed its
+   * {@code train} section since, e.g. TrainConfig) with the value it took, defaults included, as a
+   * tree that parses back to the same config. A run's config.yaml.
+   */
+  public Map<String, Object> resolved() {
+    Map<String, Object> tree = new LinkedHashMap<>();
+    for (var e : train.used.entrySet()) ConfigTree.put(tree, e.getKey(), e.getValue());
+    return tree;
+  }
+
+  /** {@link #resolved} as YAML under a comment {@code header} (one line per line of it). */
+  public String resolvedYaml(String header) {
+    StringBuilder sb = new StringBuilder();
+    for (String line : header.split("\n")) sb.append("# ").append(line).append('\n');
+    return sb.append(ConfigTree.dump(resolved())).toString();
   }
 
   /** The defaults of docs/RULES.md on the default map. */
@@ -86,6 +109,7 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
         if (!ascii.get(i).isTextual()) throw ConfigException.at("env.ascii[" + i + "]", "expected a string row, got " + ascii.get(i));
         rows.add(ascii.get(i).textValue());
       }
+      s.record("ascii", rows);
       try {
         map = GameMap.parse("custom", rows);
       } catch (IllegalArgumentException e) {
@@ -138,17 +162,33 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
     s.allow("envs", "seed", "backend", "threads", "principal", "device", "transfer", "mapping", "local_size");
     JsonNode dev = s.get("device");
     String device = dev == null ? "" : dev.isIntegralNumber() ? dev.asText() : s.string("device", "");
+    s.record("device", device);
     return new RunSettings(s.integer("envs", 16), s.longValue("seed", 1), s.string("backend", "java"),
         s.integer("threads", 0), s.string("principal", "free_market"), device, s.choice("transfer", Transfer.class, Transfer.AUTO),
         s.choice("mapping", Mapping.class, Mapping.AUTO), s.integer("local_size", 0));
   }
 
-  /** A mapping in the YAML with its key path, for messages; typed getters with defaults. */
-  public record Section(String path, JsonNode node) {
-    public Section {
+  /**
+   * A mapping in the YAML with its key path, for messages; typed getters with defaults. Every
+   * getter records the key with the value it returned (the default where the key is absent) in a
+   * table shared by the whole config: {@link Config#resolved}.
+   */
+  public static final class Section {
+    private final String path;
+    private final JsonNode node;
+    private final Map<String, Object> used;
+
+    Section(String path, JsonNode node, Map<String, Object> used) {
       if (node != null && !node.isMissingNode() && !node.isNull() && !node.isObject()) {
         throw ConfigException.at(path.isEmpty() ? "(top level)" : path, "expected a mapping of keys, got " + describe(node));
       }
+      this.path = path;
+      this.node = node;
+      this.used = used;
+    }
+
+    public String path() {
+      return path;
     }
 
     public boolean isEmpty() {
@@ -159,13 +199,20 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
       return path.isEmpty() ? k : path + "." + k;
     }
 
+    /** Records that key {@code k} took {@code value} (for keys read with {@link #get}; the typed getters record themselves). */
+    public void record(String k, Object value) {
+      used.put(key(k), value);
+    }
+
+    /** Every key present must be one of {@code keys}; an unknown one is an error naming the nearest allowed key. */
     public void allow(String... keys) {
       if (isEmpty()) return;
       Set<String> allowed = new TreeSet<>(Arrays.asList(keys));
       for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
         String k = it.next();
         if (!allowed.contains(k)) {
-          throw ConfigException.at(key(k), "unknown key; allowed keys" + (path.isEmpty() ? "" : " under " + path) + ": " + allowed);
+          throw ConfigException.at(key(k), "unknown key; did you mean " + key(nearest(k, allowed)) + "? allowed keys"
+              + (path.isEmpty() ? "" : " under " + path) + ": " + allowed);
         }
       }
     }
@@ -177,24 +224,32 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
     }
 
     public Section section(String k) {
-      return new Section(key(k), get(k));
+      return new Section(key(k), get(k), used);
     }
 
     public int integer(String k, int def) {
       JsonNode v = get(k);
-      if (v == null) return def;
-      if (!v.isIntegralNumber() || !v.canConvertToInt()) throw ConfigException.at(key(k), "expected an integer, got " + describe(v));
-      return v.intValue();
+      if (v != null && (!v.isIntegralNumber() || !v.canConvertToInt())) throw ConfigException.at(key(k), "expected an integer, got " + describe(v));
+      int x = v == null ? def : v.intValue();
+      record(k, x);
+      return x;
     }
 
     public long longValue(String k, long def) {
       JsonNode v = get(k);
-      if (v == null) return def;
-      if (!v.isIntegralNumber() || !v.canConvertToLong()) throw ConfigException.at(key(k), "expected an integer, got " + describe(v));
-      return v.longValue();
+      if (v != null && (!v.isIntegralNumber() || !v.canConvertToLong())) throw ConfigException.at(key(k), "expected an integer, got " + describe(v));
+      long x = v == null ? def : v.longValue();
+      record(k, x);
+      return x;
     }
 
     public double number(String k, double def) {
+      double x = numberOrThrow(k, def);
+      record(k, x);
+      return x;
+    }
+
+    private double numberOrThrow(String k, double def) {
       JsonNode v = get(k);
       if (v == null) return def;
       if (v.isNumber()) return v.doubleValue();
@@ -207,43 +262,97 @@ public record Config(EnvSpec env, RunSettings run, Section train) {
 
     public boolean bool(String k, boolean def) {
       JsonNode v = get(k);
-      if (v == null) return def;
-      if (!v.isBoolean()) throw ConfigException.at(key(k), "expected true or false, got " + describe(v));
-      return v.booleanValue();
+      if (v != null && !v.isBoolean()) throw ConfigException.at(key(k), "expected true or false, got " + describe(v));
+      boolean x = v == null ? def : v.booleanValue();
+      record(k, x);
+      return x;
     }
 
     public String string(String k, String def) {
       JsonNode v = get(k);
-      if (v == null) return def;
-      if (!v.isTextual()) throw ConfigException.at(key(k), "expected a string, got " + describe(v));
-      return v.textValue();
+      if (v != null && !v.isTextual()) throw ConfigException.at(key(k), "expected a string, got " + describe(v));
+      String x = v == null ? def : v.textValue();
+      if (x != null) record(k, x);
+      return x;
     }
 
     public float[] floats(String k, float[] def) {
       JsonNode v = get(k);
-      if (v == null) return def;
-      if (!v.isArray()) throw ConfigException.at(key(k), "expected a list of numbers, got " + describe(v));
-      float[] out = new float[v.size()];
-      for (int i = 0; i < out.length; i++) {
-        JsonNode e = v.get(i);
-        if (!e.isNumber()) throw ConfigException.at(key(k) + "[" + i + "]", "expected a number, got " + describe(e));
-        out[i] = e.floatValue();
+      float[] out = def;
+      if (v != null) {
+        if (!v.isArray()) throw ConfigException.at(key(k), "expected a list of numbers, got " + describe(v));
+        out = new float[v.size()];
+        for (int i = 0; i < out.length; i++) {
+          JsonNode e = v.get(i);
+          if (!e.isNumber()) throw ConfigException.at(key(k) + "[" + i + "]", "expected a number, got " + describe(e));
+          out[i] = e.floatValue();
+        }
       }
+      record(k, floatList(out));
       return out;
     }
 
     public <E extends Enum<E>> E choice(String k, Class<E> type, E def) {
-      String v = string(k, null);
-      if (v == null) return def;
-      for (E e : type.getEnumConstants()) {
-        if (e.name().equalsIgnoreCase(v)) return e;
-      }
-      List<String> allowed = Arrays.stream(type.getEnumConstants()).map(e -> e.name().toLowerCase(Locale.ROOT)).toList();
-      throw ConfigException.at(key(k), "'" + v + "' is unknown; allowed: " + allowed);
+      JsonNode v = get(k);
+      if (v != null && !v.isTextual()) throw ConfigException.at(key(k), "expected one of " + Choices.labels(type) + ", got " + describe(v));
+      E x = v == null ? def : Choices.parse(type, key(k), v.textValue());
+      record(k, Choices.label(x));
+      return x;
+    }
+
+    /** Floats as the decimals that print them (0.0025f as 0.0025, not 0.0024999999441206455), which read back to the same floats. */
+    public static List<Double> floatList(float[] xs) {
+      List<Double> out = new java.util.ArrayList<>();
+      for (float x : xs) out.add(Double.valueOf(Float.toString(x)));
+      return out;
+    }
+
+    @Override
+    public boolean equals(Object o) {
+      return o instanceof Section s && s.path.equals(path) && java.util.Objects.equals(s.node, node);
+    }
+
+    @Override
+    public int hashCode() {
+      return path.hashCode();
+    }
+
+    @Override
+    public String toString() {
+      return "Section[" + path + "=" + node + "]";
     }
 
     private static String describe(JsonNode v) {
       return v.isTextual() ? "\"" + v.textValue() + "\"" : v.toString();
+    }
+
+    /** The allowed key with the smallest edit distance to {@code k} (ties: the first in order). */
+    static String nearest(String k, Set<String> allowed) {
+      String best = null;
+      int bestD = Integer.MAX_VALUE;
+      for (String a : allowed) {
+        int d = editDistance(k, a);
+        if (d < bestD) {
+          bestD = d;
+          best = a;
+        }
+      }
+      return best;
+    }
+
+    private static int editDistance(String a, String b) {
+      int[] prev = new int[b.length() + 1], cur = new int[b.length() + 1];
+      for (int j = 0; j <= b.length(); j++) prev[j] = j;
+      for (int i = 1; i <= a.length(); i++) {
+        cur[0] = i;
+        for (int j = 1; j <= b.length(); j++) {
+          cur[j] = Math.min(Math.min(cur[j - 1], prev[j]) + 1, prev[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1));
+        }
+        int[] t = prev;
+        prev = cur;
+        cur = t;
+      }
+      return prev[b.length()];
     }
   }
 }

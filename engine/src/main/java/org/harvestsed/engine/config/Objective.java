@@ -13,7 +13,8 @@ public enum Objective {
   /** AI Economist: equality x productivity, equality = 1 - normalised Gini. */
   EQ_X_PROD;
 
+  /** The config spelling ({@link Choices#label}). */
   public String key() {
-    return name().toLowerCase();
+    return Choices.label(this);
   }
 }

@@ -35,40 +35,4 @@ public record RunSettings(int envs, long seed, String backend, int threads, Stri
     if (threads < 0) throw ConfigException.at("run.threads", threads + " must be >= 0 (0 = one per core)");
     if (localSize < 0) throw ConfigException.at("run.local_size", localSize + " must be >= 0 (0 = chosen from the device)");
   }
-
-  public RunSettings withEnvs(int e) {
-    return new RunSettings(e, seed, backend, threads, principal, device, transfer, mapping, localSize);
-  }
-
-  public RunSettings withSeed(long s) {
-    return new RunSettings(envs, s, backend, threads, principal, device, transfer, mapping, localSize);
-  }
-
-  public RunSettings withBackend(String b) {
-    return new RunSettings(envs, seed, b, threads, principal, device, transfer, mapping, localSize);
-  }
-
-  public RunSettings withPrincipal(String p) {
-    return new RunSettings(envs, seed, backend, threads, p, device, transfer, mapping, localSize);
-  }
-
-  public RunSettings withThreads(int t) {
-    return new RunSettings(envs, seed, backend, t, principal, device, transfer, mapping, localSize);
-  }
-
-  public RunSettings withDevice(String d) {
-    return new RunSettings(envs, seed, backend, threads, principal, d, transfer, mapping, localSize);
-  }
-
-  public RunSettings withTransfer(Transfer x) {
-    return new RunSettings(envs, seed, backend, threads, principal, device, x, mapping, localSize);
-  }
-
-  public RunSettings withMapping(Mapping m) {
-    return new RunSettings(envs, seed, backend, threads, principal, device, transfer, m, localSize);
-  }
-
-  public RunSettings withLocalSize(int n) {
-    return new RunSettings(envs, seed, backend, threads, principal, device, transfer, mapping, n);
-  }
 }

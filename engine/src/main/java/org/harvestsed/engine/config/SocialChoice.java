@@ -9,7 +9,8 @@ public enum SocialChoice {
   /** The released code: each player draws a vote U[0,1]; eta = 0 if their mean is > 0.5, else 1. */
   MAJORITY;
 
+  /** The config spelling ({@link Choices#label}). */
   public String key() {
-    return name().toLowerCase();
+    return Choices.label(this);
   }
 }

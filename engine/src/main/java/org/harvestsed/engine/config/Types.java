@@ -72,9 +72,16 @@ public record Types(Distribution sigma, Distribution beta, float[][] table) {
       if (s.get("sigma") != null || s.get("beta") != null) {
         throw ConfigException.at(s.key("table"), "a table gives both sigma and beta; remove " + s.key("sigma") + " and " + s.key("beta"));
       }
-      return new Types(null, null, table.isTextual() ? csv(s.key("table"), base.resolve(table.textValue())) : inline(s.key("table"), table));
+      float[][] rows = table.isTextual() ? csv(s.key("table"), base.resolve(table.textValue())) : inline(s.key("table"), table);
+      List<List<Double>> resolved = new ArrayList<>(); // inline in the resolved config: a run directory needs no CSV beside it
+      for (float[] r : rows) resolved.add(Config.Section.floatList(r));
+      s.record("table", resolved);
+      return new Types(null, null, rows);
     }
-    return new Types(Distribution.parse(s.key("sigma"), s.get("sigma")), Distribution.parse(s.key("beta"), s.get("beta")), null);
+    Distribution sigma = Distribution.parse(s.key("sigma"), s.get("sigma")), beta = Distribution.parse(s.key("beta"), s.get("beta"));
+    s.record("sigma", sigma.toString());
+    s.record("beta", beta.toString());
+    return new Types(sigma, beta, null);
   }
 
   private static float[][] inline(String key, com.fasterxml.jackson.databind.JsonNode rows) {

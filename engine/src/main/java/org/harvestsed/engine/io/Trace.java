@@ -13,7 +13,7 @@ import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
 
 /**
- * One JSON line per env per step, the schema of DESIGN.md:
+ * One JSON line per env per step (`./harvest trace`; docs/USAGE.md, "Commands"), with this schema:
  * {@code {"env","t","period","round","grid","pos","dir","actions","eaten","visible","rates","tax",
  * "lump","r_ext","r_int","reward","sigma","beta","eta","done"}}. {@code t}, {@code period},
  * {@code round} locate the step just taken; {@code grid}, {@code pos}, {@code dir} are the state

@@ -15,7 +15,7 @@ public final class Backends {
 
   /** What to do when the tornado backend is asked for but its module is not on the class path. */
   public static final String TORNADO_MISSING = "the tornado backend is not in this build. To get it: install a TornadoVM SDK"
-      + " for JDK 25 with the OpenCL or PTX backend (README, section 'TornadoVM backend'), export TORNADOVM_HOME=<the SDK's"
+      + " for JDK 25 with the OpenCL or PTX backend (docs/TORNADO.md), export TORNADOVM_HOME=<the SDK's"
       + " directory> (the directory holding tornado-argfile), and run ./harvest again: it then builds the tornado module"
       + " (Maven profile 'tornado') and starts the JVM with TornadoVM's flags. The java and opencl backends work without it.";
 

@@ -24,7 +24,7 @@ public final class InstCountRun {
     f.setAccessible(true);
     f.set(null, (java.util.concurrent.Executor) Runnable::run);
     EnvSpec spec = layout(args[0]);
-    Mapping m = Mapping.parse("mapping", args[1]);
+    Mapping m = org.harvestsed.engine.config.Choices.parse(Mapping.class, "mapping", args[1]);
     int envs = Integer.parseInt(args[2]), local = Integer.parseInt(args[3]), warm = Integer.parseInt(args[4]),
         steps = Integer.parseInt(args[5]);
     try (VecEnv v = VecEnv.create(spec, envs, "opencl", 1, "", new OpenClBackend.Launch(m, local, null))) {
