@@ -85,6 +85,7 @@ public final class JfrParts {
     if (minibatch < 0) {
       String child = name(frames, update - 1);
       if (child.contains("Draws")) return "update: shuffle (Fisher-Yates on the host)";
+      if (child.contains("Batch.gather") || child.contains("Batch.slice")) return "update: minibatch gather";
       return "update: other (" + child + ")";
     }
     if (find(frames, "org.harvestsed.train.Adam", "step") >= 0) return "update: Adam (clip, moments, step)";
