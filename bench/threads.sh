@@ -38,6 +38,6 @@ for r in $(seq 1 "$rounds"); do
     # one run at a time across this machine's users (docs/BENCHMARKS.md): LOCK, default /tmp/build.lock
     flock "${LOCK:-/tmp/build.lock}" env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT ${env_args[@]} "$java" --enable-native-access=ALL-UNNAMED \
       -cp "$jars/trainer.jar:$jars/lib/*" org.harvestsed.cli.Main train --config "$cfg" --out "$d" > "$d.log" 2>&1
-    echo "$name r$r: $("$root/bench/medians.sh" "$d" | head -1)"
+    echo "$name r$r: $("$root/bench/medians.sh" "$d" | awk "NR == 1")"
   done
 done
