@@ -20,7 +20,8 @@ public final class PpoUpdate {
 
   /**
    * A collected batch of {@code size} samples as tensors on the learner's device, first axis the
-   * sample: the network inputs, the action ids ([size] or [size, heads], int64), and the rollout's log-probabilities, values, advantages and returns ([size]).
+   * sample: the network inputs, the action ids ([size] or [size, heads], int64), and the rollout's
+   * log-probabilities, values, advantages and returns ([size]).
    */
   public record Batch(NDList inputs, NDArray actions, NDArray logProbs, NDArray values, NDArray advantages,
       NDArray returns) {
@@ -68,7 +69,8 @@ public final class PpoUpdate {
    * {@code c.epochs()} passes of {@code c.minibatches()} minibatches over {@code batch} at learning
    * rate {@code lr}. Epoch k's order is the permutation of {@code shuffle} at tick {@code firstTick
    * + k} (drawn on the host, a counter-based stream of the run: docs/RULES.md section 8), sent to
-   * the learner's device once per epoch (8 bytes per sample); a minibatch gathers its samples there.
+   * the learner's device once per epoch (8 bytes per sample); there the batch is gathered in that
+   * order once per epoch, and minibatch j is its rows j x size .. (j + 1) x size - 1 (views).
    */
   public static Stats update(Net net, Adam adam, Batch batch, PpoSettings c, float lr, NDManager manager, HostCopies copies,
       Draws shuffle, long firstTick) {
