@@ -88,7 +88,7 @@ public class PolicyBench {
       act[i] = rnd.nextInt(ACTIONS);
     }
     batch = new PpoUpdate.Batch(new NDList(nd.create(codes, new Shape(samples, VIEW), DataType.UINT8).duplicate(),
-        nd.create(feats, new Shape(samples, FEATS), DataType.FLOAT32).duplicate()), nd.create(act).toType(DataType.INT64, false), ACTIONS,
+        nd.create(feats, new Shape(samples, FEATS), DataType.FLOAT32).duplicate()), nd.create(act).toType(DataType.INT64, false),
         nd.create(logp), nd.create(val), nd.create(adv), nd.create(ret));
     slot = nd.zeros(new Shape(4, samples, VIEW), DataType.UINT8);
     wrapped = nd.create(codes, new Shape(samples, VIEW), DataType.UINT8);

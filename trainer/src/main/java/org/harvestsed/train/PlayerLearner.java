@@ -18,15 +18,13 @@ final class PlayerLearner {
   private final Rollout r;
   private final NDManager manager;
   private final HostCopies copies;
-  private final int actions;
   private float explainedVariance = Float.NaN;
 
-  PlayerLearner(PlayerNet net, Adam opt, TrainConfig tc, Rollout r, int actions, NDManager manager, HostCopies copies) {
+  PlayerLearner(PlayerNet net, Adam opt, TrainConfig tc, Rollout r, NDManager manager, HostCopies copies) {
     this.net = net;
     this.opt = opt;
     this.tc = tc;
     this.r = r;
-    this.actions = actions;
     this.manager = manager;
     this.copies = copies;
   }
@@ -38,7 +36,7 @@ final class PlayerLearner {
       NDArray ret = adv.add(r.values);
       int size = r.steps * r.m;
       PpoUpdate.Batch batch = new PpoUpdate.Batch(new NDList(r.codes.reshape(size, -1), r.features.reshape(size, -1)),
-          r.actions.reshape(size), actions, r.logps.reshape(size), r.values.reshape(size), adv.reshape(size), ret.reshape(size));
+          r.actions.reshape(size), r.logps.reshape(size), r.values.reshape(size), adv.reshape(size), ret.reshape(size));
       PpoUpdate.Stats s = PpoUpdate.update(net, opt, batch, tc.players(), lr, manager, copies, shuffle, update * tc.updateEpochs());
       explainedVariance = Ppo.explainedVariance(r.values, ret);
       copies.out(8);

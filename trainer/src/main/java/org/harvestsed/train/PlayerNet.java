@@ -26,6 +26,8 @@ public final class PlayerNet extends Net {
   static final int CODES = 4, C1 = 8, C2 = 16, HIDDEN = 64;
   final int rows, cols, features, actions, flat;
   private final NDArray w1, b1, w2, b2, wf, bf, wa, ba, wc, bc;
+  /** The codes 0..CODES-1 as uint8 [1, 1, 1, CODES]: the one-hot's comparison (not a parameter). */
+  private final NDArray codeIds;
 
   public PlayerNet(NDManager parent, int rows, int cols, int features, int actions, long seed) {
     super(parent, seed);
@@ -46,6 +48,7 @@ public final class PlayerNet extends Net {
     ba = zeros("actor.b", new Shape(actions));
     wc = param("critic.w", new Shape(1, HIDDEN), HIDDEN, 1.0);
     bc = zeros("critic.b", new Shape(1));
+    codeIds = manager.arange(0, CODES, 1, DataType.UINT8).reshape(1, 1, 1, CODES);
   }
 
   /** inputs: codes [B, R*C] uint8, features [B, F] float. Returns logits [B, A], values [B]. */
@@ -54,7 +57,9 @@ public final class PlayerNet extends Net {
     NDArray codes = inputs.get(0);
     NDArray feats = inputs.get(1);
     long b = codes.getShape().get(0);
-    NDArray x = codes.toType(DataType.INT64, false).oneHot(CODES).reshape(b, rows, cols, CODES).transpose(0, 3, 1, 2);
+    // the one-hot as one broadcast comparison with the codes 0..3 (channels-last strides, as before): the
+    // same 0/1 floats as oneHot, without its int64 copy and the range check it makes with two reductions
+    NDArray x = codes.reshape(b, rows, cols, 1).eq(codeIds).toType(DataType.FLOAT32, false).transpose(0, 3, 1, 2);
     NDArray h = Activation.relu(Conv2d.conv2d(x, w1, b1, new Shape(1, 1), new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow());
     h = Activation.relu(Conv2d.conv2d(h, w2, b2, new Shape(2, 2), new Shape(0, 0), new Shape(1, 1), 1).singletonOrThrow());
     NDArray z = NDArrays.concat(new NDList(h.reshape(b, flat), feats), 1);

@@ -66,9 +66,13 @@ public final class Ppo {
     return x.mul(x.getManager().full(new Shape(), c, x.getDataType()));
   }
 
-  /** Log-probabilities of the chosen actions: logits [.., K], one-hot actions [.., K]. */
-  public static NDArray logProb(NDArray logits, NDArray oneHotActions) {
-    return logits.logSoftmax(-1).mul(oneHotActions).sum(new int[] {-1});
+  /**
+   * Log-probabilities of the chosen actions: logits [.., K], action ids [..] (int64). A gather of
+   * the log-softmax at the ids: the same values, and the same gradient, as the sum of the
+   * log-softmax times the actions' one-hot (a one-hot's zeros add nothing), without the one-hot.
+   */
+  public static NDArray logProb(NDArray logits, NDArray actions) {
+    return logits.logSoftmax(-1).gather(actions.expandDims(-1), -1).squeeze(-1);
   }
 
   /** Entropy of the categorical distributions, over the last axis. */

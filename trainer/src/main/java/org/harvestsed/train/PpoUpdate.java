@@ -6,7 +6,6 @@ import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import org.harvestsed.engine.rng.Draws;
 
@@ -21,13 +20,29 @@ public final class PpoUpdate {
 
   /**
    * A collected batch of {@code size} samples as tensors on the learner's device, first axis the
-   * sample: the network inputs, the action ids ([size] or [size, heads], int64) with {@code classes}
-   * choices each, and the rollout's log-probabilities, values, advantages and returns ([size]).
+   * sample: the network inputs, the action ids ([size] or [size, heads], int64), and the rollout's
+   * log-probabilities, values, advantages and returns ([size]).
    */
-  public record Batch(NDList inputs, NDArray actions, int classes, NDArray logProbs, NDArray values, NDArray advantages,
+  public record Batch(NDList inputs, NDArray actions, NDArray logProbs, NDArray values, NDArray advantages,
       NDArray returns) {
     public int size() {
       return (int) logProbs.size();
+    }
+
+    /** Every tensor's samples in the order {@code perm} (one gather each, on the learner's device; in the caller's scope). */
+    Batch gather(NDArray perm) {
+      NDIndex pick = new NDIndex("{}", perm);
+      NDList in = new NDList(inputs.size());
+      for (NDArray x : inputs) in.add(x.get(pick));
+      return new Batch(in, actions.get(pick), logProbs.get(pick), values.get(pick), advantages.get(pick), returns.get(pick));
+    }
+
+    /** Samples {@code from} to {@code to} - 1: views, no copy. */
+    Batch slice(int from, int to) {
+      NDIndex rows = new NDIndex().addSliceDim(from, to);
+      NDList in = new NDList(inputs.size());
+      for (NDArray x : inputs) in.add(x.get(rows));
+      return new Batch(in, actions.get(rows), logProbs.get(rows), values.get(rows), advantages.get(rows), returns.get(rows));
     }
   }
 
@@ -54,7 +69,8 @@ public final class PpoUpdate {
    * {@code c.epochs()} passes of {@code c.minibatches()} minibatches over {@code batch} at learning
    * rate {@code lr}. Epoch k's order is the permutation of {@code shuffle} at tick {@code firstTick
    * + k} (drawn on the host, a counter-based stream of the run: docs/RULES.md section 8), sent to
-   * the learner's device once per epoch (8 bytes per sample); a minibatch gathers its samples there.
+   * the learner's device once per epoch (8 bytes per sample); there the batch is gathered in that
+   * order once per epoch, and minibatch j is its rows j x size .. (j + 1) x size - 1 (views).
    */
   public static Stats update(Net net, Adam adam, Batch batch, PpoSettings c, float lr, NDManager manager, HostCopies copies,
       Draws shuffle, long firstTick) {
@@ -74,10 +90,10 @@ public final class PpoUpdate {
           shuffle.permutation(firstTick + epoch, order);
           NDArray perm = manager.create(order);
           copies.in(perm);
+          Batch shuffled = batch.gather(perm); // the epoch's order gathered once: its minibatches are consecutive rows
           for (int start = 0; start + mb <= n; start += mb) {
             try (NDScope scope = new NDScope()) {
-              NDIndex pick = new NDIndex("{}", perm.get(new NDIndex().addSliceDim(start, start + mb)));
-              float[] f = minibatch(net, adam, batch, pick, c, lr, gradNorms, copies);
+              float[] f = minibatch(net, adam, shuffled.slice(start, start + mb), c, lr, gradNorms, copies);
               pg += f[1];
               vl += f[2];
               ent += f[3];
@@ -94,21 +110,18 @@ public final class PpoUpdate {
     return new Stats(pg / count, vl / count, ent / count, kl / count, cf / count, gn / count);
   }
 
-  /** One minibatch: forward, losses, backward, Adam (its gradient norm added to {@code gradNorms}); the six loss figures. */
-  private static float[] minibatch(Net net, Adam adam, Batch b, NDIndex pick, PpoSettings c, float lr, NDArray gradNorms, HostCopies copies) {
-    NDArray oldLogp = b.logProbs().get(pick);
-    NDArray oldV = b.values().get(pick);
-    NDArray ret = b.returns().get(pick);
-    NDArray adv = b.advantages().get(pick);
+  /** One minibatch (views of an epoch's shuffled batch): forward, losses, backward, Adam (its gradient norm added to {@code gradNorms}); the six loss figures. */
+  private static float[] minibatch(Net net, Adam adam, Batch b, PpoSettings c, float lr, NDArray gradNorms, HostCopies copies) {
+    NDArray oldLogp = b.logProbs();
+    NDArray oldV = b.values();
+    NDArray ret = b.returns();
+    NDArray adv = b.advantages();
     if (c.normAdv()) adv = normalise(adv);
-    NDList in = new NDList(b.inputs().size());
-    for (NDArray x : b.inputs()) in.add(x.get(pick));
-    NDArray act = b.actions().get(pick).oneHot(b.classes()).toType(DataType.FLOAT32, false);
     float[] f;
     try (Gradients gc = new Gradients()) {
-      NDList out = net.forward(in);
+      NDList out = net.forward(b.inputs());
       NDArray logits = out.get(0);
-      NDArray newLogp = Ppo.logProb(logits, act);
+      NDArray newLogp = Ppo.logProb(logits, b.actions());
       NDArray entr = Ppo.entropy(logits);
       if (newLogp.getShape().dimension() > 1) { // several heads: the joint action
         newLogp = newLogp.sum(new int[] {1});

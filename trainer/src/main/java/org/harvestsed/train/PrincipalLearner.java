@@ -37,7 +37,7 @@ final class PrincipalLearner {
   private final TrainConfig tc;
   private final NDManager manager;
   private final HostCopies copies;
-  private final int envs, inputs, brackets, levels, capacity;
+  private final int envs, inputs, brackets, capacity;
   private final float[] obs, logp, value, reward, scaled, next, ended, critic;
   private final int[] act;
   private final boolean[] done;
@@ -67,7 +67,6 @@ final class PrincipalLearner {
     this.envs = envs;
     this.inputs = net.inputs;
     this.brackets = net.brackets;
-    this.levels = net.levels;
     this.capacity = (tc.principalBatch() + envs - 1) / envs;
     int size = capacity * envs;
     obs = new float[size * inputs];
@@ -238,7 +237,7 @@ final class PrincipalLearner {
         copies.in(sel);
         NDIndex pick = new NDIndex("{}", sel);
         NDArray vc = v.reshape(size).get(pick), rc = ret.get(pick);
-        PpoUpdate.Batch batch = new PpoUpdate.Batch(new NDList(x.get(pick)), levelIds.get(pick), levels, lp.get(pick), vc,
+        PpoUpdate.Batch batch = new PpoUpdate.Batch(new NDList(x.get(pick)), levelIds.get(pick), lp.get(pick), vc,
             adv.get(pick), rc);
         PpoUpdate.Stats s = PpoUpdate.update(net, opt, batch, tc.principal(ent), lr, manager, copies, shuffle,
             updates * tc.principalEpochs());

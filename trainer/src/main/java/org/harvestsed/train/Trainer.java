@@ -95,7 +95,7 @@ public final class Trainer implements AutoCloseable {
     boolean onHost = !device.isGpu() && !tensorPath;
     rollout = new Rollout(tc.numSteps(), env, manager, copies, onHost);
     policy = new PlayerPolicy(players, env, manager, copies, onHost);
-    playerLearner = new PlayerLearner(players, playersOpt, tc, rollout, spec.actions(), manager, copies);
+    playerLearner = new PlayerLearner(players, playersOpt, tc, rollout, manager, copies);
     principalLearner = new PrincipalLearner(principalNet, principalOpt, tc, envs, manager, copies, new Draws(seed, Purpose.PRINCIPAL_SHUFFLE));
     learned = new LearnedPrincipal(principalNet, spec, seed);
     learned.countInto(copies);

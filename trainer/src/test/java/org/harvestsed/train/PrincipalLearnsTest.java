@@ -57,7 +57,7 @@ class PrincipalLearnsTest {
         }
         try (NDScope scope = new NDScope()) {
           PpoUpdate.Batch bt = new PpoUpdate.Batch(new NDList(nd.create(x, new Shape(batch, inputs))),
-              nd.create(act, new Shape(batch, brackets)).toType(ai.djl.ndarray.types.DataType.INT64, false), levels, nd.create(logp),
+              nd.create(act, new Shape(batch, brackets)).toType(ai.djl.ndarray.types.DataType.INT64, false), nd.create(logp),
               nd.create(val), nd.create(adv), nd.create(rew));
           PpoUpdate.update(net, opt, bt, ppo, 3e-3f, nd, new HostCopies(), new org.harvestsed.engine.rng.Draws(1, org.harvestsed.engine.rng.Purpose.SHUFFLE), it);
         }
