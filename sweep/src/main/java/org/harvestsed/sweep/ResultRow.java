@@ -98,10 +98,14 @@ public final class ResultRow implements Serializable {
     return new LinkedHashMap<>(values);
   }
 
+  /** Columns added since the first sweeps: a run written before them reads back with their empty value (a rerun resumes an older sweep). */
+  static final java.util.Set<String> LATER = java.util.Set.of("rates", "players", "apples_per_player", "first_collapse_step");
+
   public static ResultRow fromMap(Map<String, Object> m) {
     ResultRow r = new ResultRow();
     for (Column c : COLUMNS) {
       Object v = m.get(c.name());
+      if (v == null && LATER.contains(c.name())) v = c.type() == Type.DOUBLE ? Double.NaN : c.type() == Type.LONG ? 0L : "";
       if (v == null) throw new IllegalArgumentException("result row without column " + c.name());
       if (c.type() == Type.DOUBLE && v instanceof String s) v = Double.valueOf(s); // NaN is written as "NaN"
       r.values.put(c.name(), null);

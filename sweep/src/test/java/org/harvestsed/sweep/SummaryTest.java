@@ -164,4 +164,17 @@ class SummaryTest {
     assertThat(table).contains("env steps: median (min-max) | converged |");
     assertThat(table).contains("| 240000 (96000-240000) | 3/10 |");
   }
+
+  /** A row written before the columns added since (rates, players, ...) reads back with their empty values; another missing column is an error. */
+  @Test
+  void aRowOfAnOlderSweepReadsBack(@TempDir Path dir) throws Exception {
+    SweepSpec spec = SweepSpec.load(SweepSpecTest.spec(dir, AXES));
+    java.util.Map<String, Object> m = rows(spec).get(0).asMap();
+    for (String later : ResultRow.LATER) m.remove(later);
+    ResultRow r = ResultRow.fromMap(m);
+    assertThat(r.number("first_collapse_step")).isNaN();
+    assertThat(r.string("rates")).isEmpty();
+    m.remove("productivity");
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> ResultRow.fromMap(m)).hasMessageContaining("productivity");
+  }
 }
