@@ -117,6 +117,9 @@ class SweepSpecTest {
     assertThat(p.trainRuns()).hasSize(10);
     assertThat(p.principals()).containsExactly("free_market", "flat:0.25", "flat:0.5", "flat:0.75", "flat:1", "saez", "learned");
     assertThat(p.finetuneRuns()).allMatch(r -> r.finetune().tolerance() > 0 && r.finetune().minSteps() > 0 && !r.fromScratch());
+    SweepSpec v2 = SweepSpec.load(Path.of("../configs/sweeps/principals-commons-v2.yaml"));
+    assertThat(v2.trainRuns()).extracting(RunSpec::configYaml).isEqualTo(p.trainRuns().stream().map(RunSpec::configYaml).toList());
+    assertThat(v2.finetuneRuns()).allMatch(r -> r.finetune().minSteps() == 300_000 && r.finetuneSteps() == 600_000);
     SweepSpec post = SweepSpec.load(Path.of("../configs/sweeps/post-tax-control.yaml"));
     assertThat(post.finetuneRuns()).allMatch(r -> r.finetuneSteps() == 0);
     assertThat(post.trainRuns().get(0).configYaml()).contains("objective_income: post_tax").contains("objective: egalitarian");
