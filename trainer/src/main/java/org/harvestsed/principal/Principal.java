@@ -84,7 +84,7 @@ public interface Principal extends AutoCloseable {
     }
     if (s.equals("saez")) return new SaezPrincipal(spec);
     if (s.equals("random")) return new RandomPrincipal(spec, seed);
-    if (s.startsWith("learned:")) return org.harvestsed.train.LearnedPrincipal.load(java.nio.file.Path.of(s.substring(8)), spec, seed);
+    if (s.startsWith("learned:")) return LearnedPrincipals.provider().load(java.nio.file.Path.of(s.substring(8)), spec, seed);
     throw new ConfigException("principal '" + s + "' is unknown; use free_market, flat:x (e.g. flat:0.3), fixed:a,b,c (e.g. fixed:0,0.6,1), saez,"
         + " random or learned:RUN_DIR (the principal of a training run)");
   }

@@ -24,6 +24,14 @@ import org.harvestsed.principal.Principal;
  * {@code --principal learned:RUN_DIR} in simulate, trace and render).
  */
 public final class LearnedPrincipal implements Principal {
+  /** The {@link org.harvestsed.principal.LearnedPrincipals} service: {@code learned:RUN_DIR} in {@code Principal.parse}. */
+  public static final class Loader implements org.harvestsed.principal.LearnedPrincipals {
+    @Override
+    public Principal load(Path runDir, EnvSpec spec, long seed) {
+      return LearnedPrincipal.load(runDir, spec, seed);
+    }
+  }
+
   private final PrincipalNet net;
   private final NDManager manager;
   private final boolean ownsNet;
