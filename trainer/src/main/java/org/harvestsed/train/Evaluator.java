@@ -102,11 +102,7 @@ public final class Evaluator {
       if (collapse[e] >= 0) continue;
       int g = e * l.cells;
       for (int c = 0; c < l.components && collapse[e] < 0; c++) {
-        boolean alive = false;
-        for (int k = l.compStart[c]; k < l.compStart[c + 1] && !alive; k++) {
-          alive = grid.get(g + l.sites[l.compMembers[k]]) == org.harvestsed.engine.map.GameMap.APPLE;
-        }
-        if (!alive) collapse[e] = t;
+        if (l.applesInPatch(grid, g, c) == 0) collapse[e] = t;
       }
     }
   }

@@ -21,10 +21,12 @@ public final class Bookkeeper {
   public static final class Scratch {
     final int[] ints;
     final double[] reals;
+    final java.nio.FloatBuffer taxes;
 
     public Scratch(Layout l) {
       ints = new int[l.players];
       reals = new double[l.players];
+      taxes = java.nio.FloatBuffer.allocate(l.players);
     }
   }
 
@@ -121,7 +123,7 @@ public final class Bookkeeper {
     if (transfers == null) {
       now = Welfare.objective(spec.objective(), et, sc.ints, n);
     } else {
-      addLumps(e);
+      addLumps(e, sc);
       for (int i = 0; i < n; i++) sc.reals[i] = sc.ints[i] + transfers[e * n + i];
       now = Welfare.objective(spec.objective(), et, sc.reals, n);
       if (roundEnd) java.util.Arrays.fill(transfers, e * n, e * n + n, 0.0);
@@ -149,20 +151,15 @@ public final class Bookkeeper {
   }
 
   /**
-   * Adds the lumps of the period env e just ended to its round's transfers: the step's rule (docs/RULES.md
-   * section 6) repeated in the same float order from what a period end brings back (PERIOD_END_INCOME
-   * and the RATES in force, which change only at the next period's start), so it equals the LUMP the
-   * step paid on every backend.
+   * Adds the lumps of the period env e just ended to its round's transfers, by the step's own
+   * {@link Taxes#periodTaxes} from what a period end brings back (PERIOD_END_INCOME and the RATES in
+   * force, which change only at the next period's start), so it equals the LUMP the step paid on every
+   * backend.
    */
-  private void addLumps(int e) {
+  private void addLumps(int e, Scratch sc) {
     int pb = e * n;
-    float sum = 0f;
-    for (int i = 0; i < n; i++) sum = sum + Taxes.tax((float) periodEndIncome.get(pb + i), cutoffs, rates, e * brackets);
-    float mean = sum / (float) n;
-    for (int i = 0; i < n; i++) {
-      float lump = mean - Taxes.tax((float) periodEndIncome.get(pb + i), cutoffs, rates, e * brackets);
-      transfers[pb + i] += lump;
-    }
+    float mean = Taxes.periodTaxes(periodEndIncome, pb, n, cutoffs, rates, e * brackets, sc.taxes, 0) / (float) n;
+    for (int i = 0; i < n; i++) transfers[pb + i] += mean - sc.taxes.get(i);
   }
 
   /** Writes what the bookkeeping keeps outside the env buffers (a saved env state: VecEnv.saveState). */

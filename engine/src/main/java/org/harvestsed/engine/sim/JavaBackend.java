@@ -689,12 +689,7 @@ public final class JavaBackend implements Backend {
       }
       return;
     }
-    float sum = 0f;
-    for (int i = 0; i < n; i++) {
-      float ti = Taxes.tax((float) income.get(pb + i), cutoffs, rates, e * brackets);
-      tax.put(pb + i, ti);
-      sum = sum + ti;
-    }
+    float sum = Taxes.periodTaxes(income, pb, n, cutoffs, rates, e * brackets, tax, pb);
     float mean = sum / (float) n;
     for (int i = 0; i < n; i++) lump.put(pb + i, mean - tax.get(pb + i));
     revenue.put(e, revenue.get(e) + sum);
@@ -754,10 +749,7 @@ public final class JavaBackend implements Backend {
     int left = 0;
     int lost = 0;
     for (int c = 0; c < l.components; c++) {
-      int alive = 0;
-      for (int k = l.compStart[c]; k < l.compStart[c + 1]; k++) {
-        if (grid.get(g + l.sites[l.compMembers[k]]) == GameMap.APPLE) alive++;
-      }
+      int alive = l.applesInPatch(grid, g, c);
       left += alive;
       if (alive == 0) lost += l.compStart[c + 1] - l.compStart[c];
     }

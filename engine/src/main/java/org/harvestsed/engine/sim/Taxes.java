@@ -20,6 +20,23 @@ public final class Taxes {
     return t;
   }
 
+  /**
+   * A period end's taxes (docs/RULES.md section 6): tax_i = T(w_i) of the incomes {@code income[in ..
+   * in + n)} under the rates at {@code rateOff}, written to {@code tax[out .. out + n)}; returns their
+   * sum, taken in player order. The lumps are then sum / n - tax_i. The step (JavaBackend) and the
+   * post-tax objective's bookkeeping both use it, so they agree bit for bit.
+   */
+  public static float periodTaxes(java.nio.IntBuffer income, int in, int n, float[] cutoffs, FloatBuffer rates, int rateOff,
+      FloatBuffer tax, int out) {
+    float sum = 0f;
+    for (int i = 0; i < n; i++) {
+      float ti = tax((float) income.get(in + i), cutoffs, rates, rateOff);
+      tax.put(out + i, ti);
+      sum = sum + ti;
+    }
+    return sum;
+  }
+
   /** T(w) with rates in an array (tools and tests). */
   public static float tax(float w, float[] cutoffs, float[] rates) {
     return tax(w, cutoffs, FloatBuffer.wrap(rates), 0);

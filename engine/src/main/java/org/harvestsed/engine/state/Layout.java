@@ -34,6 +34,15 @@ public final class Layout {
   /** Sites grouped by component: members of component c are compMembers[compStart[c] .. compStart[c+1]). */
   public final int[] compStart;
   public final int[] compMembers;
+
+  /** The apples on the sites of component (patch) c in the grid of one env starting at {@code gridOff}: 0 = the patch is lost. */
+  public int applesInPatch(java.nio.ByteBuffer grid, int gridOff, int c) {
+    int alive = 0;
+    for (int k = compStart[c]; k < compStart[c + 1]; k++) {
+      if (grid.get(gridOff + sites[compMembers[k]]) == GameMap.APPLE) alive++;
+    }
+    return alive;
+  }
   /** Site index of each padded cell, -1 where the cell is not an apple site. */
   public final int[] siteOfCell;
   /**
