@@ -12,14 +12,10 @@ import java.util.TreeMap;
 import org.harvestsed.engine.io.AtomicFiles;
 import org.harvestsed.eval.LearningCurve;
 import org.harvestsed.eval.Stats;
-import org.harvestsed.train.Report;
+import org.harvestsed.report.Charts;
 import org.knowm.xchart.CategoryChart;
-import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 
 /**
  * The sweep's summary (docs/SWEEPS.md): the unit of replication is the training seed. Per
@@ -394,7 +390,7 @@ public final class Summary {
             double[][] pts = diffPlot.computeIfAbsent(a.label(), x -> new double[3][byN.size()]);
             pts[0][k] = e.getKey();
             pts[1][k] = i.mean();
-            pts[2][k] = Double.isNaN(i.halfWidth()) ? 0 : i.halfWidth();
+            pts[2][k] = i.halfWidth();
           }
         }
         sb.append(' ').append(n).append(" |").append(cells).append('\n');
@@ -412,18 +408,18 @@ public final class Summary {
         for (Arm a : e.getValue()) {
           if (!a.label().equals(label)) continue;
           Stats.Interval i = Stats.interval(a.values("apples_per_player"));
-          pts.add(new double[] {e.getKey(), i.mean(), Double.isNaN(i.halfWidth()) ? 0 : i.halfWidth()});
+          pts.add(new double[] {e.getKey(), i.mean(), i.halfWidth()});
         }
       }
-      level.addSeries(label, pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray(),
+      Charts.withIntervals(level, label, pts.stream().mapToDouble(p -> p[0]).toArray(), pts.stream().mapToDouble(p -> p[1]).toArray(),
           pts.stream().mapToDouble(p -> p[2]).toArray());
     }
-    Report.savePng(level, out.resolve("agents_apples_per_player.png"));
+    Charts.save(level, out.resolve("agents_apples_per_player.png"));
     XYChart diff = chart("Δ apples per player per round vs " + spec.reference() + " against the number of players (paired, 95% interval)",
         "players per map (log)", "Δ apples per player per round");
     diff.getStyler().setXAxisLogarithmic(true);
-    for (var e : diffPlot.entrySet()) diff.addSeries(e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]);
-    if (!diffPlot.isEmpty()) Report.savePng(diff, out.resolve("agents_difference.png"));
+    for (var e : diffPlot.entrySet()) Charts.withIntervals(diff, e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]);
+    Charts.save(diff, out.resolve("agents_difference.png"));
     sb.append("\n![apples per player against N](agents_apples_per_player.png)\n");
     if (!diffPlot.isEmpty()) sb.append("![paired difference against N](agents_difference.png)\n");
     return sb.append('\n').toString();
@@ -453,30 +449,27 @@ public final class Summary {
       XYChart post = chart("Post-tax income inequality by flat rate (mean, 95% interval over seeds)", "flat rate", "normalised Gini");
       addMeans(post, "post-tax", x, rates, "post_tax_inequality");
       addMeans(post, "pre-tax", x, rates, "pre_tax_inequality");
-      Report.savePng(post, out.resolve("tax_post_tax_inequality" + suffix + ".png"));
+      Charts.save(post, out.resolve("tax_post_tax_inequality" + suffix + ".png"));
       XYChart trust = chart("Pre-tax apples per period by trust tercile (mean, 95% interval over seeds)", "flat rate", "apples per period");
       addMeans(trust, "beta < 1/3", x, rates, "apples_per_period_beta_low");
       addMeans(trust, "1/3 <= beta < 2/3", x, rates, "apples_per_period_beta_mid");
       addMeans(trust, "beta >= 2/3", x, rates, "apples_per_period_beta_high");
-      Report.savePng(trust, out.resolve("tax_apples_by_trust" + suffix + ".png"));
+      Charts.save(trust, out.resolve("tax_apples_by_trust" + suffix + ".png"));
     }
-    XYChart disp = chart("Pre-tax income dispersion against the top bracket's rate (one point per seed and principal)",
+    XYChart disp = Charts.scatter("Pre-tax income dispersion against the top bracket's rate (one point per seed and principal)",
         "top bracket's rate (mean over the round)", "pre-tax normalised Gini");
-    disp.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
     for (Arm a : arms) {
       double[] xs = a.bySeed().values().stream().mapToDouble(r -> r.number("top_rate")).toArray();
       double[] ys = a.bySeed().values().stream().mapToDouble(r -> r.number("pre_tax_inequality")).toArray();
       if (xs.length > 0) disp.addSeries(a.label(), xs, ys);
     }
-    if (!disp.getSeriesMap().isEmpty()) Report.savePng(disp, out.resolve("tax_dispersion_vs_top_rate" + suffix + ".png"));
+    Charts.save(disp, out.resolve("tax_dispersion_vs_top_rate" + suffix + ".png"));
     List<Comparison> primary = comps.stream().filter(c -> c.outcome().equals(primaryOutcome) && c.n() > 0).toList();
     if (!primary.isEmpty()) {
-      CategoryChart pr = new CategoryChartBuilder().width(900).height(520)
-          .title("Δ " + primaryOutcome + " vs " + reference + ", paired over training seeds (Holm-adjusted 95% interval)")
-          .xAxisTitle("principal").yAxisTitle("Δ " + primaryOutcome).build();
+      CategoryChart pr = Charts.category("Δ " + primaryOutcome + " vs " + reference + ", paired over training seeds (Holm-adjusted 95% interval)",
+          "principal", "Δ " + primaryOutcome);
       pr.getStyler().setDefaultSeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Scatter);
       pr.getStyler().setLegendVisible(false);
-      pr.getStyler().setMarkerSize(8);
       List<String> names = primary.stream().map(Comparison::label).toList();
       List<Double> means = primary.stream().map(Comparison::mean).toList();
       List<Double> hw = primary.stream().map(c -> Double.isNaN(c.holmInterval().halfWidth()) ? 0.0 : c.holmInterval().halfWidth()).toList();
@@ -484,7 +477,7 @@ public final class Summary {
       CategorySeries zero = pr.addSeries("0", names, names.stream().map(n -> 0.0).toList());
       zero.setChartCategorySeriesRenderStyle(CategorySeries.CategorySeriesRenderStyle.Line);
       zero.setMarker(org.knowm.xchart.style.markers.SeriesMarkers.NONE);
-      Report.savePng(pr, out.resolve("principals" + suffix + ".png"));
+      Charts.save(pr, out.resolve("principals" + suffix + ".png"));
     }
   }
 
@@ -493,15 +486,13 @@ public final class Summary {
     for (int k = 0; k < x.length; k++) {
       Stats.Interval i = Stats.interval(rates.get(k).arm().values(col));
       y[k] = i.mean();
-      hw[k] = Double.isNaN(i.halfWidth()) ? 0 : i.halfWidth();
+      hw[k] = i.halfWidth();
     }
-    c.addSeries(name, x, y, hw);
+    Charts.withIntervals(c, name, x, y, hw);
   }
 
   private static XYChart chart(String title, String x, String y) {
-    XYChart c = new XYChartBuilder().width(900).height(520).title(title).xAxisTitle(x).yAxisTitle(y).build();
-    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideS).setMarkerSize(6);
-    return c;
+    return Charts.xy(title, x, y);
   }
 
   static String fmt(Stats.Interval i, int digits) {

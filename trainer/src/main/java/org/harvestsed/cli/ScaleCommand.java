@@ -18,9 +18,8 @@ import org.harvestsed.engine.opencl.Devices;
 import org.harvestsed.engine.sim.StepTraffic;
 import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
+import org.harvestsed.report.Charts;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.style.Styler;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -193,11 +192,9 @@ final class ScaleCommand implements Callable<Integer> {
   }
 
   private void plot(List<Row> rows, boolean overPlayers, Path png) throws Exception {
-    XYChart ch = new XYChartBuilder().width(800).height(500)
-        .title(overPlayers ? "Player-steps per second vs players per map (flat = constant cost per player)" : "Player-steps per second vs envs")
-        .xAxisTitle(overPlayers ? "players per map" : "envs")
-        .yAxisTitle("player-steps/s").build();
-    ch.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true).setLegendPosition(Styler.LegendPosition.OutsideE);
+    XYChart ch = Charts.xy(overPlayers ? "Player-steps per second vs players per map (flat = constant cost per player)" : "Player-steps per second vs envs",
+        overPlayers ? "players per map" : "envs", "player-steps/s");
+    ch.getStyler().setXAxisLogarithmic(true).setYAxisLogarithmic(true);
     for (String b : backends) {
       for (int key : overPlayers ? envs : players) {
         List<Double> x = new ArrayList<>(), y = new ArrayList<>();
@@ -210,7 +207,6 @@ final class ScaleCommand implements Callable<Integer> {
         if (!x.isEmpty()) ch.addSeries(b + (overPlayers ? ", " + key + " envs" : ", " + key + " players"), x, y);
       }
     }
-    if (ch.getSeriesMap().isEmpty()) return;
-    org.harvestsed.train.Report.savePng(ch, png);
+    Charts.save(ch, png);
   }
 }

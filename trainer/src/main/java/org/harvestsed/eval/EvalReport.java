@@ -9,10 +9,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.function.ToDoubleFunction;
 import org.harvestsed.engine.sim.RoundMetrics;
+import org.harvestsed.report.Charts;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.Styler;
 
 /** The evaluation's markdown table (mean and 95% CI over seeds, difference to free_market), CSV and plots. */
 public final class EvalReport {
@@ -111,12 +109,9 @@ public final class EvalReport {
 
   static void plots(Path dir, Map<String, Evaluation.PrincipalResult> results, String suffix) throws IOException {
     XYChart rates = chart("Rate of each bracket at each period of seed 1's round", "period", "rate");
-    XYChart pe = chart("Productivity vs equality (one point per seed)", "equality", "productivity");
-    pe.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    XYChart is = chart("Apples collected in the round by selfishness (env 0, every seed)", "sigma", "apples");
-    XYChart ib = chart("Apples collected in the round by trust (env 0, every seed)", "beta", "apples");
-    is.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
-    ib.getStyler().setDefaultSeriesRenderStyle(XYSeries.XYSeriesRenderStyle.Scatter);
+    XYChart pe = Charts.scatter("Productivity vs equality (one point per seed)", "equality", "productivity");
+    XYChart is = Charts.scatter("Apples collected in the round by selfishness (env 0, every seed)", "sigma", "apples");
+    XYChart ib = Charts.scatter("Apples collected in the round by trust (env 0, every seed)", "beta", "apples");
     for (Evaluation.PrincipalResult r : results.values()) {
       List<float[]> per = r.rounds().get(0).ratesPerPeriod();
       for (int b = 0; b < per.get(0).length; b++) {
@@ -146,13 +141,11 @@ public final class EvalReport {
   }
 
   static XYChart chart(String title, String x, String y) {
-    XYChart c = new XYChartBuilder().width(800).height(500).title(title).xAxisTitle(x).yAxisTitle(y).build();
-    c.getStyler().setLegendPosition(Styler.LegendPosition.OutsideE).setMarkerSize(5);
-    return c;
+    return Charts.xy(title, x, y);
   }
 
   static void save(XYChart c, Path png) throws IOException {
-    org.harvestsed.train.Report.savePng(c, png);
+    Charts.save(c, png);
   }
 
   static void atomic(Path f, String text) throws IOException {

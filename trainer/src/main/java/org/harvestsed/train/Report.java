@@ -9,11 +9,8 @@ import java.util.List;
 import java.util.Locale;
 import java.util.function.Function;
 import org.harvestsed.engine.io.AtomicFiles;
-import org.knowm.xchart.BitmapEncoder;
+import org.harvestsed.report.Charts;
 import org.knowm.xchart.XYChart;
-import org.knowm.xchart.XYChartBuilder;
-import org.knowm.xchart.XYSeries;
-import org.knowm.xchart.style.markers.SeriesMarkers;
 
 /**
  * The final report of a run: report.md with PNG plots, made from its metrics.csv (read by column
@@ -146,22 +143,16 @@ public final class Report {
 
   private static void addRawAndSmoothed(XYChart c, String name, List<double[]> s) {
     if (s.isEmpty()) return;
-    XYSeries raw = c.addSeries(name + " (raw)", xs(s), ys(s));
-    raw.setLineColor(new Color(70, 130, 180, 60));
-    raw.setMarker(SeriesMarkers.NONE);
-    XYSeries sm = c.addSeries(name + " (smoothed)", xs(s), smooth(ys(s)));
-    sm.setLineColor(new Color(20, 60, 140));
-    sm.setMarker(SeriesMarkers.NONE);
+    Charts.line(c, name + " (raw)", xs(s), ys(s), new Color(70, 130, 180, 60));
+    Charts.line(c, name + " (smoothed)", xs(s), smooth(ys(s)), new Color(20, 60, 140));
   }
 
   private static void addSmoothed(XYChart c, String name, List<double[]> s) {
-    c.addSeries(name, xs(s), smooth(ys(s))).setMarker(SeriesMarkers.NONE);
+    Charts.line(c, name, xs(s), smooth(ys(s)), null);
   }
 
   private static void flat(XYChart c, String name, double x0, double x1, double y, Color color) {
-    XYSeries s = c.addSeries(name, new double[] {x0, x1}, new double[] {y, y});
-    s.setLineColor(color);
-    s.setMarker(SeriesMarkers.NONE);
+    Charts.line(c, name, new double[] {x0, x1}, new double[] {y, y}, color);
   }
 
   static double[] smooth(double[] y) {
@@ -184,7 +175,7 @@ public final class Report {
   }
 
   private static XYChart chart(String title, String y) {
-    XYChart c = new XYChartBuilder().width(900).height(500).title(title).xAxisTitle("env steps").yAxisTitle(y).build();
+    XYChart c = Charts.xy(title, "env steps", y);
     c.getStyler().setMarkerSize(3);
     Function<Double, String> f = Report::human;
     c.getStyler().setxAxisTickLabelsFormattingFunction(f);
@@ -192,17 +183,6 @@ public final class Report {
   }
 
   private static void save(XYChart c, Path png) throws IOException {
-    savePng(c, png);
-  }
-
-  /** Saves a chart as PNG atomically (XChart appends ".png" to a name without it: the temp name ends in .png). */
-  public static void savePng(org.knowm.xchart.internal.chartpart.Chart<?, ?> c, Path png) throws IOException {
-    Path tmp = Files.createTempFile(png.toAbsolutePath().getParent(), ".plot", ".png");
-    try {
-      BitmapEncoder.saveBitmap(c, tmp.toString(), BitmapEncoder.BitmapFormat.PNG);
-      AtomicFiles.commit(tmp, png);
-    } finally {
-      Files.deleteIfExists(tmp);
-    }
+    Charts.save(c, png);
   }
 }
