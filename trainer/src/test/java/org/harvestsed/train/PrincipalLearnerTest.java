@@ -125,6 +125,38 @@ class PrincipalLearnerTest {
   }
 
   /**
+   * One forward pass per period: the observation batch goes to the learner once per period start,
+   * its values bootstrapping the period that just ended, and once more only at a period start
+   * whose update changed the network (the principal then acts on the updated one).
+   */
+  @Test
+  void aPeriodCostsOneForwardPassAndAnUpdateOneMore() {
+    Config c = Config.parse(YAML, "t");
+    int envs = 4, periods = 40;
+    try (NDManager nd = NDManager.newBaseManager();
+         PrincipalNet net = new PrincipalNet(nd, PrincipalObservation.size(c.env()), c.env().brackets(), c.env().rateLevels(), 5);
+         Adam opt = new Adam(net);
+         VecEnv env = VecEnv.create(c.env(), envs, "java", 1)) {
+      PrincipalLearner learner = new PrincipalLearner(net, opt, TrainConfig.parse(c.train()), envs, nd, new HostCopies(), new org.harvestsed.engine.rng.Draws(2, org.harvestsed.engine.rng.Purpose.PRINCIPAL_SHUFFLE));
+      LearnedPrincipal p = new LearnedPrincipal(net, c.env(), 2);
+      HostCopies passes = new HostCopies();
+      p.countInto(passes);
+      p.learnWith(learner);
+      PrincipalDriver driver = new PrincipalDriver(p);
+      env.reset(1);
+      for (int s = 0; s < periods * c.env().taxPeriod(); s++) {
+        driver.beforeStep(env);
+        env.stepRandom();
+        driver.afterStep(env);
+      }
+      // a batch of 12 = 3 periods of 4 envs: one update per chunk, one chunk per update here
+      assertThat(learner.updates()).isEqualTo((periods - 1) / 3);
+      long upload = 4L * envs * PrincipalObservation.size(c.env());
+      assertThat(passes.toLearner()).isEqualTo((periods + learner.updates()) * upload);
+    }
+  }
+
+  /**
    * When one period of all envs holds more transitions than principal_batch (paper scale: 4096
    * envs, batch 512), the complete transitions are split by env into batch-sized updates: here 16
    * envs and a batch of 4 give 4 updates per period, so 2,734 updates in paper.yaml's phase 2
