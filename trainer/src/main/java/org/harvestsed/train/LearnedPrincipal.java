@@ -18,10 +18,12 @@ import org.harvestsed.principal.Principal;
 
 /**
  * The trained principal as a {@link Principal} like the baselines: at each period start it reads
- * every env's {@link PrincipalObservation}, runs its {@link PrincipalNet} once over all envs and
- * samples one level per bracket. With a {@link PrincipalLearner} attached (training) it also
- * records each transition and feeds the learner; without one it only acts (evaluation, and
- * {@code --principal learned:RUN_DIR} in simulate, trace and render).
+ * every env's {@link PrincipalObservation} into one batch [env, inputs], runs its {@link
+ * PrincipalNet} once over it (one forward pass: the levels' probabilities and the values) and
+ * samples one level per bracket. With a {@link PrincipalLearner} attached (training) the same pass
+ * bootstraps the period that just ended, and the learner gets the period's transitions; without
+ * one it only acts (evaluation, and {@code --principal learned:RUN_DIR} in simulate, trace and
+ * render).
  */
 public final class LearnedPrincipal implements Principal {
   /** The {@link org.harvestsed.principal.LearnedPrincipals} service: {@code learned:RUN_DIR} in {@code Principal.parse}. */
@@ -171,17 +173,10 @@ public final class LearnedPrincipal implements Principal {
       uniforms = new float[envs * brackets];
       if (chosen == null || chosen.length != envs * brackets) chosen = new int[envs * brackets];
     }
-    for (int e = 0; e < envs; e++) PrincipalObservation.write(env, e, obs, e * inputs);
-    if (learner != null) learner.beforeAct(obs); // completes the last transition, may update the network
-    try (NDScope scope = new NDScope()) {
-      NDManager nd = net.manager;
-      NDArray x = nd.create(obs, new Shape(envs, inputs));
-      copies.in(x);
-      NDList out = net.forward(new NDList(x));
-      PlayerPolicy.copy(out.get(0).softmax(-1), probs);
-      PlayerPolicy.copy(out.get(1), value);
-      copies.out(4L * (probs.length + value.length));
-    }
+    observe(env, obs);
+    forward(obs, envs, probs, value);
+    // the values bootstrap the period that just ended; an update changes the network, which then acts on a fresh pass
+    if (learner != null && learner.periodStarts(value)) forward(obs, envs, probs, value);
     int[] lv = new int[brackets];
     if (!atMode) draws.uniforms(acts, uniforms, 0, uniforms.length);
     acts++;
@@ -196,7 +191,24 @@ public final class LearnedPrincipal implements Principal {
       logp[e] = lp;
       env.setRates(e, lv);
     }
-    if (learner != null) learner.record(obs, chosen, logp, value);
+    if (learner != null) learner.acted(obs, chosen, logp, value);
+  }
+
+  /** Every env's {@link PrincipalObservation} into {@code x} [env, inputs]. */
+  private void observe(VecEnv env, float[] x) {
+    for (int e = 0; e < env.envs(); e++) PrincipalObservation.write(env, e, x, e * inputs);
+  }
+
+  /** One forward pass over the observations {@code x} [env, inputs]: the levels' probabilities into {@code p} [env, bracket, level], V into {@code v} [env]. */
+  private void forward(float[] x, int envs, float[] p, float[] v) {
+    try (NDScope scope = new NDScope()) {
+      NDArray in = net.manager.create(x, new Shape(envs, inputs));
+      copies.in(in);
+      NDList out = net.forward(new NDList(in));
+      PlayerPolicy.copy(out.get(0).softmax(-1), p);
+      PlayerPolicy.copy(out.get(1), v);
+      copies.out(4L * (p.length + v.length));
+    }
   }
 
   /** The index of the largest of {@code p[off .. off + n)}, the lowest on a tie. */
@@ -209,12 +221,9 @@ public final class LearnedPrincipal implements Principal {
   /** The policy's probabilities [env, bracket, level] on every env's current observation (no sampling, no learning). */
   float[] probabilities(VecEnv env) {
     int envs = env.envs();
-    float[] x = new float[envs * inputs];
-    for (int e = 0; e < envs; e++) PrincipalObservation.write(env, e, x, e * inputs);
-    float[] p = new float[envs * brackets * levels];
-    try (NDScope scope = new NDScope()) {
-      PlayerPolicy.copy(net.forward(new NDList(net.manager.create(x, new Shape(envs, inputs)))).get(0).softmax(-1), p);
-    }
+    float[] x = new float[envs * inputs], p = new float[envs * brackets * levels];
+    observe(env, x);
+    forward(x, envs, p, new float[envs]);
     return p;
   }
 
@@ -228,7 +237,7 @@ public final class LearnedPrincipal implements Principal {
     if (learner == null) return;
     if (reward == null || reward.length != env.envs()) reward = new float[env.envs()];
     rewards.rewards(env, reward);
-    learner.reward(reward, env.roundEnded());
+    learner.periodEnded(reward, env.roundEnded());
   }
 
   @Override

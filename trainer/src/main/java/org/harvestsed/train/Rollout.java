@@ -21,12 +21,13 @@ import org.harvestsed.principal.PrincipalDriver;
  * player: window codes, features, action ids, log-probabilities, values, rewards, dones (per env),
  * and V(final observation) at the steps that ended an episode. Per step the observation is copied
  * from the engine's buffers into its row (the one copy; the policy then reads that row), the
- * policy samples there and only the action ids go back. With the learner on the CPU the storage
- * is written through direct views of its tensors' memory (plain memory copies, no tensor op per
- * row) and the policy samples in place ({@link PlayerPolicy#sampleOnHost}); on a GPU a step's
- * inputs cross in two copies through {@link Staging} (the observation with the previous step's
- * rewards and dones), are copied into their rows on the device, and the policy samples with
- * tensor ops ({@link PlayerPolicy#sample}). Both paths give the same run (RolloutOnDeviceTest).
+ * policy samples there and only the action ids go back. The loop is written once; where a step's
+ * data goes and how the policy samples there is its {@link Sink}: with the learner on the CPU the
+ * storage is written through direct views of its tensors' memory (plain memory copies, no tensor
+ * op per row) and the policy samples in place ({@link HostSink}); on a GPU a step's inputs cross
+ * in two copies through {@link Staging} (the observation with the previous step's rewards and
+ * dones), are copied into their rows on the device, and the policy samples with tensor ops
+ * ({@link DeviceSink}). Both give the same run (RolloutOnDeviceTest).
  * No Java heap copy of the observations, no per-step Java arrays.
  * {@link #nextValues()} is V of the state after each step: V(s_{t+1}), or V(final observation)
  * where the step ended an episode (a time-limit truncation: we bootstrap).
@@ -40,13 +41,9 @@ final class Rollout implements AutoCloseable {
   private final long[] mBound;
   private final HostCopies copies;
   private final float[] episodeReturn;
-  /** The storage's memory (CPU learner only, else null): codes, features, rewards, dones as bytes; ids, log-probs, values typed. */
-  private final ByteBuffer codesMem, featuresMem, rewardsMem, donesMem;
-  private final LongBuffer actionsMem;
-  private final FloatBuffer logpsMem, valuesMem;
   private final StepIo io;
-  /** The tensor path's way onto the learner (null on the host path). */
-  private final Staging staging;
+  /** Where each step's data goes: the storage's memory ({@link HostSink}) or the device through {@link Staging} ({@link DeviceSink}). */
+  private final Sink sink;
   // what the last collect saw
   double rewardSum, episodeReturnSum;
   int episodes;
@@ -90,14 +87,7 @@ final class Rollout implements AutoCloseable {
     if (onHost && learner.getDevice().isGpu()) throw new IllegalArgumentException("a rollout on the host needs a CPU learner");
     // views index with int: a storage over 2 GB (never the case on the quickstart or paper configs) takes the tensor path
     boolean cpu = onHost && (long) steps * Math.max(io.codeBytes(), io.featureBytes()) <= Integer.MAX_VALUE;
-    staging = cpu ? null : new Staging(io, m, learner, copies);
-    codesMem = cpu ? PlayerPolicy.view(codes) : null;
-    featuresMem = cpu ? PlayerPolicy.view(features) : null;
-    rewardsMem = cpu ? PlayerPolicy.view(rewards) : null;
-    donesMem = cpu ? PlayerPolicy.view(dones) : null;
-    actionsMem = cpu ? PlayerPolicy.view(actions).asLongBuffer() : null;
-    logpsMem = cpu ? PlayerPolicy.view(logps).asFloatBuffer() : null;
-    valuesMem = cpu ? PlayerPolicy.view(values).asFloatBuffer() : null;
+    sink = cpu ? new HostSink() : new DeviceSink(new Staging(io, m, learner, copies));
   }
 
   /** Writes what carries from one rollout to the next: the players' returns of the episodes in progress (a training checkpoint). */
@@ -126,39 +116,14 @@ final class Rollout implements AutoCloseable {
     episodes = 0;
     round = null;
     for (int t = 0; t < steps; t++) {
-      long[] lo = rows[t], hi = rows[t + 1];
       if (driver != null) driver.beforeStep(env);
-      boolean host = staging == null;
-      if (host) {
-        io.copyObservation(codesMem, t * io.codeBytes(), featuresMem, t * io.featureBytes());
-        copies.in(policy.obs);
-        copies.in(policy.feats);
-      } else { // one send: this step's observation and the previous step's rewards and dones
-        staging.stageObservation();
-        staging.send();
-        Copy.into(codes, lo, hi, staging.codes);
-        Copy.into(features, lo, hi, staging.features);
-        if (t > 0) storeOutcome(t - 1);
-      }
+      sink.observation(t, policy);
       policy.draw(draws, firstTick + t);
       try (NDScope scope = new NDScope()) {
-        if (host) {
-          policy.sampleOnHost(codesAt[t], featuresAt[t], actionsMem, logpsMem, valuesMem, t * m);
-        } else {
-          NDList out = policy.sample(codesAt[t], featuresAt[t]);
-          Copy.into(actions, lo, hi, out.get(0));
-          Copy.into(logps, lo, hi, out.get(1));
-          Copy.into(values, lo, hi, out.get(2));
-        }
+        sink.sample(t, policy);
       }
       env.step();
-      if (host) {
-        io.copyOutcome(rewardsMem, t * io.rewardBytes(), donesMem, t * io.doneBytes());
-        copies.in(policy.rewards);
-        copies.in(policy.dones);
-      } else {
-        staging.stageOutcome(); // sent with the next step's observation
-      }
+      sink.outcome(t, policy);
       boolean anyDone = false;
       for (int e = 0; e < envs; e++) anyDone |= done.get(e) != 0;
       for (int k = 0; k < m; k++) {
@@ -173,25 +138,128 @@ final class Rollout implements AutoCloseable {
       }
       if (anyDone) {
         try (NDScope scope = new NDScope()) {
-          Copy.into(finalValues, lo, hi, policy.values(policy.finalObsOnDevice(), policy.finalFeatsOnDevice()));
+          Copy.into(finalValues, rows[t], rows[t + 1], policy.values(policy.finalObsOnDevice(), policy.finalFeatsOnDevice()));
         }
       }
       if (driver != null) driver.afterStep(env);
       if (env.roundEnded()) round = RoundMetrics.mean(env.lastRoundMetrics());
     }
-    if (staging != null) {
-      staging.sendOutcome();
-      storeOutcome(steps - 1);
-    }
+    sink.finish();
     try (NDScope scope = new NDScope()) {
       Copy.all(lastValues, mBound, policy.values(policy.obsOnDevice(), policy.featsOnDevice()));
     }
   }
 
-  /** Tensor path: the staged rewards and dones (of step t) into their rows. */
-  private void storeOutcome(int t) {
-    Copy.into(rewards, rows[t], rows[t + 1], staging.rewards);
-    Copy.into(dones, rows[t], rows[t + 1], staging.dones);
+  /**
+   * Where a rollout step's data goes and how the policy samples there: step t's observation into
+   * row t of the storage, the actions sampled on it (ids, log-probabilities and values into row t),
+   * then, after the env's step, its rewards and dones. The loop of {@link #collect} is written once
+   * over it; the two implementations give the same run (RolloutOnDeviceTest).
+   */
+  private interface Sink {
+    /** Step t's observation (the env's current one) into row t. */
+    void observation(int t, PlayerPolicy policy);
+
+    /** Samples step t's actions into the engine's action buffer with the policy's last draw; ids, log-probs and values into row t (tensors in the caller's scope). */
+    void sample(int t, PlayerPolicy policy);
+
+    /** After the env's step: step t's rewards and dones (into row t now, or with the next send). */
+    void outcome(int t, PlayerPolicy policy);
+
+    /** After the last step: whatever is still on its way into the storage. */
+    void finish();
+
+    void close();
+  }
+
+  /**
+   * The CPU learner's sink: the storage is written through direct views of its tensors' memory
+   * (plain memory copies, no tensor op per row) and the policy samples in place ({@link
+   * PlayerPolicy#sampleOnHost}).
+   */
+  private final class HostSink implements Sink {
+    /** Codes, features, rewards, dones as bytes; ids, log-probs, values typed. */
+    private final ByteBuffer codesMem = PlayerPolicy.view(codes), featuresMem = PlayerPolicy.view(features),
+        rewardsMem = PlayerPolicy.view(rewards), donesMem = PlayerPolicy.view(dones);
+    private final LongBuffer actionsMem = PlayerPolicy.view(actions).asLongBuffer();
+    private final FloatBuffer logpsMem = PlayerPolicy.view(logps).asFloatBuffer(), valuesMem = PlayerPolicy.view(values).asFloatBuffer();
+
+    @Override
+    public void observation(int t, PlayerPolicy policy) {
+      io.copyObservation(codesMem, t * io.codeBytes(), featuresMem, t * io.featureBytes());
+      copies.in(policy.obs);
+      copies.in(policy.feats);
+    }
+
+    @Override
+    public void sample(int t, PlayerPolicy policy) {
+      policy.sampleOnHost(codesAt[t], featuresAt[t], actionsMem, logpsMem, valuesMem, t * m);
+    }
+
+    @Override
+    public void outcome(int t, PlayerPolicy policy) {
+      io.copyOutcome(rewardsMem, t * io.rewardBytes(), donesMem, t * io.doneBytes());
+      copies.in(policy.rewards);
+      copies.in(policy.dones);
+    }
+
+    @Override
+    public void finish() {}
+
+    @Override
+    public void close() {}
+  }
+
+  /**
+   * The tensor path a GPU learner takes: a step's inputs cross in two copies through {@link
+   * Staging} (the observation with the previous step's rewards and dones), are copied into their
+   * rows on the device, and the policy samples with tensor ops ({@link PlayerPolicy#sample}).
+   */
+  private final class DeviceSink implements Sink {
+    private final Staging staging;
+
+    DeviceSink(Staging staging) {
+      this.staging = staging;
+    }
+
+    @Override
+    public void observation(int t, PlayerPolicy policy) { // one send: this step's observation and the previous step's rewards and dones
+      staging.stageObservation();
+      staging.send();
+      Copy.into(codes, rows[t], rows[t + 1], staging.codes);
+      Copy.into(features, rows[t], rows[t + 1], staging.features);
+      if (t > 0) storeOutcome(t - 1);
+    }
+
+    @Override
+    public void sample(int t, PlayerPolicy policy) {
+      NDList out = policy.sample(codesAt[t], featuresAt[t]);
+      Copy.into(actions, rows[t], rows[t + 1], out.get(0));
+      Copy.into(logps, rows[t], rows[t + 1], out.get(1));
+      Copy.into(values, rows[t], rows[t + 1], out.get(2));
+    }
+
+    @Override
+    public void outcome(int t, PlayerPolicy policy) {
+      staging.stageOutcome(); // sent with the next step's observation
+    }
+
+    @Override
+    public void finish() {
+      staging.sendOutcome();
+      storeOutcome(steps - 1);
+    }
+
+    /** The staged rewards and dones (of step t) into their rows. */
+    private void storeOutcome(int t) {
+      Copy.into(rewards, rows[t], rows[t + 1], staging.rewards);
+      Copy.into(dones, rows[t], rows[t + 1], staging.dones);
+    }
+
+    @Override
+    public void close() {
+      staging.close();
+    }
   }
 
   /**
@@ -211,7 +279,7 @@ final class Rollout implements AutoCloseable {
 
   @Override
   public void close() {
-    if (staging != null) staging.close();
+    sink.close();
     storage.close();
   }
 }

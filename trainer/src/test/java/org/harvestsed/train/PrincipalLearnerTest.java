@@ -125,6 +125,23 @@ class PrincipalLearnerTest {
   }
 
   /**
+   * One forward pass per period: the observation batch goes to the learner once per period start,
+   * its values bootstrapping the period that just ended, and once more only at a period start
+   * whose update changed the network (the principal then acts on the updated one).
+   */
+  @Test
+  void aPeriodCostsOneForwardPassAndAnUpdateOneMore() {
+    Config c = Config.parse(YAML, "t");
+    int envs = 4, periods = 40;
+    HostCopies passes = new HostCopies();
+    long updates = updatesOnRandomPlayers(c, envs, periods, passes);
+    // a batch of 12 = 3 periods of 4 envs: one update per chunk, one chunk per update here
+    assertThat(updates).isEqualTo((periods - 1) / 3);
+    long upload = 4L * envs * PrincipalObservation.size(c.env());
+    assertThat(passes.toLearner()).isEqualTo((periods + updates) * upload);
+  }
+
+  /**
    * When one period of all envs holds more transitions than principal_batch (paper scale: 4096
    * envs, batch 512), the complete transitions are split by env into batch-sized updates: here 16
    * envs and a batch of 4 give 4 updates per period, so 2,734 updates in paper.yaml's phase 2
@@ -134,24 +151,32 @@ class PrincipalLearnerTest {
   void aPeriodOfManyEnvsGivesSeveralUpdates() {
     Config c = Config.parse(YAML.replace("run: {envs: 4, seed: 3}", "run: {envs: 16, seed: 3}")
         .replace("principal_batch: 12, principal_minibatches: 2", "principal_batch: 4, principal_minibatches: 2"), "t");
-    int envs = 16;
+    int envs = 16, periods = 6;
+    // the period started at step 0 is complete at the start of period 1, and so on: 5 complete periods updated
+    assertThat(updatesOnRandomPlayers(c, envs, periods, new HostCopies())).isEqualTo((long) (periods - 1) * envs / 4);
+  }
+
+  /**
+   * The updates of a learned principal with a fresh learner over {@code periods} periods of
+   * {@code envs} envs of random players; its observation uploads are counted into {@code passes}.
+   */
+  static long updatesOnRandomPlayers(Config c, int envs, int periods, HostCopies passes) {
     try (NDManager nd = NDManager.newBaseManager();
          PrincipalNet net = new PrincipalNet(nd, PrincipalObservation.size(c.env()), c.env().brackets(), c.env().rateLevels(), 5);
          Adam opt = new Adam(net);
          VecEnv env = VecEnv.create(c.env(), envs, "java", 1)) {
       PrincipalLearner learner = new PrincipalLearner(net, opt, TrainConfig.parse(c.train()), envs, nd, new HostCopies(), new org.harvestsed.engine.rng.Draws(2, org.harvestsed.engine.rng.Purpose.PRINCIPAL_SHUFFLE));
       LearnedPrincipal p = new LearnedPrincipal(net, c.env(), 2);
+      p.countInto(passes);
       p.learnWith(learner);
       PrincipalDriver driver = new PrincipalDriver(p);
       env.reset(1);
-      int periods = 6;
       for (int s = 0; s < periods * c.env().taxPeriod(); s++) {
         driver.beforeStep(env);
         env.stepRandom();
         driver.afterStep(env);
       }
-      // the period started at step 0 is complete at the start of period 1, and so on: 5 complete periods updated
-      assertThat(learner.updates()).isEqualTo((long) (periods - 1) * envs / 4);
+      return learner.updates();
     }
   }
 }
