@@ -84,7 +84,8 @@ public final class PlayerPolicy implements AutoCloseable {
     uniforms = ub.asFloatBuffer();
     uniformsHost = wrappers.create(ub, new Shape(m, 1), DataType.FLOAT32);
     uniformsDevice = gpu ? learner.create(new Shape(m, 1), DataType.FLOAT32) : uniformsHost;
-    actionIndex = onHost ? null : learner.arange(0, actions, 1, DataType.INT64).reshape(1, actions);
+    // also where this policy samples on the host: the rollout takes the tensor path for a storage over 2 GB (Rollout)
+    actionIndex = learner.arange(0, actions, 1, DataType.INT64).reshape(1, actions);
   }
 
   /** The uniforms of the next sample: values 0..m-1 of {@code draws} at {@code tick} (player k of the VecEnv takes value k). */
@@ -203,7 +204,7 @@ public final class PlayerPolicy implements AutoCloseable {
       featsScratch.close();
       uniformsDevice.close();
     }
-    if (actionIndex != null) actionIndex.close();
+    actionIndex.close();
   }
 
   /** Copies a float tensor into {@code out} (DJL's buffers are big-endian until ordered). */

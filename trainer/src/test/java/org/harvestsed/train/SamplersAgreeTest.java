@@ -67,6 +67,9 @@ class SamplersAgreeTest {
         try (NDScope scope = new NDScope()) {
           host.sampleOnHost(host.obs, host.feats, hostIds, hostLogp, hostV, 0);
         }
+        try (NDScope scope = new NDScope()) { // a host policy's tensor sampler (the rollout's path for a storage over 2 GB)
+          assertThat(host.sample(host.obs, host.feats).get(0).toLongArray()).as("step %d", step).containsExactly(tensorIds);
+        }
         for (int k = 0; k < m; k++) {
           assertThat(ids.get(k)).as("step %d player %d: the engine's action id", step, k).isEqualTo(fromTensor[k]);
           assertThat(hostIds.get(k)).isEqualTo(tensorIds[k]);
