@@ -2,13 +2,11 @@ package org.harvestsed.tornado;
 
 import java.util.Locale;
 import org.harvestsed.engine.config.ConfigException;
-import org.harvestsed.engine.sim.Backend;
 import org.harvestsed.engine.sim.Bookkeeper;
 import org.harvestsed.engine.sim.JavaBackend;
+import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
-import org.harvestsed.engine.state.Buf;
-import org.harvestsed.engine.state.Role;
 import uk.ac.manchester.tornado.api.DataRange;
 import uk.ac.manchester.tornado.api.GridScheduler;
 import uk.ac.manchester.tornado.api.ImmutableTaskGraph;
@@ -19,6 +17,7 @@ import uk.ac.manchester.tornado.api.TornadoExecutionResult;
 import uk.ac.manchester.tornado.api.WorkerGrid1D;
 import uk.ac.manchester.tornado.api.enums.DataTransferMode;
 import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
+import uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray;
 
 /**
  * The step compiled by TornadoVM from Java ({@link StepKernel}), one work-item per env,
@@ -35,34 +34,24 @@ import uk.ac.manchester.tornado.api.enums.TornadoVMBackendType;
  * moves whole arrays) and the parameters go up. A host reset after a launch builds a new execution
  * plan, whose first execution uploads the new state (docs/DESIGN-transfers.md).
  * The spec and its tables go to the device once. reset(seed) runs the java reference on the host.
+ * The packing, the launch and the unpacking are {@link TornadoLaunch}'s (which tornado-check runs
+ * on the JVM); this class runs the task graph.
  */
-public final class TornadoBackend implements Backend {
-  private final EnvState state;
-  private final JavaBackend host;
-  private final Bookkeeper book;
-  private final Bookkeeper.Scratch scratch;
-  private final Packing pack;
+public final class TornadoBackend extends TornadoLaunch {
   private final TornadoDevices.Device device;
   private final int envs;
   /** Rebuilt after a host reset that follows a launch, so FIRST_EXECUTION uploads the new state. */
   private TornadoExecutionPlan plan;
-  private boolean executed;
-  private final uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray[] arrays;
-  private final Buf.Type[] types = {Buf.Type.INT, Buf.Type.FLOAT, Buf.Type.BYTE};
   private TornadoExecutionResult last;
-  private long ticks, bytesToDevice, bytesFromDevice;
-  private boolean actionsDrawn, closed;
 
   public TornadoBackend(Layout layout, int envs, String deviceSelector, int hostThreads) {
-    this.device = TornadoDevices.choose(deviceSelector);
-    this.state = new EnvState(layout, envs);
-    this.pack = new Packing(state);
-    checkMemory(pack, envs, device);
-    this.host = new JavaBackend(state, hostThreads);
-    this.book = host.bookkeeper();
-    this.scratch = new Bookkeeper.Scratch(layout);
+    TornadoDevices.Device device = TornadoDevices.choose(deviceSelector);
+    EnvState state = new EnvState(layout, envs);
+    Packing pack = new Packing(state);
+    checkMemory(pack, envs, device); // before the host's threads start
+    super(state, pack, hostThreads);
+    this.device = device;
     this.envs = envs;
-    this.arrays = new uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray[] {pack.ints, pack.floats, pack.bytes};
     this.plan = newPlan();
   }
 
@@ -89,7 +78,6 @@ public final class TornadoBackend implements Backend {
     GridScheduler scheduler = new GridScheduler("harvest.step", grid);
     TornadoExecutionPlan p = new TornadoExecutionPlan(snapshot).withGridScheduler(scheduler).withDevice(device.device());
     if (device.device().getTornadoVMBackend() == TornadoVMBackendType.OPENCL) p = p.withCompilerFlags(TornadoVMBackendType.OPENCL, TornadoDevices.OPENCL_FLAGS);
-    executed = false;
     return p;
   }
 
@@ -122,104 +110,39 @@ public final class TornadoBackend implements Backend {
     return device.describe();
   }
 
+  /** Runs the task graph: its first execution (FIRST_EXECUTION) uploads the state and the spec, every one the inputs and parameters. */
   @Override
-  public String name() {
-    return "tornado";
-  }
-
-  @Override
-  public EnvState state() {
-    return state;
-  }
-
-  @Override
-  public Bookkeeper bookkeeper() {
-    return book;
-  }
-
-  @Override
-  public void reset(long seed) {
-    host.reset(seed); // the reference reset, on the host buffers
-    pack.afterHostReset(seed);
-    ticks = 0;
-    actionsDrawn = false;
-    last = null;
-    if (executed) { // the device holds the old state: a new plan uploads the new one at its first execution
-      closePlan();
-      plan = newPlan();
-    }
-  }
-
-  @Override
-  public void step(boolean randomActions, float cap) {
-    launch(randomActions, cap, 1);
-  }
-
-  @Override
-  public void stepMany(int n, boolean randomActions, float cap) {
-    launch(randomActions, cap, n);
-  }
-
-  /**
-   * Up: the inputs array (actions, pending levels) and the parameters; the state stays on the
-   * device. Down: only the output regions the launch ended ({@link Role#lastRegion}),
-   * one range of each array (the arrays are packed by role, outputs last), on demand.
-   */
-  private void launch(boolean randomActions, float cap, int steps) {
-    pack.beforeLaunch(randomActions, cap, steps);
-    if (!executed) { // FIRST_EXECUTION: the state and the spec go up once per plan
-      for (var a : new uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray[] {pack.ints, pack.floats, pack.bytes, pack.spec, pack.fspec}) {
-        bytesToDevice += a.getNumBytesWithoutHeader();
-      }
-    }
+  protected void execute(int steps, boolean many) {
     last = plan.execute();
-    executed = true;
-    for (var a : new uk.ac.manchester.tornado.api.types.arrays.TornadoNativeArray[] {pack.inputs, pack.params, pack.fparams}) {
-      bytesToDevice += a.getNumBytesWithoutHeader();
-    }
-    Role through = Role.lastRegion(state.layout.spec, ticks + steps - 1);
-    ticks += steps;
-    actionsDrawn = randomActions;
-    for (int k = 0; k < arrays.length; k++) {
-      long from = pack.outputStart(types[k]), to = pack.outputEnd(types[k], through);
-      if (to > from) { // DataRange: offset and size in elements; a size of 0 would mean the whole array
-        last.transferToHost(new DataRange(arrays[k]).withOffset(from).withSize(to - from));
-        bytesFromDevice += (to - from) * types[k].bytes;
-      }
-    }
-    pack.downloadOutputs(through);
-    book.afterLaunch(through != Role.STEP, scratch);
+  }
+
+  /** DataRange: offset and size in elements (never 0 here: a size of 0 would mean the whole array). */
+  @Override
+  protected void transferToHost(Buf.Type t, long from, long to) {
+    TornadoNativeArray a = switch (t) {
+      case INT -> pack.ints;
+      case FLOAT -> pack.floats;
+      case BYTE -> pack.bytes;
+      case SHORT -> throw new IllegalArgumentException("no packed array of shorts (OCC is widened into ints)");
+    };
+    last.transferToHost(new DataRange(a).withOffset(from).withSize(to - from));
   }
 
   @Override
-  public void fetchState() {
-    if (last == null) return; // nothing ran since the host reset: the host buffers are current
+  protected void transferStateToHost() {
     last.transferToHost(pack.ints, pack.floats, pack.bytes, pack.inputs);
-    for (var a : arrays) bytesFromDevice += a.getNumBytesWithoutHeader();
-    bytesFromDevice += pack.inputs.getNumBytesWithoutHeader();
-    pack.downloadState(actionsDrawn);
+  }
+
+  /** A new plan: its first execution uploads the state the host reset wrote. */
+  @Override
+  protected void discardDeviceState() {
+    closePlan();
+    plan = newPlan();
+    last = null;
   }
 
   @Override
-  public String transfer() {
-    return "copy";
-  }
-
-  @Override
-  public long bytesToDevice() {
-    return bytesToDevice;
-  }
-
-  @Override
-  public long bytesFromDevice() {
-    return bytesFromDevice;
-  }
-
-  @Override
-  public void close() {
-    if (closed) return;
-    closed = true;
-    host.close();
+  protected void closeDevice() {
     closePlan();
   }
 

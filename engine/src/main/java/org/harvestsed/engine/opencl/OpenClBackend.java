@@ -12,8 +12,8 @@ import org.harvestsed.engine.config.Mapping;
 import org.harvestsed.engine.config.Transfer;
 import org.harvestsed.engine.config.RunSettings;
 import org.harvestsed.engine.rng.Rng;
-import org.harvestsed.engine.sim.Backend;
 import org.harvestsed.engine.sim.Bookkeeper;
+import org.harvestsed.engine.sim.DeviceBackend;
 import org.harvestsed.engine.sim.JavaBackend;
 import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.EnvState;
@@ -51,45 +51,37 @@ import org.jocl.cl_program;
  *       end those ({@link Role}). Every other host buffer is stale until {@link #fetchState()}.</li>
  * </ul>
  * reset(seed) runs the java reference on the host buffers (uploading them on the copy path); the
- * welfare bookkeeping runs on the host after a launch that ended a tax period ({@link Bookkeeper}).
+ * welfare bookkeeping runs on the host after a launch that ended a tax period ({@link Bookkeeper}):
+ * the launch skeleton of every device backend ({@link DeviceBackend}).
  */
-public final class OpenClBackend implements Backend {
-  private final Layout layout;
-  private final EnvState state;
-  private final Bookkeeper book;
-  private final JavaBackend host;
+public final class OpenClBackend extends DeviceBackend {
   private final Devices.Device device;
   private final cl_context context;
   private final cl_command_queue queue;
   private final cl_program program;
   private final cl_kernel stepKernel, stepManyKernel;
-  private final Map<Buf, cl_mem> mems = new EnumMap<>(Buf.class);
+  private final Map<Buf, cl_mem> mems;
   private final Map<Table, cl_mem> tables = new EnumMap<>(Table.class);
-  private final Map<Buf, ByteBuffer> mapped = new EnumMap<>(Buf.class);
+  private final Map<Buf, ByteBuffer> mapped;
   private final boolean zeroCopy;
   // ---- copy path (null / unused on the zero-copy path) ----
   private final IoArena io;
   /** The device's IO buffer (the IO buffers are sub-buffers of it) and the pinned host arena (mapped once). */
-  private cl_mem ioMem, pinnedMem;
-  private ByteBuffer arena;
-  private Pointer arenaPtr;
-  private long bytesToDevice, bytesFromDevice;
-  /** Steps since reset(seed): every env's tick (envs run in lockstep). */
-  private long ticks;
-  private boolean pendingDirty, actionsOnDevice;
+  private final cl_mem ioMem, pinnedMem;
+  private final ByteBuffer arena;
+  private final Pointer arenaPtr;
+  private boolean pendingDirty;
   /** Whether the host maps/unmaps the shared buffers around each launch (see {@link #mapPolicy}). */
   private final boolean mapEachLaunch;
   private final long[] local;
   private final Mapping mapping;
   private final KernelSource.Shape shape;
-  private final Bookkeeper.Scratch scratch;
   private final long[] global = new long[1];
   private final int[] k0 = new int[1], k1 = new int[1], random = new int[1], steps = new int[1];
   private final float[] cap = new float[1];
   private final Pointer k0p = Pointer.to(k0), k1p = Pointer.to(k1), randomp = Pointer.to(random), stepsp = Pointer.to(steps),
       capp = Pointer.to(cap);
   private final int scalarArgs;
-  private boolean closed;
 
   /**
    * How the step is launched: the mapping ({@code AUTO}: by device type), the work-group size (0:
@@ -127,16 +119,17 @@ public final class OpenClBackend implements Backend {
    * @param launch   the mapping and work-group size
    */
   public OpenClBackend(Layout layout, int envs, String deviceSelector, int hostThreads, Transfer transfer, Launch launch) {
+    // before super(): the device, its program and the host buffers it shares (the base's reference
+    // backend works on them); the fields are assigned after it
     boolean forceCopy = transfer == Transfer.COPY;
-    this.layout = layout;
-    this.device = Devices.choose(deviceSelector);
+    Devices.Device device = Devices.choose(deviceSelector);
     checkMemory(layout, envs, device);
-    this.mapping = launch.mapping() == Mapping.AUTO ? device.autoMapping(layout, envs) : launch.mapping();
+    Mapping mapping = launch.mapping() == Mapping.AUTO ? device.autoMapping(layout, envs) : launch.mapping();
     KernelSource.Shape wanted = shape(layout, device, mapping, launch, envs);
     cl_context_properties props = new cl_context_properties();
     props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
-    context = clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
-    queue = createQueue(context, device.id());
+    cl_context context = clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
+    cl_command_queue queue = createQueue(context, device.id());
     cl_program prog = build(context, device, KernelSource.build(layout, wanted));
     cl_kernel one = clCreateKernel(prog, "harvest_step", null);
     cl_kernel many = clCreateKernel(prog, "harvest_step_many", null);
@@ -155,22 +148,19 @@ public final class OpenClBackend implements Backend {
       one = clCreateKernel(prog, "harvest_step", null);
       many = clCreateKernel(prog, "harvest_step_many", null);
     }
-    shape = wanted;
-    program = prog;
-    stepKernel = one;
-    stepManyKernel = many;
     int ls;
     try {
-      ls = localSize(device, launch.localSize(), shape, kernelLimit(stepKernel, device), kernelLimit(stepManyKernel, device));
+      ls = localSize(device, launch.localSize(), wanted, kernelLimit(one, device), kernelLimit(many, device));
     } catch (RuntimeException e) {
-      clReleaseKernel(stepKernel);
-      clReleaseKernel(stepManyKernel);
-      clReleaseProgram(program);
+      clReleaseKernel(one);
+      clReleaseKernel(many);
+      clReleaseProgram(prog);
       clReleaseCommandQueue(queue);
       clReleaseContext(context);
       throw e;
     }
-    local = new long[] {ls};
+    Map<Buf, cl_mem> mems = new EnumMap<>(Buf.class);
+    Map<Buf, ByteBuffer> mapped = new EnumMap<>(Buf.class);
     EnvState st = null;
     if (device.hostUnified() && !forceCopy) {
       st = new EnvState(layout, envs);
@@ -178,17 +168,18 @@ public final class OpenClBackend implements Backend {
         ByteBuffer hb = st.raw(b);
         mems.put(b, clCreateBuffer(context, CL_MEM_READ_WRITE | CL_MEM_USE_HOST_PTR, hb.capacity(), Pointer.to(hb), null));
       }
-      if (!mapAllAndCheck(st)) { // the device copies after all: take the copy path
-        unmapAll();
+      if (!mapAllAndCheck(queue, mems, mapped, st)) { // the device copies after all: take the copy path
+        unmapAll(queue, mems, mapped);
         for (cl_mem m : mems.values()) clReleaseMemObject(m);
         mems.clear();
         st = null;
       }
     }
-    zeroCopy = st != null;
-    if (zeroCopy) {
-      io = null;
-    } else {
+    boolean zeroCopy = st != null;
+    IoArena io = null;
+    cl_mem ioMem = null, pinnedMem = null;
+    ByteBuffer arena = null;
+    if (!zeroCopy) {
       long align = Math.max(64, Devices.deviceInt(device.id(), CL_DEVICE_MEM_BASE_ADDR_ALIGN) / 8);
       io = new IoArena(layout, envs, align);
       ioMem = clCreateBuffer(context, CL_MEM_READ_WRITE, io.bytes, null, null);
@@ -196,7 +187,6 @@ public final class OpenClBackend implements Backend {
       arena = clEnqueueMapBuffer(queue, pinnedMem, CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0, io.bytes, 0, null, null, null)
           .order(java.nio.ByteOrder.nativeOrder());
       for (int i = 0, size = arena.capacity(); i < size; i++) arena.put(i, (byte) 0); // as fresh direct buffers are
-      arenaPtr = Pointer.to(arena);
       IoArena a = io;
       ByteBuffer whole = arena;
       st = new EnvState(layout, envs, b -> a.holds(b)
@@ -208,10 +198,24 @@ public final class OpenClBackend implements Backend {
             : clCreateBuffer(context, CL_MEM_READ_WRITE, size, null, null));
       }
     }
-    this.state = st;
-    this.host = new JavaBackend(state, hostThreads);
-    this.book = host.bookkeeper();
-    this.scratch = new Bookkeeper.Scratch(layout);
+    super(st, hostThreads);
+    this.device = device;
+    this.mapping = mapping;
+    this.shape = wanted;
+    this.context = context;
+    this.queue = queue;
+    this.program = prog;
+    this.stepKernel = one;
+    this.stepManyKernel = many;
+    this.local = new long[] {ls};
+    this.mems = mems;
+    this.mapped = mapped;
+    this.zeroCopy = zeroCopy;
+    this.io = io;
+    this.ioMem = ioMem;
+    this.pinnedMem = pinnedMem;
+    this.arena = arena;
+    this.arenaPtr = arena == null ? null : Pointer.to(arena);
     for (Table t : Table.values()) {
       ByteBuffer c = t.contents(layout);
       tables.put(t, clCreateBuffer(context, CL_MEM_READ_ONLY | CL_MEM_COPY_HOST_PTR, c.capacity(), Pointer.to(c), null));
@@ -226,7 +230,7 @@ public final class OpenClBackend implements Backend {
       clSetKernelArg(k, arg, Sizeof.cl_int, Pointer.to(new int[] {envs}));
     }
     scalarArgs = arg + 1;
-    global[0] = shape.warp() ? (long) envs * KernelSource.WARP_SIZE : shape.group() ? (long) envs * ls : (envs + ls - 1L) / ls * ls;
+    global[0] = wanted.warp() ? (long) envs * KernelSource.WARP_SIZE : wanted.group() ? (long) envs * ls : (envs + ls - 1L) / ls * ls;
   }
 
   /** What the device allows a kernel: its CL_KERNEL_WORK_GROUP_SIZE, preferred multiple and __local bytes. */
@@ -406,16 +410,6 @@ public final class OpenClBackend implements Backend {
     return zeroCopy ? "zero-copy" : "copy";
   }
 
-  @Override
-  public long bytesToDevice() {
-    return bytesToDevice;
-  }
-
-  @Override
-  public long bytesFromDevice() {
-    return bytesFromDevice;
-  }
-
   /** The bytes of the IO arena (copy path; 0 on the zero-copy path): what one launch reads back at most, plus the inputs. */
   public long ioArenaBytes() {
     return io == null ? 0 : io.bytes;
@@ -498,7 +492,8 @@ public final class OpenClBackend implements Backend {
     return new String(buf, 0, Math.max(0, buf.length - 1));
   }
 
-  private boolean mapAllAndCheck(EnvState st) {
+  /** Maps every buffer; whether each mapped address is the host buffer's (so the device computes in host memory). */
+  private static boolean mapAllAndCheck(cl_command_queue queue, Map<Buf, cl_mem> mems, Map<Buf, ByteBuffer> mapped, EnvState st) {
     boolean same = true;
     for (Buf b : Buf.values()) {
       ByteBuffer hb = st.raw(b);
@@ -512,11 +507,15 @@ public final class OpenClBackend implements Backend {
   private void mapAll() {
     for (Buf b : Buf.values()) {
       mapped.put(b, clEnqueueMapBuffer(queue, mems.get(b), CL_TRUE, CL_MAP_READ | CL_MAP_WRITE, 0,
-          state.raw(b).capacity(), 0, null, null, null));
+          state().raw(b).capacity(), 0, null, null, null));
     }
   }
 
   private void unmapAll() {
+    unmapAll(queue, mems, mapped);
+  }
+
+  private static void unmapAll(cl_command_queue queue, Map<Buf, cl_mem> mems, Map<Buf, ByteBuffer> mapped) {
     for (Buf b : Buf.values()) {
       ByteBuffer m = mapped.remove(b);
       if (m != null) clEnqueueUnmapMemObject(queue, mems.get(b), m, 0, null, null);
@@ -525,37 +524,37 @@ public final class OpenClBackend implements Backend {
 
   /** Copy path: host buffer -> device buffer, counted. */
   private void upload(Buf b) {
-    ByteBuffer hb = state.raw(b);
+    ByteBuffer hb = state().raw(b);
     clEnqueueWriteBuffer(queue, mems.get(b), CL_FALSE, 0, hb.capacity(), Pointer.to(hb), 0, null, null);
-    bytesToDevice += hb.capacity();
+    countToDevice(hb.capacity());
   }
 
   /** Copy path: one IO buffer from the pinned arena to the device, counted. */
   private void uploadIo(Buf b) {
     clEnqueueWriteBuffer(queue, ioMem, CL_FALSE, io.offset(b), io.size(b), arenaPtr.withByteOffset(io.offset(b)), 0, null, null);
-    bytesToDevice += io.size(b);
+    countToDevice(io.size(b));
   }
 
   /** Copy path: the IO range [from, to) from the device into the pinned arena in one transfer, counted. */
   private void readIo(long from, long to) {
     clEnqueueReadBuffer(queue, ioMem, CL_TRUE, from, to - from, arenaPtr.withByteOffset(from), 0, null, null);
-    bytesFromDevice += to - from;
+    countFromDevice(to - from);
   }
 
   /**
    * Copy path: reads back every buffer the host does not keep current (state, and IO buffers
    * outside the last launch's regions), except what the host owns: PENDING_LEVELS (the principal's,
    * uploaded before the next launch), PRINCIPAL_REWARD (the bookkeeping's) and ACTIONS unless the
-   * last launch drew them on the device.
+   * last launch drew them on the device. Nothing on the zero-copy path.
    */
   @Override
-  public void fetchState() {
+  protected void downloadState(boolean actionsDrawn) {
     if (zeroCopy) return;
     for (Buf b : Buf.values()) {
-      if (b == Buf.PENDING_LEVELS || Role.of(b) == Role.HOST || (b == Buf.ACTIONS && !actionsOnDevice)) continue;
-      ByteBuffer hb = state.raw(b);
+      if (b == Buf.PENDING_LEVELS || Role.of(b) == Role.HOST || (b == Buf.ACTIONS && !actionsDrawn)) continue;
+      ByteBuffer hb = state().raw(b);
       clEnqueueReadBuffer(queue, mems.get(b), CL_FALSE, 0, hb.capacity(), Pointer.to(hb), 0, null, null);
-      bytesFromDevice += hb.capacity();
+      countFromDevice(hb.capacity());
     }
     clFinish(queue);
   }
@@ -571,70 +570,60 @@ public final class OpenClBackend implements Backend {
   }
 
   @Override
-  public EnvState state() {
-    return state;
-  }
-
-  @Override
-  public Bookkeeper bookkeeper() {
-    return book;
-  }
-
-  @Override
-  public void reset(long seed) {
-    host.reset(seed); // the reference reset, on the host buffers
-    takeHostState(seed, 0);
-  }
-
-  @Override
   public void restore(long seed) {
-    host.restore(seed);
-    takeHostState(seed, state.ints(Buf.TICK).get(0));
+    restoreHostState(seed);
   }
 
-  /** The host buffers are the state now (after a reset or a restore at tick {@code tick}): uploaded on the copy path. */
-  private void takeHostState(long seed, long tick) {
+  /** The host buffers are the state now (after a reset or a restore): the run's key; uploaded on the copy path. */
+  @Override
+  protected void takeHostState(long seed) {
     k0[0] = Rng.k0(seed);
     k1[0] = Rng.k1(seed);
-    ticks = tick;
     if (zeroCopy) return;
     for (Buf b : Buf.values()) upload(b);
     clFinish(queue);
     pendingDirty = false;
-    actionsOnDevice = false;
   }
 
+  /**
+   * The launch's parameters; the host hands the shared buffers to the device (zero-copy, mapping
+   * each launch) or uploads the actions (unless drawn on the device) and, only after the principal
+   * set them, the pending rate levels (copy path).
+   */
   @Override
-  public void step(boolean randomActions, float capValue) {
-    launch(stepKernel, randomActions, capValue, 1);
-  }
-
-  @Override
-  public void stepMany(int n, boolean randomActions, float capValue) {
-    launch(stepManyKernel, randomActions, capValue, n);
-  }
-
-  private void launch(cl_kernel k, boolean randomActions, float capValue, int n) {
+  protected void uploadInputs(boolean randomActions, float capValue, int n) {
     random[0] = randomActions ? 1 : 0;
     cap[0] = capValue;
     steps[0] = n;
-    int a = scalarArgs;
-    clSetKernelArg(k, a, Sizeof.cl_uint, k0p);
-    clSetKernelArg(k, a + 1, Sizeof.cl_uint, k1p);
-    clSetKernelArg(k, a + 2, Sizeof.cl_float, capp);
-    clSetKernelArg(k, a + 3, Sizeof.cl_int, randomp);
-    if (k == stepManyKernel) clSetKernelArg(k, a + 4, Sizeof.cl_int, stepsp);
     if (mapEachLaunch) {
       unmapAll();
     } else if (!zeroCopy) {
       if (!randomActions) uploadIo(Buf.ACTIONS);
       if (pendingDirty) uploadIo(Buf.PENDING_LEVELS);
       pendingDirty = false;
-      actionsOnDevice = randomActions;
     }
+  }
+
+  /** harvest_step, or harvest_step_many for stepMany (with its step count), over every env. */
+  @Override
+  protected void execute(int n, boolean many) {
+    cl_kernel k = many ? stepManyKernel : stepKernel;
+    int a = scalarArgs;
+    clSetKernelArg(k, a, Sizeof.cl_uint, k0p);
+    clSetKernelArg(k, a + 1, Sizeof.cl_uint, k1p);
+    clSetKernelArg(k, a + 2, Sizeof.cl_float, capp);
+    clSetKernelArg(k, a + 3, Sizeof.cl_int, randomp);
+    if (many) clSetKernelArg(k, a + 4, Sizeof.cl_int, stepsp);
     clEnqueueNDRangeKernel(queue, k, 1, null, global, local, 0, null, null);
-    Role through = Role.lastRegion(layout.spec, ticks + n - 1); // what the launch's last step ended
-    ticks += n;
+  }
+
+  /**
+   * Zero-copy: the host takes the buffers back (mapping them, or waiting for the launch where it
+   * skips the map calls). Copy path: the IO range from the STEP region's start to the end of
+   * region {@code through}, in one transfer.
+   */
+  @Override
+  protected void downloadOutputs(Role through) {
     if (mapEachLaunch) {
       mapAll();
     } else if (zeroCopy) {
@@ -642,14 +631,10 @@ public final class OpenClBackend implements Backend {
     } else {
       readIo(io.start(Role.STEP), io.end(through));
     }
-    book.afterLaunch(through != Role.STEP, scratch);
   }
 
   @Override
-  public void close() {
-    if (closed) return;
-    closed = true;
-    host.close();
+  protected void closeDevice() {
     if (mapEachLaunch) unmapAll();
     if (arena != null) clEnqueueUnmapMemObject(queue, pinnedMem, arena, 0, null, null);
     clFinish(queue);

@@ -5,7 +5,7 @@ import java.lang.foreign.MemorySegment;
 import java.lang.foreign.ValueLayout;
 
 /**
- * A JVM stand-in for TornadoVM's {@code ByteArray} (the methods StepKernel and Packing use): an
+ * A JVM stand-in for TornadoVM's {@code ByteArray} (the methods StepKernel, Packing and TornadoLaunch use): an
  * off-heap segment of bytes. Not TornadoVM: TornadoVM's arrays also carry a header, which the
  * reported size mimics.
  */
@@ -30,5 +30,9 @@ public class ByteArray {
 
   public long getNumBytesOfSegmentWithHeader() {
     return segment.byteSize() + 16;
+  }
+
+  public long getNumBytesWithoutHeader() {
+    return segment.byteSize();
   }
 }
