@@ -98,12 +98,12 @@ final class Packing {
     // Role.OUTPUTS order, so a launch reads one range of each array (outputStart/outputEnd)
     long inputSize = 0;
     for (Buf b : Buf.values()) {
-      if (Role.of(b) != Role.INPUT) continue; // the inputs have their own array, uploaded at every launch
+      if (b.role != Role.INPUT) continue; // the inputs have their own array, uploaded at every launch
       base[b.ordinal()] = (int) inputSize;
       stride[b.ordinal()] = (int) b.perEnv(l);
       inputSize += b.perEnv(l) * envs;
     }
-    for (Buf b : Buf.values()) if (!isOutput(b) && Role.of(b) != Role.INPUT) place(b, l, envs, size, stride);
+    for (Buf b : Buf.values()) if (!isOutput(b) && b.role != Role.INPUT) place(b, l, envs, size, stride);
     base[SCRATCH] = (int) Math.min(size[Buf.Type.INT.ordinal()], Integer.MAX_VALUE);
     stride[SCRATCH] = 4;
     size[Buf.Type.INT.ordinal()] += 4L * envs;
@@ -112,7 +112,7 @@ final class Packing {
     size[Buf.Type.BYTE.ordinal()] += l.cells;
     for (Buf.Type t : Buf.Type.values()) outputStart[t.ordinal()] = size[t.ordinal()];
     for (Role r : Role.OUTPUTS) {
-      for (Buf b : Buf.values()) if (Role.of(b) == r) place(b, l, envs, size, stride);
+      for (Buf b : Buf.values()) if (b.role == r) place(b, l, envs, size, stride);
       for (Buf.Type t : Buf.Type.values()) outputEnd[r.ordinal()][t.ordinal()] = size[t.ordinal()];
     }
     for (Buf.Type t : Buf.Type.values()) {
@@ -210,7 +210,7 @@ final class Packing {
   }
 
   static boolean isOutput(Buf b) {
-    return java.util.Arrays.asList(Role.OUTPUTS).contains(Role.of(b));
+    return java.util.Arrays.asList(Role.OUTPUTS).contains(b.role);
   }
 
   /** First element of the outputs in the array of type {@code t} (the STEP region's start). */
@@ -225,7 +225,7 @@ final class Packing {
 
   /** Packed arrays -> host buffers: the output regions a launch that ended {@code through} reads back. */
   void downloadOutputs(Role through) {
-    for (Buf b : ALL) if (Role.of(b).readUpTo(through)) download(b);
+    for (Buf b : ALL) if (b.role.readUpTo(through)) download(b);
   }
 
   /**
@@ -234,7 +234,7 @@ final class Packing {
    */
   void downloadState(boolean actionsDrawn) {
     for (Buf b : ALL) {
-      if (b == Buf.PENDING_LEVELS || Role.of(b) == Role.HOST || (b == Buf.ACTIONS && !actionsDrawn)) continue;
+      if (b == Buf.PENDING_LEVELS || b.role == Role.HOST || (b == Buf.ACTIONS && !actionsDrawn)) continue;
       download(b);
     }
   }
@@ -264,7 +264,7 @@ final class Packing {
   }
 
   private MemorySegment data(Buf b) {
-    if (Role.of(b) == Role.INPUT) return inputData;
+    if (b.role == Role.INPUT) return inputData;
     return switch (packType(b)) {
       case INT, SHORT -> intData;
       case FLOAT -> floatData;

@@ -552,7 +552,7 @@ public final class OpenClBackend implements Backend {
   public void fetchState() {
     if (zeroCopy) return;
     for (Buf b : Buf.values()) {
-      if (b == Buf.PENDING_LEVELS || Role.of(b) == Role.HOST || (b == Buf.ACTIONS && !actionsOnDevice)) continue;
+      if (b == Buf.PENDING_LEVELS || b.role == Role.HOST || (b == Buf.ACTIONS && !actionsOnDevice)) continue;
       ByteBuffer hb = state.raw(b);
       clEnqueueReadBuffer(queue, mems.get(b), CL_FALSE, 0, hb.capacity(), Pointer.to(hb), 0, null, null);
       bytesFromDevice += hb.capacity();
