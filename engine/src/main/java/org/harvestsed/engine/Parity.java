@@ -190,7 +190,7 @@ public final class Parity {
   public static void compare(VecEnv ref, VecEnv other, int step) {
     boolean periodEnded = ref.periodStartsNext();
     for (Buf b : Buf.values()) {
-      Role r = Role.of(b);
+      Role r = b.role;
       boolean current = switch (r) {
         case STEP, ROUND, EPISODE, HOST -> true;
         case PERIOD -> periodEnded;

@@ -27,7 +27,7 @@ class PackingRolesTest {
       long base = p.spec.get(Packing.BASE + b.ordinal());
       long end = base + b.perEnv(l) * envs;
       Buf.Type t = Packing.packType(b);
-      Role r = Role.of(b);
+      Role r = b.role;
       if (r == Role.INPUT) {
         inputs += b.perEnv(l) * envs;
         continue;
@@ -45,7 +45,7 @@ class PackingRolesTest {
     assertThat(p.inputs.getNumBytesOfSegmentWithHeader()).isGreaterThanOrEqualTo(4 * inputs);
     // the step's outputs alone, per array: what a launch inside a period reads
     long stepInts = 0;
-    for (Buf b : Buf.values()) if (Role.of(b) == Role.STEP && Packing.packType(b) == Buf.Type.INT) stepInts += b.perEnv(l) * envs;
+    for (Buf b : Buf.values()) if (b.role == Role.STEP && Packing.packType(b) == Buf.Type.INT) stepInts += b.perEnv(l) * envs;
     assertThat(p.outputEnd(Buf.Type.INT, Role.STEP) - p.outputStart(Buf.Type.INT)).isEqualTo(stepInts);
   }
 }

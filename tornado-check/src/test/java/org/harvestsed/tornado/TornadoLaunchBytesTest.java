@@ -23,7 +23,7 @@ class TornadoLaunchBytesTest {
   /** Bytes of the output buffers up to region {@code through}, as packed (OCC's shorts as ints). */
   static long outputs(Layout l, Role through) {
     long sum = 0;
-    for (Buf b : Buf.values()) if (Role.of(b).readUpTo(through)) sum += b.perEnv(l) * ENVS * Packing.packType(b).bytes;
+    for (Buf b : Buf.values()) if (b.role.readUpTo(through)) sum += b.perEnv(l) * ENVS * Packing.packType(b).bytes;
     return sum;
   }
 

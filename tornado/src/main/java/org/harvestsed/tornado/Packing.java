@@ -7,9 +7,8 @@ import java.util.Locale;
 import java.util.Map;
 import org.harvestsed.engine.config.ConfigException;
 import org.harvestsed.engine.config.EnvSpec;
-import org.harvestsed.engine.config.SocialChoice;
-import org.harvestsed.engine.rng.Purpose;
 import org.harvestsed.engine.rng.Rng;
+import org.harvestsed.engine.sim.SpecConstant;
 import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.EnvState;
 import org.harvestsed.engine.state.Layout;
@@ -24,7 +23,8 @@ import uk.ac.manchester.tornado.api.types.arrays.IntArray;
  * element type, and within a type by {@link Role} (the outputs last, region by region), into three arrays: {@code ints} (OCC's shorts widened into it), {@code floats} and {@code bytes}. Buffer
  * {@code b} (slot {@code b.ordinal()}) of env {@code e} starts at
  * {@code spec[BASE + slot] + e * spec[STRIDE + slot]} of its array. {@code spec} also holds every
- * constant of the spec ({@code K_*}) and the read-only int tables (sites, spawn points, steps,
+ * int constant of {@link SpecConstant} (at its index, named {@code K_*}), the same list the OpenCL
+ * kernels' header is written from, and the read-only int tables (sites, spawn points, steps,
  * patches, site neighbours); {@code fspec} the float constants and tables; {@code params} and
  * {@code fparams} what changes from launch to launch (key, random actions, steps, cap). The inputs
  * (ACTIONS, PENDING_LEVELS) live in a fourth array, {@code inputs}, the only one that goes to the
@@ -49,24 +49,32 @@ final class Packing {
   static final int INITIAL_GRID = 46;
   static final int SLOTS = 47;
 
-  // ---- spec: constants, then per-slot bases and strides, then the int tables (24 and 36 unused:
-  // the regrowth neighbourhood, which SITE_APPLES replaced) ----
+  // ---- spec: the int constants of SpecConstant, each at its index() (the K_ names are SpecConstant's,
+  // javac constants for the kernel; SpecConstantsTest checks each against the table), then the
+  // kernel's own (envs, where each int table starts, where the bracket cutoffs start in fspec), then
+  // per-slot bases and strides, then the int tables ----
   static final int K_N = 0, K_CELLS = 1, K_BRACKETS = 2, K_VIEW_AHEAD = 3, K_VIEW_LEFT = 4;
   static final int K_OBS_ROWS = 5, K_OBS_COLS = 6, K_VIEW = 7, K_SCALARS = 8, K_NUM_ACTIONS = 9;
   static final int K_TAX_PERIOD = 10, K_EPISODE_LENGTH = 11, K_ROUND_STEPS = 12, K_RATE_LEVELS = 13, K_HAS_DIVERGENCE_LIMIT = 14;
   static final int K_ZAP = 15, K_ZAP_LENGTH = 16, K_ZAP_HALF_WIDTH = 17, K_ZAP_REMOVAL = 18, K_ZAP_COOLDOWN = 19;
   static final int K_REGROW_UNDER_PLAYERS = 20, K_NUM_PROB = 21, K_NUM_SITES = 22, K_NUM_SPAWNS = 23;
-  static final int K_NUM_COMPONENTS = 25, K_MAJORITY = 26, K_ENVS = 27, K_PURPOSE_SPAWN = 28, K_PURPOSE_MOVE_ORDER = 29;
-  static final int K_PURPOSE_REGROWTH = 30, K_PURPOSE_RESPAWN = 31, K_PURPOSE_POLICY = 32, K_PURPOSE_VOTE = 33, K_T_SITES = 34;
-  static final int K_T_SPAWNS = 35, K_T_FWD_STEP = 37, K_T_RIGHT_STEP = 38, K_T_COMP_START = 39;
-  static final int K_T_COMP_MEMBERS = 40, K_F_CUTOFFS = 41, K_T_SITE_OF_CELL = 42, K_T_SITE_NEIGHBOUR_START = 43;
-  static final int K_T_SITE_NEIGHBOURS = 44;
+  static final int K_NUM_COMPONENTS = 24, K_MAJORITY = 25;
+  // 26-36: the cell and action codes (the kernel has them as javac constants of its own)
+  static final int K_PURPOSE_SPAWN = 37, K_PURPOSE_MOVE_ORDER = 38, K_PURPOSE_REGROWTH = 39, K_PURPOSE_RESPAWN = 40;
+  static final int K_PURPOSE_POLICY = 41, K_PURPOSE_VOTE = 42;
+  /** The first index after SpecConstant's int constants (SpecConstant.INTS). */
+  static final int K_OWN = 43;
+  static final int K_ENVS = K_OWN, K_T_SITES = K_OWN + 1, K_T_SPAWNS = K_OWN + 2, K_T_FWD_STEP = K_OWN + 3, K_T_RIGHT_STEP = K_OWN + 4;
+  static final int K_T_COMP_START = K_OWN + 5, K_T_COMP_MEMBERS = K_OWN + 6, K_F_CUTOFFS = K_OWN + 7, K_T_SITE_OF_CELL = K_OWN + 8;
+  static final int K_T_SITE_NEIGHBOUR_START = K_OWN + 9, K_T_SITE_NEIGHBOURS = K_OWN + 10;
   static final int BASE = 64;
   static final int STRIDE = BASE + SLOTS;
   static final int TABLES = STRIDE + SLOTS;
 
-  // ---- fspec ----
-  static final int F_DIVERGENCE_LIMIT = 0, F_ZAP_FIRE_COST = 1, F_ZAP_HIT_PENALTY = 2, F_PROB = 3;
+  // ---- fspec: the float constants of SpecConstant at their index(), then the regrowth probabilities, then the bracket cutoffs ----
+  static final int F_DIVERGENCE_LIMIT = 0, F_ZAP_FIRE_COST = 1, F_ZAP_HIT_PENALTY = 2;
+  /** The first index after SpecConstant's float constants (SpecConstant.FLOATS). */
+  static final int F_PROB = 3;
 
   // ---- params ----
   static final int P_K0 = 0, P_K1 = 1, P_RANDOM = 2, P_STEPS = 3, PARAMS = 4;
@@ -98,12 +106,12 @@ final class Packing {
     // Role.OUTPUTS order, so a launch reads one range of each array (outputStart/outputEnd)
     long inputSize = 0;
     for (Buf b : Buf.values()) {
-      if (Role.of(b) != Role.INPUT) continue; // the inputs have their own array, uploaded at every launch
+      if (b.role != Role.INPUT) continue; // the inputs have their own array, uploaded at every launch
       base[b.ordinal()] = (int) inputSize;
       stride[b.ordinal()] = (int) b.perEnv(l);
       inputSize += b.perEnv(l) * envs;
     }
-    for (Buf b : Buf.values()) if (!isOutput(b) && Role.of(b) != Role.INPUT) place(b, l, envs, size, stride);
+    for (Buf b : Buf.values()) if (!isOutput(b) && b.role != Role.INPUT) place(b, l, envs, size, stride);
     base[SCRATCH] = (int) Math.min(size[Buf.Type.INT.ordinal()], Integer.MAX_VALUE);
     stride[SCRATCH] = 4;
     size[Buf.Type.INT.ordinal()] += 4L * envs;
@@ -112,7 +120,7 @@ final class Packing {
     size[Buf.Type.BYTE.ordinal()] += l.cells;
     for (Buf.Type t : Buf.Type.values()) outputStart[t.ordinal()] = size[t.ordinal()];
     for (Role r : Role.OUTPUTS) {
-      for (Buf b : Buf.values()) if (Role.of(b) == r) place(b, l, envs, size, stride);
+      for (Buf b : Buf.values()) if (b.role == r) place(b, l, envs, size, stride);
       for (Buf.Type t : Buf.Type.values()) outputEnd[r.ordinal()][t.ordinal()] = size[t.ordinal()];
     }
     for (Buf.Type t : Buf.Type.values()) {
@@ -156,47 +164,13 @@ final class Packing {
       spec.set(BASE + k, base[k]);
       spec.set(STRIDE + k, stride[k]);
     }
-    spec.set(K_N, l.players);
-    spec.set(K_CELLS, l.cells);
-    spec.set(K_BRACKETS, s.brackets());
-    spec.set(K_VIEW_AHEAD, s.viewAhead());
-    spec.set(K_VIEW_LEFT, s.viewLeft());
-    spec.set(K_OBS_ROWS, s.obsRows());
-    spec.set(K_OBS_COLS, s.obsCols());
-    spec.set(K_VIEW, s.obsCells());
-    spec.set(K_SCALARS, s.scalars());
-    spec.set(K_NUM_ACTIONS, s.actions());
-    spec.set(K_TAX_PERIOD, s.taxPeriod());
-    spec.set(K_EPISODE_LENGTH, s.episodeLength());
-    spec.set(K_ROUND_STEPS, s.roundSteps());
-    spec.set(K_RATE_LEVELS, s.rateLevels());
-    boolean limit = s.divergenceLimit() != Float.POSITIVE_INFINITY;
-    spec.set(K_HAS_DIVERGENCE_LIMIT, limit ? 1 : 0);
-    spec.set(K_ZAP, s.zap() ? 1 : 0);
-    spec.set(K_ZAP_LENGTH, s.zapLength());
-    spec.set(K_ZAP_HALF_WIDTH, s.zapHalfWidth());
-    spec.set(K_ZAP_REMOVAL, s.zapRemoval());
-    spec.set(K_ZAP_COOLDOWN, s.zapCooldown());
-    spec.set(K_REGROW_UNDER_PLAYERS, s.regrowUnderPlayers() ? 1 : 0);
-    spec.set(K_NUM_PROB, s.regrowthProb().length);
-    spec.set(K_NUM_SITES, l.sites.length);
-    spec.set(K_NUM_SPAWNS, l.spawns.length);
-    spec.set(K_NUM_COMPONENTS, l.components);
-    spec.set(K_MAJORITY, s.socialChoice() == SocialChoice.MAJORITY ? 1 : 0);
+    for (SpecConstant c : SpecConstant.values()) if (!c.isFloat()) spec.set(c.index(), c.intValue(l));
     spec.set(K_ENVS, envs);
-    spec.set(K_PURPOSE_SPAWN, Purpose.SPAWN.code);
-    spec.set(K_PURPOSE_MOVE_ORDER, Purpose.MOVE_ORDER.code);
-    spec.set(K_PURPOSE_REGROWTH, Purpose.REGROWTH.code);
-    spec.set(K_PURPOSE_RESPAWN, Purpose.RESPAWN.code);
-    spec.set(K_PURPOSE_POLICY, Purpose.POLICY.code);
-    spec.set(K_PURPOSE_VOTE, Purpose.VOTE.code);
 
     float[] prob = s.regrowthProb();
     float[] cutoffs = s.bracketCutoffs();
     fspec = new FloatArray(F_PROB + prob.length + cutoffs.length);
-    fspec.set(F_DIVERGENCE_LIMIT, limit ? s.divergenceLimit() : 0f);
-    fspec.set(F_ZAP_FIRE_COST, s.zapFireCost());
-    fspec.set(F_ZAP_HIT_PENALTY, s.zapHitPenalty());
+    for (SpecConstant c : SpecConstant.values()) if (c.isFloat()) fspec.set(c.index(), c.floatValue(l));
     for (int k = 0; k < prob.length; k++) fspec.set(F_PROB + k, prob[k]);
     spec.set(K_F_CUTOFFS, F_PROB + prob.length);
     for (int k = 0; k < cutoffs.length; k++) fspec.set(F_PROB + prob.length + k, cutoffs[k]);
@@ -210,7 +184,7 @@ final class Packing {
   }
 
   static boolean isOutput(Buf b) {
-    return java.util.Arrays.asList(Role.OUTPUTS).contains(Role.of(b));
+    return java.util.Arrays.asList(Role.OUTPUTS).contains(b.role);
   }
 
   /** First element of the outputs in the array of type {@code t} (the STEP region's start). */
@@ -225,7 +199,7 @@ final class Packing {
 
   /** Packed arrays -> host buffers: the output regions a launch that ended {@code through} reads back. */
   void downloadOutputs(Role through) {
-    for (Buf b : ALL) if (Role.of(b).readUpTo(through)) download(b);
+    for (Buf b : ALL) if (b.role.readUpTo(through)) download(b);
   }
 
   /**
@@ -234,7 +208,7 @@ final class Packing {
    */
   void downloadState(boolean actionsDrawn) {
     for (Buf b : ALL) {
-      if (b == Buf.PENDING_LEVELS || Role.of(b) == Role.HOST || (b == Buf.ACTIONS && !actionsDrawn)) continue;
+      if (b == Buf.PENDING_LEVELS || b.role == Role.HOST || (b == Buf.ACTIONS && !actionsDrawn)) continue;
       download(b);
     }
   }
@@ -264,7 +238,7 @@ final class Packing {
   }
 
   private MemorySegment data(Buf b) {
-    if (Role.of(b) == Role.INPUT) return inputData;
+    if (b.role == Role.INPUT) return inputData;
     return switch (packType(b)) {
       case INT, SHORT -> intData;
       case FLOAT -> floatData;

@@ -28,7 +28,7 @@ class PrincipalObservationRolesTest {
       for (int e = 0; e < 3; e++) PrincipalObservation.write(env, e, before, e * size);
       int garbage = 0;
       for (Buf b : Buf.values()) {
-        if (Role.of(b) == Role.PERIOD) continue;
+        if (b.role == Role.PERIOD) continue;
         ByteBuffer raw = env.state().raw(b);
         for (int i = 0; i < raw.capacity(); i++) raw.put(i, (byte) (0x5A ^ i));
         garbage++;

@@ -4,17 +4,21 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.harvestsed.engine.config.Mapping;
+import org.harvestsed.engine.sim.PhaseAccesses;
+import org.harvestsed.engine.sim.PhaseAccesses.Access;
+import org.harvestsed.engine.sim.PhaseAccesses.Spread;
 import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.Layout;
 
 /**
  * A memory-access model of the OpenCL step on a GPU with 32-lane warps and 32-byte sectors, so
  * the mappings' shape is checked by numbers on a machine without a GPU; {@link PerfModel} takes its
- * sector bytes as the step's memory traffic. For each access of each
- * phase (kernels/*.cl): how many elements one env-step touches, which lanes of a warp touch them
- * together, and, from the kernels' index formulas (below, each citing its kernel; the geometry from
- * {@link Layout}), how many sectors one warp access touches. No cache is modelled: the sector
- * bytes are what the load/store units move, an upper bound on what memory must deliver.
+ * sector bytes as the step's memory traffic. For each access of each phase (the list of
+ * {@link PhaseAccesses}, which {@code StepTraffic} counts too): how many elements one env-step
+ * touches, which lanes of a warp touch them together, and, from the kernels' index formulas (below,
+ * each citing its kernel; the geometry from {@link Layout}), how many sectors one warp access
+ * touches. No cache is modelled: the sector bytes are what the load/store units move, an upper
+ * bound on what memory must deliver.
  * <ul>
  *   <li>per-env mapping: lane l is env l, every lane at the same element of its env;</li>
  *   <li>group mapping: the lanes are consecutive work-items of env e's group, at consecutive
@@ -29,34 +33,11 @@ public final class AccessModel {
   public static final int WARP = 32;
   public static final int SECTOR = 32;
 
-  /** How the lanes of a warp are spread over an access's elements. */
-  enum Spread {
-    /** the env's N players, lane = player (group), or player i of 32 envs (per env) */
-    PLAYERS,
-    /** the env's N * VIEW observation bytes, in order */
-    OBS_BYTES,
-    /** the window cells behind the observation bytes (observe.cl window_cell) */
-    WINDOW_CELLS,
-    /** the env's apple sites in site order (regrowth.cl) */
-    SITES,
-    /** the env's CELLS cells in order (step_group.cl load/store) */
-    CELLS,
-    /** the env's N * SCALARS floats, player-major, lane = player (observe.cl observe_scalars) */
-    SCALARS,
-    /** lanes at unrelated cells (the players' positions; each player's own window): a sector per lane */
-    SCATTERED,
-    /** one lane: a phase the rules make sequential (ONE) */
-    SEQUENTIAL
-  }
-
   /**
-   * One access of a phase: the buffer, whether it writes, the elements one env-step touches, how
-   * its lanes spread, and whether it reaches global memory in the group mapping with local cells
-   * (GRID and OCC do not, except at the launch's load and store).
+   * A modelled access in one mapping: its phase's label ({@link Access#label}), elements per
+   * env-step (period, round, episode and launch accesses amortised), lanes and sectors per warp
+   * access, and whether it reaches global memory.
    */
-  record Access(String phase, Buf buf, boolean write, double elements, Spread spreadEnv, Spread spreadGroup) {}
-
-  /** A modelled access in one mapping: sectors per warp access, lanes per warp access, sector bytes per env-step. */
   public record Row(String phase, Buf buf, boolean write, double elements, int lanes, int sectors, boolean global) {
     /** Sectors times 32 bytes for each warp access; per env-step. */
     public double sectorBytes() {
@@ -70,50 +51,6 @@ public final class AccessModel {
   }
 
   /**
-   * The step's accesses, random actions, zap off (as {@link org.harvestsed.engine.sim.StepTraffic}),
-   * per env-step; {@code stepsPerLaunch} amortises the group mapping's load/store of the cells.
-   */
-  static List<Access> accesses(Layout l, int stepsPerLaunch) {
-    double n = l.players, v = l.spec.obsCells(), f = l.spec.scalars(), sites = l.sites.length, c = l.cells;
-    Spread p = Spread.PLAYERS;
-    Spread one = Spread.SEQUENTIAL;
-    List<Access> a = new ArrayList<>();
-    a.add(new Access("actions", Buf.ACTIONS, true, n, p, p));
-    a.add(new Access("turns", Buf.POS, false, n, p, p));
-    a.add(new Access("turns", Buf.ACTIONS, false, n, p, p));
-    a.add(new Access("turns", Buf.DIR, false, 2 * n, p, p));
-    a.add(new Access("moves", Buf.ORDER, true, 6 * n, p, one)); // init, swaps r/w, read in order
-    a.add(new Access("moves", Buf.POS, false, 2 * n, p, one));
-    a.add(new Access("moves", Buf.ACTIONS, false, n, p, one));
-    a.add(new Access("moves", Buf.DIR, false, n, p, one));
-    a.add(new Access("moves", Buf.GRID, false, n, Spread.WINDOW_CELLS, one));
-    a.add(new Access("moves", Buf.OCC, false, 3 * n, Spread.WINDOW_CELLS, one));
-    a.add(new Access("consumption", Buf.POS, false, n, p, p));
-    a.add(new Access("consumption", Buf.GRID, false, 2 * n, Spread.WINDOW_CELLS, Spread.SCATTERED));
-    a.add(new Access("consumption", Buf.EATEN, true, 2 * n, p, p)); // written, read back by the count update pass
-    a.add(new Access("regrowth", Buf.GRID, false, sites, Spread.SITES, Spread.SITES));
-    a.add(new Access("regrowth", Buf.SITE_APPLES, false, sites, Spread.SITES, Spread.SITES));
-    a.add(new Access("regrowth apply", Buf.GRID, false, sites, Spread.SITES, one));
-    a.add(new Access("observe", Buf.OBS, true, n * v, Spread.OBS_BYTES, Spread.OBS_BYTES));
-    a.add(new Access("observe", Buf.GRID, false, n * v, Spread.WINDOW_CELLS, Spread.WINDOW_CELLS));
-    a.add(new Access("observe", Buf.OCC, false, n * v, Spread.WINDOW_CELLS, Spread.WINDOW_CELLS));
-    a.add(new Access("observe", Buf.POS, false, 2 * n, p, null)); // POS, DIR
-    a.add(new Access("observe", Buf.POS, false, 2 * n * v, null, Spread.OBS_BYTES)); // group: every byte reads its player's POS, DIR
-    a.add(new Access("observe NEARBY", Buf.OCC, false, n * v, null, Spread.SCATTERED)); // group: a second pass, lane = player
-    a.add(new Access("observe NEARBY", Buf.NEARBY, true, n, p, p));
-    a.add(new Access("incomes", Buf.PERIOD_INCOME, false, 2 * n, p, p));
-    a.add(new Access("incomes", Buf.ROUND_APPLES, false, 2 * n, p, p));
-    a.add(new Access("incomes", Buf.EATEN, false, n, p, p));
-    a.add(new Access("taxes, lumps", Buf.TAX, true, 2 * n, p, p));
-    a.add(new Access("rewards", Buf.REWARD, true, 8 * n, p, p));
-    a.add(new Access("scalars", Buf.OBS_SCALARS, true, n * f, Spread.SCALARS, Spread.SCALARS));
-    a.add(new Access("scalars", Buf.SIGMA, false, 3 * n, p, p));
-    a.add(new Access("launch load/store (group, local cells)", Buf.GRID, false, 2 * c / stepsPerLaunch, null, Spread.CELLS));
-    a.add(new Access("launch load/store (group, local cells)", Buf.OCC, false, 2 * c / stepsPerLaunch, null, Spread.CELLS));
-    return a;
-  }
-
-  /**
    * The model of one mapping: each access with the sectors one warp access touches (the worst over
    * the first 64 envs and, in the group mapping, the warps of the group) and its sector bytes.
    */
@@ -121,16 +58,17 @@ public final class AccessModel {
     if (m == Mapping.AUTO) throw new IllegalArgumentException("a mapping, not auto");
     boolean group = m != Mapping.ENV; // the warp mapping's lanes are an env's 32 work-items, as a group's first warp
     List<Row> out = new ArrayList<>();
-    for (Access a : accesses(l, stepsPerLaunch)) {
-      Spread s = group ? a.spreadGroup() : a.spreadEnv();
-      if (s == null) continue; // the load/store exists only in the group mapping
+    for (Access a : PhaseAccesses.of(l)) { // the group spread is also the warp mapping's (its STAGE_PLAYERS copies are not modelled)
+      Spread s = group ? a.group() : a.env();
+      if (s == null) continue; // an access of the other mapping
       boolean cell = a.buf() == Buf.GRID || a.buf() == Buf.OCC;
       // the warp mapping with local state also keeps SITE_APPLES in local memory (loaded and stored with the cells)
       boolean local = cell || (m == Mapping.WARP && a.buf() == Buf.SITE_APPLES);
-      boolean global = !(group && localCells && local && s != Spread.CELLS);
-      if (group && !localCells && s == Spread.CELLS) continue; // no load/store when the cells stay in global memory
+      boolean launch = a.every() == PhaseAccesses.Every.LAUNCH;
+      if (launch && !(localCells && local)) continue; // no load/store of what stays in global memory
+      boolean global = launch || !(group && localCells && local);
       int lanes = s == Spread.SEQUENTIAL ? 1 : WARP;
-      out.add(new Row(a.phase(), a.buf(), a.write(), a.elements(), lanes, worstSectors(l, a.buf(), s, group), global));
+      out.add(new Row(a.label(), a.buf(), a.write(), a.perStep(l.spec, stepsPerLaunch), lanes, worstSectors(l, a.buf(), s, group), global));
     }
     return out;
   }
@@ -169,18 +107,21 @@ public final class AccessModel {
    */
   static long byteOf(Layout l, Buf buf, Spread s, boolean group, int e, int k, int o) {
     int n = l.players, view = l.spec.obsCells(), f = l.spec.scalars();
-    long pb = (long) e * n;
+    long pb = (long) e * n, len = buf.perEnv(l);
     return buf.type.bytes * switch (s) {
-      // s->X[pb + i] (every per-player loop), i = k
-      case PLAYERS -> pb + Math.min(k, n - 1);
-      // observe.cl: obs = s->OBS + pb * VIEW; obs[k] (group) / out[r * OBS_COLS + c], out = obs + i * VIEW (per env, k = 0)
-      case OBS_BYTES -> buf == Buf.OBS ? pb * view + Math.min(k, n * view - 1) : pb + Math.min(k, n * view - 1) / view;
+      // s->X[pb + i] (every per-player loop; per bracket, e * BRACKETS + b; keep_final's FINAL_SCALARS[sb + k]), i = k
+      case PLAYERS -> e * len + Math.min(k, len - 1);
+      // s->T[e], s->RATES[e * BRACKETS + b] inside a per-player loop: every lane of env e at the same element
+      case ENV_ELEMENT -> e * len;
+      // observe.cl: obs = s->OBS + pb * VIEW; obs[k] (group) / out[r * OBS_COLS + c], out = obs + i * VIEW (per env, k = 0);
+      // the player's POS and DIR behind byte k; final.cl copies OBS to FINAL_OBS in the same order
+      case OBS_BYTES -> buf.dim == Buf.Dim.OBS ? pb * view + Math.min(k, n * view - 1) : pb + Math.min(k, n * view - 1) / view;
       // s->grid[q] = GRID[e * CELLS + q], q = window_cell(pos, o, r, c) of byte k of player i's window
       case WINDOW_CELLS -> (long) e * l.cells + windowCell(l, centre(l), o, k % view);
       // regrowth.cl: q = sites[site], site = base + LID; SITE_APPLES[e * NUM_SITES + site]
       case SITES -> l.sites.length == 0 ? 0 : buf == Buf.SITE_APPLES ? (long) e * l.sites.length + Math.min(k, l.sites.length - 1)
           : (long) e * l.cells + l.sites[Math.min(k, l.sites.length - 1)];
-      // step_group.cl: GRID[g + c], c = LID + k LSZ
+      // step_group.cl: GRID[g + c], c = LID + k LSZ (and final.cl, reset.cl)
       case CELLS -> (long) e * l.cells + Math.min(k, l.cells - 1);
       // observe.cl observe_scalars: OBS_SCALARS[(pb + i) * SCALARS + j], lane = player i
       case SCALARS -> (pb + Math.min(k, n - 1)) * f;

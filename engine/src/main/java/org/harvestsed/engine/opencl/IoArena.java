@@ -29,7 +29,7 @@ final class IoArena {
       at = roundUp(at, align);
       start.put(r, at);
       for (Buf b : Buf.values()) {
-        if (Role.of(b) != r) continue;
+        if (b.role != r) continue;
         at = roundUp(at, align);
         offset.put(b, at);
         size.put(b, b.bytesPerEnv(l) * envs);

@@ -4,20 +4,17 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
-import org.harvestsed.engine.config.EnvSpec;
-import org.harvestsed.engine.config.SocialChoice;
-import org.harvestsed.engine.map.GameMap;
-import org.harvestsed.engine.rng.Purpose;
-import org.harvestsed.engine.sim.JavaBackend;
 import org.harvestsed.engine.sim.Phase;
+import org.harvestsed.engine.sim.SpecConstant;
 import org.harvestsed.engine.state.Buf;
 import org.harvestsed.engine.state.Layout;
 
 /**
- * The program the OpenCL backend builds: a header generated from the spec (every constant, the
- * State struct with one pointer per {@link Buf} and per {@link Table}, the kernel argument lists),
- * then the files of {@code kernels/} in the step's phase order ({@link Phase}). No rule constant is written twice:
- * the kernels only use names defined here.
+ * The program the OpenCL backend builds: a header generated from the spec (the mapping's shape,
+ * every constant of {@link SpecConstant}, the State struct with one pointer per {@link Buf} and per
+ * {@link Table}, the kernel argument lists), then the files of {@code kernels/} in the step's phase
+ * order ({@link Phase}). No rule constant is written twice: the kernels only use names defined here,
+ * and the TornadoVM kernel's constants are written from the same {@link SpecConstant} list.
  */
 public final class KernelSource {
   private KernelSource() {}
@@ -126,7 +123,6 @@ public final class KernelSource {
 
   /** The generated header (spec.h). */
   static String header(Layout l, Shape shape) {
-    EnvSpec s = l.spec;
     StringBuilder h = new StringBuilder("/* spec.h: generated from the EnvSpec by KernelSource.java */\n");
     def(h, "GROUP", shape.group() ? 1 : 0);
     def(h, "WARP", shape.warp() ? 1 : 0);
@@ -142,48 +138,7 @@ public final class KernelSource {
     h.append("#define COUNT_T ").append(localState ? "int" : "uchar").append('\n');
     // test only (OclgrindTest): a group kernel with one barrier left out, which Oclgrind must report
     def(h, "TEST_RACE", Boolean.getBoolean("harvest.opencl.test-race") ? 1 : 0);
-    def(h, "N", l.players);
-    def(h, "CELLS", l.cells);
-    def(h, "BRACKETS", s.brackets());
-    def(h, "VIEW_AHEAD", s.viewAhead());
-    def(h, "VIEW_LEFT", s.viewLeft());
-    def(h, "OBS_ROWS", s.obsRows());
-    def(h, "OBS_COLS", s.obsCols());
-    def(h, "VIEW", s.obsCells());
-    def(h, "SCALARS", s.scalars());
-    def(h, "NUM_ACTIONS", s.actions());
-    def(h, "TAX_PERIOD", s.taxPeriod());
-    def(h, "EPISODE_LENGTH", s.episodeLength());
-    def(h, "ROUND_STEPS", s.roundSteps());
-    def(h, "RATE_LEVELS", s.rateLevels());
-    boolean limit = s.divergenceLimit() != Float.POSITIVE_INFINITY;
-    def(h, "HAS_DIVERGENCE_LIMIT", limit ? 1 : 0);
-    h.append("#define DIVERGENCE_LIMIT ").append(limit ? hex(s.divergenceLimit()) : "0.0f").append('\n');
-    def(h, "ZAP", s.zap() ? 1 : 0);
-    def(h, "ZAP_LENGTH", s.zapLength());
-    def(h, "ZAP_HALF_WIDTH", s.zapHalfWidth());
-    def(h, "ZAP_REMOVAL", s.zapRemoval());
-    def(h, "ZAP_COOLDOWN", s.zapCooldown());
-    h.append("#define ZAP_FIRE_COST ").append(hex(s.zapFireCost())).append('\n');
-    h.append("#define ZAP_HIT_PENALTY ").append(hex(s.zapHitPenalty())).append('\n');
-    def(h, "REGROW_UNDER_PLAYERS", s.regrowUnderPlayers() ? 1 : 0);
-    def(h, "NUM_PROB", s.regrowthProb().length);
-    def(h, "NUM_SITES", l.sites.length);
-    def(h, "NUM_SPAWNS", l.spawns.length);
-    def(h, "NUM_COMPONENTS", l.components);
-    def(h, "MAJORITY", s.socialChoice() == SocialChoice.MAJORITY ? 1 : 0);
-    def(h, "CELL_EMPTY", GameMap.EMPTY);
-    def(h, "CELL_WALL", GameMap.WALL);
-    def(h, "CELL_APPLE", GameMap.APPLE);
-    def(h, "CELL_NEW_APPLE", JavaBackend.NEW_APPLE);
-    def(h, "ACTION_FORWARD", EnvSpec.FORWARD);
-    def(h, "ACTION_BACKWARD", EnvSpec.BACKWARD);
-    def(h, "ACTION_STEP_LEFT", EnvSpec.STEP_LEFT);
-    def(h, "ACTION_STEP_RIGHT", EnvSpec.STEP_RIGHT);
-    def(h, "ACTION_TURN_LEFT", EnvSpec.TURN_LEFT);
-    def(h, "ACTION_TURN_RIGHT", EnvSpec.TURN_RIGHT);
-    def(h, "ACTION_ZAP", EnvSpec.ZAP);
-    for (Purpose p : Purpose.values()) h.append("#define PURPOSE_").append(p.name()).append(' ').append(p.code).append("u\n");
+    for (SpecConstant c : SpecConstant.values()) h.append("#define ").append(c.name()).append(' ').append(literal(c, l)).append('\n');
     // Diagnosis only (the roofline study): -Dharvest.opencl.skip=regrowth,observe,... compiles those
     // phases out, so their cost can be measured. The results then differ from the reference.
     for (String phase : SKIPPABLE) {
@@ -215,6 +170,15 @@ public final class KernelSource {
       case SHORT -> "short";
       case INT -> "int";
       case FLOAT -> "float";
+    };
+  }
+
+  /** The C literal of a spec constant's value. */
+  static String literal(SpecConstant c, Layout l) {
+    return switch (c.kind) {
+      case INT -> String.valueOf(c.intValue(l));
+      case UINT -> c.intValue(l) + "u";
+      case FLOAT -> hex(c.floatValue(l));
     };
   }
 

@@ -551,7 +551,7 @@ public final class OpenClBackend extends DeviceBackend {
   protected void downloadState(boolean actionsDrawn) {
     if (zeroCopy) return;
     for (Buf b : Buf.values()) {
-      if (b == Buf.PENDING_LEVELS || Role.of(b) == Role.HOST || (b == Buf.ACTIONS && !actionsDrawn)) continue;
+      if (b == Buf.PENDING_LEVELS || b.role == Role.HOST || (b == Buf.ACTIONS && !actionsDrawn)) continue;
       ByteBuffer hb = state().raw(b);
       clEnqueueReadBuffer(queue, mems.get(b), CL_FALSE, 0, hb.capacity(), Pointer.to(hb), 0, null, null);
       countFromDevice(hb.capacity());

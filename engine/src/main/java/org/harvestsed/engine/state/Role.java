@@ -1,9 +1,9 @@
 package org.harvestsed.engine.state;
 
 /**
- * Who reads a {@link Buf} and when: what a backend whose device keeps the state (OpenCL's copy
- * path, TornadoVM) must move between host and device, and when (docs/DESIGN-transfers.md). The
- * regions are listed in the order they are laid out for read-back, so that every launch reads one
+ * Who reads a {@link Buf} and when (each buffer names its own, {@link Buf#role}): what a backend
+ * whose device keeps the state (OpenCL's copy path, TornadoVM) must move between host and device,
+ * and when (docs/DESIGN-transfers.md). The regions are listed in the order they are laid out for read-back, so that every launch reads one
  * contiguous prefix of the outputs: the step's outputs, then the period-end snapshot, then the
  * round-end snapshot, then the final observation of an ended episode.
  */
@@ -44,18 +44,6 @@ public enum Role {
   public boolean readUpTo(Role through) {
     int at = java.util.Arrays.asList(OUTPUTS).indexOf(this);
     return at >= 0 && at <= java.util.Arrays.asList(OUTPUTS).indexOf(through);
-  }
-
-  public static Role of(Buf b) {
-    return switch (b) {
-      case ACTIONS, PENDING_LEVELS -> INPUT;
-      case OBS, OBS_SCALARS, REWARD, EATEN, DONE, T -> STEP;
-      case PERIOD_END_INCOME, PERIOD_START_APPLES, ROUND_APPLES, RATES, ETA, TICK -> PERIOD;
-      case ROUND_END_APPLES, ROUND_END_ETA, ROUND_END_REVENUE, ROUND_END_RATE_SUM, ROUND_END_LEFT, ROUND_END_LOST -> ROUND;
-      case FINAL_OBS, FINAL_SCALARS -> EPISODE;
-      case PRINCIPAL_REWARD -> HOST;
-      default -> STATE;
-    };
   }
 
   /** Whether the buffers of this role are moved at launches (inputs and outputs), as opposed to host-only or device-only. */
