@@ -37,24 +37,52 @@ inline int window(State* s, int pb, int i, int pos, int o, __global uchar* restr
   return sum;
 }
 
-void observe_windows(State* s, int e, int count_nearby) {
+void observe_windows(State* s, int e, int count_nearby, const Params* p) {
   int pb = e * N;
   __global uchar* restrict obs = s->OBS + pb * VIEW;
 #if GROUP
+#if STAGE_PLAYERS
+  /* each window's cell (0, 0) and its row and column steps, once per player, in the staged players'
+     slots (free after the moves; a player off the map gets column step 0, which no window has) */
+  __local int* origin = p->pl->pos;
+  __local int* row_step = p->pl->dir;
+  __local int* col_step = p->pl->act;
+  for (int i = LID; i < N; i += LSZ) {
+    int pos = s->POS[pb + i];
+    int o = s->DIR[pb + i];
+    origin[i] = pos >= 0 ? window_cell(s, pos, o, 0, 0) : 0;
+    row_step[i] = s->FWD_STEP[o];
+    col_step[i] = pos >= 0 ? s->RIGHT_STEP[o] : 0;
+  }
+  SYNC_LOCAL();
+#endif
   /* the env's N * VIEW bytes of OBS in order, byte k in work-item k mod LSZ: the env's writes coalesce */
   for (int k = LID; k < N * VIEW; k += LSZ) {
     int i = k / VIEW;
-    int pos = s->POS[pb + i];
     uchar code = CELL_WALL;
-    if (pos >= 0) {
-      int cell = k - i * VIEW;
-      int r = cell / OBS_COLS;
+    int cell = k - i * VIEW;
+    int r = cell / OBS_COLS;
+    int c = cell - r * OBS_COLS;
+#if STAGE_PLAYERS
+    int cs = col_step[i];
+    int on_map = cs != 0;
+#else
+    int pos = s->POS[pb + i];
+    int on_map = pos >= 0;
+#endif
+    if (on_map) {
       int seen = 0;
-      code = window_code(s, pb, i, window_cell(s, pos, s->DIR[pb + i], r, cell - r * OBS_COLS), &seen);
+#if STAGE_PLAYERS
+      int q = origin[i] - r * row_step[i] + c * cs; /* window_cell(pos, o, r, c), as window() steps it */
+#else
+      int q = window_cell(s, pos, s->DIR[pb + i], r, c);
+#endif
+      code = window_code(s, pb, i, q, &seen);
       if (count_nearby && seen != 0) SUM_ADD(&s->NEARBY[pb + i], seen);
     }
     obs[k] = code;
   }
+  /* (the slots' next writers, the moves and the reset's observation, come after a SYNC()) */
 #else
   for (int i = 0; i < N; i++) {
     __global uchar* restrict out = obs + i * VIEW;
