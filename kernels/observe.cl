@@ -5,8 +5,9 @@
  * mappings each observation byte adds its player's share (SUM_ADD) to NEARBY, which consumption
  * set to 0, in the same pass that writes the byte.
  */
-/* What player i sees in cell q; a player there other than i adds its a_j to *sum. */
-inline uchar window_code(State* s, int pb, int i, int q, int* sum) {
+/* What player i sees in cell q; a player there other than i adds its a_j to *sum. (Always inlined: it runs once per
+   observation byte, and a call per byte cost the warp mapping ~10% of its step's instructions at Oclgrind's -Oz.) */
+__attribute__((always_inline)) inline uchar window_code(State* s, int pb, int i, int q, int* sum) {
   int j = s->occ[q];
   if (j >= 0 && j != i) {
     *sum += s->EATEN[pb + j];
@@ -57,6 +58,10 @@ void observe_windows(State* s, int e, int count_nearby, const Params* p) {
   SYNC_LOCAL();
 #endif
   /* the env's N * VIEW bytes of OBS in order, byte k in work-item k mod LSZ: the env's writes coalesce */
+#if STAGE_PLAYERS
+  int loaded = -1; /* the player whose window origin and steps the work-item holds */
+  int org = 0, rs = 0, cs = 0;
+#endif
   for (int k = LID; k < N * VIEW; k += LSZ) {
     int i = k / VIEW;
     uchar code = CELL_WALL;
@@ -64,7 +69,12 @@ void observe_windows(State* s, int e, int count_nearby, const Params* p) {
     int r = cell / OBS_COLS;
     int c = cell - r * OBS_COLS;
 #if STAGE_PLAYERS
-    int cs = col_step[i];
+    if (i != loaded) {
+      loaded = i;
+      org = origin[i];
+      rs = row_step[i];
+      cs = col_step[i];
+    }
     int on_map = cs != 0;
 #else
     int pos = s->POS[pb + i];
@@ -73,7 +83,7 @@ void observe_windows(State* s, int e, int count_nearby, const Params* p) {
     if (on_map) {
       int seen = 0;
 #if STAGE_PLAYERS
-      int q = origin[i] - r * row_step[i] + c * cs; /* window_cell(pos, o, r, c), as window() steps it */
+      int q = org - r * rs + c * cs; /* window_cell(pos, o, r, c), as window() steps it */
 #else
       int q = window_cell(s, pos, s->DIR[pb + i], r, c);
 #endif
