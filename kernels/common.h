@@ -181,25 +181,33 @@ int group_sum(const Params* p, int v) {
 }
 
 /*
- * Exclusive prefix sum over the group of each work-item's v, in work-item order: work-item l gets
- * v_0 + ... + v_(l-1); *total gets the sum of all. In the per-env mapping, 0 and v.
+ * For a flag (0 or 1) of each work-item of the group: how many work-items before it, in work-item
+ * order, have the flag set; *total gets how many have it set. In the group and warp mappings the
+ * flags meet in local memory as bits (part[w] holds those of work-items 32 w .. 32 w + 31, set by
+ * local atomics: order-free), so each work-item reads LSZ / 32 words, not LSZ values. In the
+ * per-env mapping, 0 and the flag.
  */
-int group_scan(const Params* p, int v, int* total) {
+int group_count_before(const Params* p, int flag, int* total) {
 #if GROUP
-  p->sh->part[LID] = v;
+  SHARED int* bits = p->sh->part;
+  int words = (LSZ + 31) / 32;
+  if (LID < words) bits[LID] = 0;
+  SYNC_LOCAL();
+  if (flag) atomic_or(&bits[LID >> 5], (int) (1u << (LID & 31)));
   SYNC_LOCAL();
   int before = 0;
   int all = 0;
-  for (int k = 0; k < LSZ; k++) {
-    int x = p->sh->part[k];
-    if (k < LID) before += x;
-    all += x;
+  for (int w = 0; w < words; w++) {
+    uint b = (uint) bits[w];
+    if (w < (LID >> 5)) before += popcount(b);
+    else if (w == (LID >> 5)) before += popcount(b & ((1u << (LID & 31)) - 1u));
+    all += popcount(b);
   }
   SYNC_LOCAL();
   *total = all;
   return before;
 #else
-  *total = v;
+  *total = flag;
   return 0;
 #endif
 }

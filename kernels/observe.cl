@@ -5,8 +5,9 @@
  * mappings each observation byte adds its player's share (SUM_ADD) to NEARBY, which consumption
  * set to 0, in the same pass that writes the byte.
  */
-/* What player i sees in cell q; a player there other than i adds its a_j to *sum. */
-inline uchar window_code(State* s, int pb, int i, int q, int* sum) {
+/* What player i sees in cell q; a player there other than i adds its a_j to *sum. (Always inlined: it runs once per
+   observation byte, and a call per byte cost the warp mapping ~10% of its step's instructions at Oclgrind's -Oz.) */
+__attribute__((always_inline)) inline uchar window_code(State* s, int pb, int i, int q, int* sum) {
   int j = s->occ[q];
   if (j >= 0 && j != i) {
     *sum += s->EATEN[pb + j];
@@ -37,24 +38,61 @@ inline int window(State* s, int pb, int i, int pos, int o, __global uchar* restr
   return sum;
 }
 
-void observe_windows(State* s, int e, int count_nearby) {
+void observe_windows(State* s, int e, int count_nearby, const Params* p) {
   int pb = e * N;
   __global uchar* restrict obs = s->OBS + pb * VIEW;
 #if GROUP
+#if STAGE_PLAYERS
+  /* each window's cell (0, 0) and its row and column steps, once per player, in the staged players'
+     slots (free after the moves; a player off the map gets column step 0, which no window has) */
+  __local int* origin = p->pl->pos;
+  __local int* row_step = p->pl->dir;
+  __local int* col_step = p->pl->act;
+  for (int i = LID; i < N; i += LSZ) {
+    int pos = s->POS[pb + i];
+    int o = s->DIR[pb + i];
+    origin[i] = pos >= 0 ? window_cell(s, pos, o, 0, 0) : 0;
+    row_step[i] = s->FWD_STEP[o];
+    col_step[i] = pos >= 0 ? s->RIGHT_STEP[o] : 0;
+  }
+  SYNC_LOCAL();
+#endif
   /* the env's N * VIEW bytes of OBS in order, byte k in work-item k mod LSZ: the env's writes coalesce */
+#if STAGE_PLAYERS
+  int loaded = -1; /* the player whose window origin and steps the work-item holds */
+  int org = 0, rs = 0, cs = 0;
+#endif
   for (int k = LID; k < N * VIEW; k += LSZ) {
     int i = k / VIEW;
-    int pos = s->POS[pb + i];
     uchar code = CELL_WALL;
-    if (pos >= 0) {
-      int cell = k - i * VIEW;
-      int r = cell / OBS_COLS;
+    int cell = k - i * VIEW;
+    int r = cell / OBS_COLS;
+    int c = cell - r * OBS_COLS;
+#if STAGE_PLAYERS
+    if (i != loaded) {
+      loaded = i;
+      org = origin[i];
+      rs = row_step[i];
+      cs = col_step[i];
+    }
+    int on_map = cs != 0;
+#else
+    int pos = s->POS[pb + i];
+    int on_map = pos >= 0;
+#endif
+    if (on_map) {
       int seen = 0;
-      code = window_code(s, pb, i, window_cell(s, pos, s->DIR[pb + i], r, cell - r * OBS_COLS), &seen);
+#if STAGE_PLAYERS
+      int q = org - r * rs + c * cs; /* window_cell(pos, o, r, c), as window() steps it */
+#else
+      int q = window_cell(s, pos, s->DIR[pb + i], r, c);
+#endif
+      code = window_code(s, pb, i, q, &seen);
       if (count_nearby && seen != 0) SUM_ADD(&s->NEARBY[pb + i], seen);
     }
     obs[k] = code;
   }
+  /* (the slots' next writers, the moves and the reset's observation, come after a SYNC()) */
 #else
   for (int i = 0; i < N; i++) {
     __global uchar* restrict out = obs + i * VIEW;

@@ -3,7 +3,8 @@
  * SITE_APPLES (kept up to date by consumption and by the apply pass here). The sites that draw
  * (EMPTY, k > 0, not under a player unless allowed) take values 0, 1, 2, ... of the step's
  * REGROWTH stream in site order, as in JavaBackend.regrowth: the sites are decided LSZ at a time,
- * site base + LID in work-item LID, which numbers its draw by a prefix sum over the env's work-items;
+ * site base + LID in work-item LID, which numbers its draw by counting the drawing sites before it
+ * (group_count_before);
  * in the group and warp mappings each Philox block of the round is computed once, by one work-item,
  * and shared in local memory. The apply pass adds the new apples to the counts (ORDER_FREE_LOOP).
  */
@@ -26,7 +27,7 @@ void regrowth(State* s, int e, uint tick, const Params* p) {
 #endif
     }
     int round_draws;
-    int m = drawn + group_scan(p, k > 0, &round_draws);
+    int m = drawn + group_count_before(p, k > 0, &round_draws);
 #if GROUP
     /* the round's draws drawn .. drawn + round_draws - 1 use blocks drawn >> 2 ..: block first + LID in work-item LID */
     int first = drawn >> 2;
@@ -55,7 +56,8 @@ void regrowth(State* s, int e, uint tick, const Params* p) {
     }
     drawn += round_draws;
   }
-  int grown = group_sum(p, any);
+  int grown;
+  group_count_before(p, any, &grown);
 #if !WARP
   if (grown == 0) return; /* (in the warp mapping every env of the work-group reaches the barrier below) */
 #endif

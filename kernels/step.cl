@@ -35,7 +35,7 @@ void step_env(State* s, int e, const Params* p) {
   SYNC();
 #endif
 #if !SKIP_OBSERVE
-  observe_windows(s, e, 1);
+  observe_windows(s, e, 1, p);
 #endif
   int period_end = (t0 + 1) % TAX_PERIOD == 0;
   income(s, e);
@@ -57,7 +57,7 @@ void step_env(State* s, int e, const Params* p) {
     SYNC();
     reset_episode(s, e, tk + 1, p);
     SYNC();
-    observe_windows(s, e, 0);
+    observe_windows(s, e, 0, p);
     observe_scalars(s, e);
   } else {
     ONE s->DONE[e] = 0;

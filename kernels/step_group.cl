@@ -7,12 +7,25 @@
  * otherwise the same code works on them in global memory.
  */
 #if GROUP
+/*
+ * The copies of the env's cells between global and __local memory move CELL_VEC cells per access:
+ * 8 where CELLS is a multiple of 8 (env e's cells then start 8-aligned in GRID and OCC, 16 bytes in
+ * OCC; the __local arrays are declared 16-aligned), else 1.
+ */
+#if CELLS % 8 == 0
+#define CELL_VEC 8
+#define CELL_VEC_T(t) t##8
+#else
+#define CELL_VEC 1
+#define CELL_VEC_T(t) t
+#endif
+
 void step_group(State* st, int e, const Params* p, int steps, CELL_SPACE uchar* grid, CELL_SPACE short* occ, COUNT_SPACE COUNT_T* counts) {
   int g = e * CELLS;
 #if LOCAL_CELLS
-  for (int c = LID; c < CELLS; c += LSZ) {
-    grid[c] = st->GRID[g + c];
-    occ[c] = st->OCC[g + c];
+  for (int c = LID; c < CELLS / CELL_VEC; c += LSZ) {
+    ((__local CELL_VEC_T(uchar)*) grid)[c] = ((__global const CELL_VEC_T(uchar)*) (st->GRID + g))[c];
+    ((__local CELL_VEC_T(short)*) occ)[c] = ((__global const CELL_VEC_T(short)*) (st->OCC + g))[c];
   }
 #endif
 #if LOCAL_COUNTS
@@ -26,9 +39,9 @@ void step_group(State* st, int e, const Params* p, int steps, CELL_SPACE uchar* 
   st->counts = counts;
   for (int k = 0; k < steps; k++) step_env(st, e, p); /* ends with SYNC() */
 #if LOCAL_CELLS
-  for (int c = LID; c < CELLS; c += LSZ) {
-    st->GRID[g + c] = grid[c];
-    st->OCC[g + c] = occ[c];
+  for (int c = LID; c < CELLS / CELL_VEC; c += LSZ) {
+    ((__global CELL_VEC_T(uchar)*) (st->GRID + g))[c] = ((__local const CELL_VEC_T(uchar)*) grid)[c];
+    ((__global CELL_VEC_T(short)*) (st->OCC + g))[c] = ((__local const CELL_VEC_T(short)*) occ)[c];
   }
 #endif
 #if LOCAL_COUNTS
@@ -37,7 +50,8 @@ void step_group(State* st, int e, const Params* p, int steps, CELL_SPACE uchar* 
 }
 
 #if LOCAL_CELLS
-#define GROUP_CELLS __local uchar grids[ENVS_PER_GROUP][CELLS]; __local short occs[ENVS_PER_GROUP][CELLS]; \
+#define GROUP_CELLS __local uchar grids[ENVS_PER_GROUP][CELLS] __attribute__((aligned(16))); \
+  __local short occs[ENVS_PER_GROUP][CELLS] __attribute__((aligned(16))); \
   __local uchar* grid = grids[SLOT]; __local short* occ = occs[SLOT]
 #else
 #define GROUP_CELLS __global uchar* grid = GRID_ + e * CELLS; __global short* occ = OCC_ + e * CELLS

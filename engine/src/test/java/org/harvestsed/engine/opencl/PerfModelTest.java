@@ -32,8 +32,9 @@ class PerfModelTest {
 
   @Test
   void theWarpMappingIssuesFewerWarpInstructionsPerEnvThanTheGroupMapping() {
-    // one warp per env against four: the group mapping's 128-lane scans and sums are gone
-    assertThat(PerfModel.counts(SMALL, Mapping.WARP, "none").warpInsts()).isLessThan(PerfModel.counts(SMALL, Mapping.GROUP, "none").warpInsts() / 2);
+    // one warp per env against four, each of which runs every phase's loops and per-player checks (since
+    // the flag counts of group_count_before replaced the 128-iteration scans, 0.60 of the group's on the default map)
+    assertThat(PerfModel.counts(SMALL, Mapping.WARP, "none").warpInsts()).isLessThan(0.7 * PerfModel.counts(SMALL, Mapping.GROUP, "none").warpInsts());
   }
 
   @Test
