@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import org.harvestsed.engine.config.Mapping;
+import org.harvestsed.engine.sim.Phase;
 import org.harvestsed.engine.sim.PhaseAccesses;
 import org.harvestsed.engine.sim.PhaseAccesses.Access;
 import org.harvestsed.engine.sim.PhaseAccesses.Spread;
@@ -58,9 +59,16 @@ public final class AccessModel {
     if (m == Mapping.AUTO) throw new IllegalArgumentException("a mapping, not auto");
     boolean group = m != Mapping.ENV; // the warp mapping's lanes are an env's 32 work-items, as a group's first warp
     List<Row> out = new ArrayList<>();
-    for (Access a : PhaseAccesses.of(l)) { // the group spread is also the warp mapping's (its STAGE_PLAYERS copies are not modelled)
+    boolean stagePlayers = m == Mapping.WARP && localCells; // KernelSource: STAGE_PLAYERS
+    for (Access a : PhaseAccesses.of(l)) { // the group spread is also the warp mapping's, but for the staged players below
       Spread s = group ? a.group() : a.env();
       if (s == null) continue; // an access of the other mapping
+      double elements = a.perStep(l.spec, stepsPerLaunch);
+      if (stagePlayers && a.phase() == Phase.OBSERVE_WINDOWS && s == Spread.OBS_BYTES && (a.buf() == Buf.POS || a.buf() == Buf.DIR)) {
+        // observe.cl, STAGE_PLAYERS: each player's POS and DIR read once into __local slots, not once per observation byte
+        s = Spread.PLAYERS;
+        elements /= l.spec.obsCells();
+      }
       boolean cell = a.buf() == Buf.GRID || a.buf() == Buf.OCC;
       // the warp mapping with local state also keeps SITE_APPLES in local memory (loaded and stored with the cells)
       boolean local = cell || (m == Mapping.WARP && a.buf() == Buf.SITE_APPLES);
@@ -68,7 +76,7 @@ public final class AccessModel {
       if (launch && !(localCells && local)) continue; // no load/store of what stays in global memory
       boolean global = launch || !(group && localCells && local);
       int lanes = s == Spread.SEQUENTIAL ? 1 : WARP;
-      out.add(new Row(a.label(), a.buf(), a.write(), a.perStep(l.spec, stepsPerLaunch), lanes, worstSectors(l, a.buf(), s, group), global));
+      out.add(new Row(a.label(), a.buf(), a.write(), elements, lanes, worstSectors(l, a.buf(), s, group), global));
     }
     return out;
   }
