@@ -7,9 +7,8 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
+import java.util.Map;
 import org.junit.jupiter.api.Assertions;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -60,36 +59,18 @@ class OclgrindTest {
   /** Runs OclgrindRun under Oclgrind; returns {stdout and stderr, Oclgrind's log}. */
   static String[] run(List<String> jvmProps, String... args) throws IOException, InterruptedException {
     Path log = Files.createTempFile("oclgrind", ".log");
-    Path out = Files.createTempFile("oclgrind", ".out");
     Path vendors = Files.createTempDirectory("oclgrind-icd");
     Path icdFile = Files.writeString(vendors.resolve("oclgrind.icd"), icd + "\n");
     try {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-          "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path")));
-      cmd.addAll(jvmProps);
-      cmd.add(OclgrindRun.class.getName());
-      cmd.addAll(List.of(args));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-      pb.environment().put("OCL_ICD_VENDORS", vendors.toString());
       // Oclgrind 21.10's uninitialized-value checker stops at LLVM's `freeze`, which clang's optimizer
       // emits (the kernel then does not run): build the kernels unoptimized under Oclgrind
-      pb.environment().put("OCLGRIND_BUILD_OPTIONS", "-cl-opt-disable");
-      pb.environment().put("OCLGRIND_DATA_RACES", "1");
-      pb.environment().put("OCLGRIND_UNINITIALIZED", "1");
-      pb.environment().put("OCLGRIND_CHECK_API", "1");
-      pb.environment().put("OCLGRIND_LOG", log.toString());
-      Process p = pb.start();
-      if (!p.waitFor(15, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        Assertions.fail("OclgrindRun did not finish in 15 minutes");
-      }
-      String output = Files.readString(out, StandardCharsets.UTF_8);
-      assertThat(p.exitValue()).as("OclgrindRun's exit status; its output:%n%s", output).isZero();
+      String output = ChildJvm.run(OclgrindRun.class, jvmProps, Map.of("OCL_ICD_VENDORS", vendors.toString(),
+          "OCLGRIND_BUILD_OPTIONS", "-cl-opt-disable", "OCLGRIND_DATA_RACES", "1", "OCLGRIND_UNINITIALIZED", "1",
+          "OCLGRIND_CHECK_API", "1", "OCLGRIND_LOG", log.toString()), 15, args);
       assertThat(output).as("the run's device").contains("Oclgrind");
       return new String[] {output, Files.readString(log, StandardCharsets.UTF_8)};
     } finally {
       Files.deleteIfExists(log);
-      Files.deleteIfExists(out);
       Files.deleteIfExists(icdFile);
       Files.deleteIfExists(vendors);
     }

@@ -3,13 +3,11 @@ package org.harvestsed.engine.opencl;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.Assertions;
+import java.util.Map;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 
@@ -31,25 +29,11 @@ class SignalChainTest {
 
   /** Runs SignalCheckRun under -Xcheck:jni with LD_PRELOAD set as given (null: unset); returns its output. */
   static String run(String preload) throws IOException, InterruptedException {
-    Path out = Files.createTempFile("signals", ".out");
-    try {
-      List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xcheck:jni",
-          "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"), SignalCheckRun.class.getName()));
-      ProcessBuilder pb = new ProcessBuilder(cmd).redirectErrorStream(true).redirectOutput(out.toFile());
-      if (preload == null) pb.environment().remove("LD_PRELOAD");
-      else pb.environment().put("LD_PRELOAD", preload);
-      Process p = pb.start();
-      if (!p.waitFor(5, TimeUnit.MINUTES)) {
-        p.destroyForcibly();
-        Assertions.fail("SignalCheckRun did not finish in 5 minutes");
-      }
-      String output = Files.readString(out, StandardCharsets.UTF_8);
-      assertThat(p.exitValue()).as("SignalCheckRun's exit status; its output:%n%s", output).isZero();
-      assertThat(output).contains("signal check: done");
-      return output;
-    } finally {
-      Files.deleteIfExists(out);
-    }
+    Map<String, String> env = new HashMap<>();
+    env.put("LD_PRELOAD", preload);
+    String output = ChildJvm.run(SignalCheckRun.class, List.of("-Xcheck:jni"), env, 5);
+    assertThat(output).contains("signal check: done");
+    return output;
   }
 
   @Test
