@@ -397,7 +397,7 @@ public final class Summary {
       }
       k++;
     }
-    XYChart level = chart("Apples per player per round against the number of players (mean, 95% interval over seeds)", "players per map (log)",
+    XYChart level = Charts.xy("Apples per player per round against the number of players (mean, 95% interval over seeds)", "players per map (log)",
         "apples per player per round");
     level.getStyler().setXAxisLogarithmic(true);
     List<String> labels = new ArrayList<>();
@@ -415,7 +415,7 @@ public final class Summary {
           pts.stream().mapToDouble(p -> p[2]).toArray());
     }
     Charts.save(level, out.resolve("agents_apples_per_player.png"));
-    XYChart diff = chart("Δ apples per player per round vs " + spec.reference() + " against the number of players (paired, 95% interval)",
+    XYChart diff = Charts.xy("Δ apples per player per round vs " + spec.reference() + " against the number of players (paired, 95% interval)",
         "players per map (log)", "Δ apples per player per round");
     diff.getStyler().setXAxisLogarithmic(true);
     for (var e : diffPlot.entrySet()) Charts.withIntervals(diff, e.getKey(), e.getValue()[0], e.getValue()[1], e.getValue()[2]);
@@ -446,11 +446,11 @@ public final class Summary {
       String suffix) throws IOException {
     if (rates.size() >= 2) {
       double[] x = rates.stream().mapToDouble(RateRow::rate).toArray();
-      XYChart post = chart("Post-tax income inequality by flat rate (mean, 95% interval over seeds)", "flat rate", "normalised Gini");
+      XYChart post = Charts.xy("Post-tax income inequality by flat rate (mean, 95% interval over seeds)", "flat rate", "normalised Gini");
       addMeans(post, "post-tax", x, rates, "post_tax_inequality");
       addMeans(post, "pre-tax", x, rates, "pre_tax_inequality");
       Charts.save(post, out.resolve("tax_post_tax_inequality" + suffix + ".png"));
-      XYChart trust = chart("Pre-tax apples per period by trust tercile (mean, 95% interval over seeds)", "flat rate", "apples per period");
+      XYChart trust = Charts.xy("Pre-tax apples per period by trust tercile (mean, 95% interval over seeds)", "flat rate", "apples per period");
       addMeans(trust, "beta < 1/3", x, rates, "apples_per_period_beta_low");
       addMeans(trust, "1/3 <= beta < 2/3", x, rates, "apples_per_period_beta_mid");
       addMeans(trust, "beta >= 2/3", x, rates, "apples_per_period_beta_high");
@@ -489,10 +489,6 @@ public final class Summary {
       hw[k] = i.halfWidth();
     }
     Charts.withIntervals(c, name, x, y, hw);
-  }
-
-  private static XYChart chart(String title, String x, String y) {
-    return Charts.xy(title, x, y);
   }
 
   static String fmt(Stats.Interval i, int digits) {

@@ -108,7 +108,7 @@ public final class EvalReport {
   }
 
   static void plots(Path dir, Map<String, Evaluation.PrincipalResult> results, String suffix) throws IOException {
-    XYChart rates = chart("Rate of each bracket at each period of seed 1's round", "period", "rate");
+    XYChart rates = Charts.xy("Rate of each bracket at each period of seed 1's round", "period", "rate");
     XYChart pe = Charts.scatter("Productivity vs equality (one point per seed)", "equality", "productivity");
     XYChart is = Charts.scatter("Apples collected in the round by selfishness (env 0, every seed)", "sigma", "apples");
     XYChart ib = Charts.scatter("Apples collected in the round by trust (env 0, every seed)", "beta", "apples");
@@ -134,18 +134,10 @@ public final class EvalReport {
       is.addSeries(r.principal(), sg, ap);
       ib.addSeries(r.principal(), bt, ap);
     }
-    save(rates, dir.resolve("rates" + suffix + ".png"));
-    save(pe, dir.resolve("productivity_equality" + suffix + ".png"));
-    save(is, dir.resolve("income_sigma" + suffix + ".png"));
-    save(ib, dir.resolve("income_beta" + suffix + ".png"));
-  }
-
-  static XYChart chart(String title, String x, String y) {
-    return Charts.xy(title, x, y);
-  }
-
-  static void save(XYChart c, Path png) throws IOException {
-    Charts.save(c, png);
+    Charts.save(rates, dir.resolve("rates" + suffix + ".png"));
+    Charts.save(pe, dir.resolve("productivity_equality" + suffix + ".png"));
+    Charts.save(is, dir.resolve("income_sigma" + suffix + ".png"));
+    Charts.save(ib, dir.resolve("income_beta" + suffix + ".png"));
   }
 
   static void atomic(Path f, String text) throws IOException {

@@ -58,7 +58,7 @@ public final class Report {
 
     XYChart returns = chart("Players' episodic return (mean over players; faint: each logged episode, line: smoothed)", "episodic return");
     addRawAndSmoothed(returns, "episodic return", t.series("charts/episodic_return"));
-    save(returns, dir.resolve("learning.png"));
+    Charts.save(returns, dir.resolve("learning.png"));
     md.append("![episodic return](learning.png)\n\n");
 
     lines(dir, md, "losses.png", "Losses (players and principal)", "loss", t,
@@ -80,7 +80,7 @@ public final class Report {
       }
       XYChart rc2 = chart("Principal's rates per bracket over training (round means; smoothed)", "rate");
       for (int b = 0; b < perBracket.size(); b++) addSmoothed(rc2, "bracket " + b, perBracket.get(b));
-      save(rc2, dir.resolve("rates.png"));
+      Charts.save(rc2, dir.resolve("rates.png"));
       lines(dir, md, "objective.png", "Per round: productivity (apples) and the principal's objective", "per round", t,
           "round/productivity", "round/objective");
       lines(dir, md, "equality.png", "Per round: equality (1 - Gini)", "equality", t, "round/equality");
@@ -93,7 +93,7 @@ public final class Report {
         double x0 = prod.get(0)[0], x1 = prod.get(prod.size() - 1)[0];
         flat(vs, String.format(Locale.ROOT, "trained, evaluated (%.1f)", pr.meanTrained()), x0, x1, pr.meanTrained(), Color.BLUE);
         flat(vs, String.format(Locale.ROOT, "random players (%.1f)", pr.meanRandom()), x0, x1, pr.meanRandom(), Color.RED);
-        save(vs, dir.resolve("players_vs_random.png"));
+        Charts.save(vs, dir.resolve("players_vs_random.png"));
         md.append(pr.summary()).append(".\n\n![players vs random](players_vs_random.png)\n\n");
       }
     } else {
@@ -129,16 +129,11 @@ public final class Report {
 
   private static void lines(Path dir, StringBuilder md, String file, String title, String y, Table t, String... columns) throws IOException {
     XYChart c = chart(title, y);
-    boolean any = false;
     for (String col : columns) {
       List<double[]> s = t.series(col);
-      if (s.isEmpty()) continue;
-      addSmoothed(c, col, s);
-      any = true;
+      if (!s.isEmpty()) addSmoothed(c, col, s);
     }
-    if (!any) return;
-    save(c, dir.resolve(file));
-    md.append("![").append(title).append("](").append(file).append(")\n\n");
+    if (Charts.save(c, dir.resolve(file))) md.append("![").append(title).append("](").append(file).append(")\n\n");
   }
 
   private static void addRawAndSmoothed(XYChart c, String name, List<double[]> s) {
@@ -180,9 +175,5 @@ public final class Report {
     Function<Double, String> f = Report::human;
     c.getStyler().setxAxisTickLabelsFormattingFunction(f);
     return c;
-  }
-
-  private static void save(XYChart c, Path png) throws IOException {
-    Charts.save(c, png);
   }
 }
