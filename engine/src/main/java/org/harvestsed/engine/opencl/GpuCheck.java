@@ -57,7 +57,7 @@ public final class GpuCheck {
    * Seconds per stage on a GPU, from the projections (docs/GPU.md, "Budget"); the whole run
    * stays under {@link #TOTAL_S}.
    */
-  static final Map<String, Double> BUDGET = budgets(10, 60, 150, 160, 20);
+  static final Map<String, Double> BUDGET = budgets(10, 35, 150, 185, 20);
   /** The dry run's limits (--short, a CPU device such as PoCL on 2 cores): generous, the settings are small. */
   static final Map<String, Double> SHORT_BUDGET = budgets(20, 180, 240, 240, 30);
   /** The whole run's limit in seconds: 7 minutes, inside a lent machine's 8 minutes per command. */
@@ -74,13 +74,24 @@ public final class GpuCheck {
 
   /** What a run measures: the full settings, or the dry run's ({@code --short}). */
   record Settings(boolean isShort, List<Size> sizes, List<Integer> localSizes, int parityStepCap, int multiStepPeriods,
-      double cellSeconds, double maxPeriodLaunchSeconds, int copyBytes, int transferBytes, int reps) {
+      double cellSeconds, double maxPeriodLaunchSeconds, int copyBytes, int transferBytes, int reps, List<Integer> registerCaps) {
     static final Settings FULL = new Settings(false, List.of(new Size(7, 4096), new Size(7, 65536), new Size(7000, 1), new Size(7000, 64)),
-        List.of(32, 64, 128, 256), Integer.MAX_VALUE, 24, 0.4, 8, 256 << 20, 64 << 20, 10);
+        List.of(32, 64, 128, 256), Integer.MAX_VALUE, 24, 0.4, 8, 256 << 20, 64 << 20, 10, List.of(64, 96, 128));
     /** Small sizes and the two ends of the work-group range: a CPU device compiles the group kernel once per work-group size. */
     static final Settings SHORT = new Settings(true, List.of(new Size(7, 64), new Size(7, 512), new Size(700, 1), new Size(700, 4)),
-        List.of(32, 256), 100, 4, 0.1, 2, 8 << 20, 8 << 20, 3);
+        List.of(32, 256), 100, 4, 0.1, 2, 8 << 20, 8 << 20, 3, List.of(64));
   }
+
+  /**
+   * The register caps' cells (docs/BENCHMARKS.md, "Measured on an NVIDIA H100"): the warp mapping on
+   * the first size, one env per work-group, built with {@code -cl-nv-maxrregcount=N}. On the H100,
+   * harvest_step_many took 168 registers per work-item (12 resident warps per SM), harvest_step 56
+   * (32); whether a cap buys more resident warps than its spills cost is only measurable there.
+   */
+  static final Mapping CAP_MAPPING = Mapping.WARP;
+  static final int CAP_LOCAL_SIZE = 32;
+  /** NVIDIA's OpenCL compiler takes -cl-nv-maxrregcount where the device lists this extension. */
+  static final String NV_COMPILER_OPTIONS = "cl_nv_compiler_options";
 
   /** Parsed command line. */
   record Options(Path out, String device, boolean allowCpu, Settings settings, List<String> stages, Map<String, Double> budget, double total) {}
@@ -482,14 +493,22 @@ public final class GpuCheck {
   private static final Pattern FMA = Pattern.compile("\\bfma\\.rn[.a-z]*\\.f32\\b|\\bmad\\.[a-z.]*f32\\b");
   private static final Pattern GLOBAL_FENCE = Pattern.compile("\\bmembar\\.(gl|sys)\\b|\\bfence\\.[a-z_.]*\\.(gpu|sys)\\b");
   private static final Pattern BARRIER = Pattern.compile("\\b(bar|barrier)\\.sync\\b|\\bbar\\.sync\\b");
+  /** A single-precision multiply with no rounding modifier: PTX lets the code generator (ptxas) fuse it with an unrounded add. */
+  private static final Pattern MUL_UNROUNDED = Pattern.compile("\\bmul(\\.ftz)?(\\.sat)?\\.f32\\b");
+  /** A single-precision division that is not correctly rounded (div.approx, div.full). */
+  private static final Pattern DIV_INEXACT = Pattern.compile("\\bdiv\\.(approx|full)[.a-z]*\\.f32\\b");
 
   /**
    * Counts in a text binary (PTX on NVIDIA): single-precision fused multiply-adds (contraction the
-   * kernels forbid, #pragma OPENCL FP_CONTRACT OFF: any here is a finding), global-memory fences
-   * and work-group barriers.
+   * kernels forbid, #pragma OPENCL FP_CONTRACT OFF: any here is a finding); multiplies without a
+   * rounding modifier (PTX ISA, "Floating-Point Instructions": mul/add sequences with no rounding
+   * modifiers may be fused into fma by the code generator, after the PTX we read; with every mul
+   * marked .rn none can be); divisions that are not correctly rounded; global-memory fences and
+   * work-group barriers.
    */
   static ObjectNode binaryCounts(String s) {
-    return GpuCheckReport.obj().put("fma_f32", count(FMA, s)).put("global_fences", count(GLOBAL_FENCE, s)).put("barriers", count(BARRIER, s));
+    return GpuCheckReport.obj().put("fma_f32", count(FMA, s)).put("mul_f32_unrounded", count(MUL_UNROUNDED, s))
+        .put("div_f32_inexact", count(DIV_INEXACT, s)).put("global_fences", count(GLOBAL_FENCE, s)).put("barriers", count(BARRIER, s));
   }
 
   private static int count(Pattern p, String s) {
@@ -598,15 +617,37 @@ public final class GpuCheck {
             continue;
           }
           st.activity("throughput " + size.players() + " x " + size.envs() + ", " + m.label() + ", local " + ls);
-          cell(st, cells, spec, size, m, ls, base);
+          cell(st, cells, spec, size, m, ls, base, "");
         }
       }
     }
+    Size first = s.sizes().get(0);
+    boolean nv = Devices.deviceString(device.id(), CL_DEVICE_EXTENSIONS).contains(NV_COMPILER_OPTIONS);
+    for (int cap : s.registerCaps()) {
+      String options = "-cl-nv-maxrregcount=" + cap;
+      ObjectNode base = GpuCheckReport.obj().put("players", first.players()).put("envs", first.envs()).put("mapping", CAP_MAPPING.label())
+          .put("local_size", CAP_LOCAL_SIZE).put("register_cap", cap).put("build_options", options);
+      if (!nv || st.timeUp()) {
+        String why = !nv ? "the device does not list " + NV_COMPILER_OPTIONS + " (the cap is NVIDIA's compiler option)" : "stage time limit";
+        for (String launch : List.of("step", "period")) st.add(cells, base.deepCopy().put("launch", launch).put("result", nv ? "not run" : "skipped").put("detail", why));
+        if (nv) st.cut();
+        continue;
+      }
+      st.activity("throughput " + first.players() + " x " + first.envs() + ", " + CAP_MAPPING.label() + ", local " + CAP_LOCAL_SIZE + ", " + options);
+      cell(st, cells, spec(first.players()), first, CAP_MAPPING, CAP_LOCAL_SIZE, base, options);
+    }
   }
 
-  private void cell(GpuCheckReport.Stage st, ArrayNode cells, EnvSpec spec, Size size, Mapping m, int ls, ObjectNode base) {
+  /**
+   * One throughput cell: an engine of the size, mapping and local size, its kernels built with
+   * {@code options} beside the engine's own, its queue profiling each launch (the device time of the
+   * kernels alone, beside the wall time with the read-backs).
+   */
+  private void cell(GpuCheckReport.Stage st, ArrayNode cells, EnvSpec spec, Size size, Mapping m, int ls, ObjectNode base, String options) {
     VecEnv env;
     try {
+      System.setProperty("harvest.opencl.profile", "true");
+      System.setProperty("harvest.opencl.options", options);
       env = VecEnv.create(spec, size.envs(), "opencl", 0, selector(), Transfer.AUTO, new OpenClBackend.Launch(m, ls, null));
     } catch (ConfigException e) { // a size or work-group size the device refuses: a finding, not a failure
       for (String launch : List.of("step", "period")) st.add(cells, base.deepCopy().put("launch", launch).put("result", "refused").put("detail", e.getMessage()));
@@ -615,6 +656,9 @@ public final class GpuCheck {
       for (String launch : List.of("step", "period")) st.add(cells, base.deepCopy().put("launch", launch).put("result", "error").put("detail", e.toString()));
       st.fail();
       return;
+    } finally {
+      System.clearProperty("harvest.opencl.profile");
+      System.clearProperty("harvest.opencl.options");
     }
     try (env) {
       env.reset(1);
@@ -641,6 +685,7 @@ public final class GpuCheck {
       return secondsPerStep;
     }
     launch(env, steps); // warm-up: first touch, lazy allocations
+    env.openCl().kernelSeconds(); // the warm-up's events, dropped
     long from0 = env.bytesFromDevice(), to0 = env.bytesToDevice();
     int launches = 0;
     long t0 = System.nanoTime();
@@ -650,9 +695,11 @@ public final class GpuCheck {
       launches++;
       elapsed = (System.nanoTime() - t0) / 1e9;
     } while (elapsed < s.cellSeconds() && !st.timeUp());
+    double kernel = env.openCl().kernelSeconds();
     long stepsDone = (long) launches * steps;
     double playerSteps = (double) stepsDone * env.envs() * env.players();
     st.add(cells, r.put("result", "ok").put("launches", launches).put("seconds", elapsed).put("player_steps_per_s", playerSteps / elapsed)
+        .put("kernel_seconds", kernel).put("kernel_player_steps_per_s", kernel > 0 ? playerSteps / kernel : 0)
         .put("env_steps_per_s", (double) stepsDone * env.envs() / elapsed)
         .put("bytes_from_device_per_step", (env.bytesFromDevice() - from0) / (double) stepsDone)
         .put("bytes_to_device_per_step", (env.bytesToDevice() - to0) / (double) stepsDone));

@@ -68,6 +68,7 @@ public final class GpuCheckReport {
     s.set("stages", MAPPER.valueToTree(o.stages()));
     s.set("sizes", MAPPER.valueToTree(o.settings().sizes()));
     s.set("local_sizes", MAPPER.valueToTree(o.settings().localSizes()));
+    s.set("register_caps", MAPPER.valueToTree(o.settings().registerCaps()));
     s.set("mappings", MAPPER.valueToTree(GpuCheck.mappings().stream().map(m -> m.label()).toList()));
     s.set("transfers", MAPPER.valueToTree(Transfer.labels()));
     ObjectNode rt = root.putObject("runtime").put("java_home", System.getProperty("java.home"))
@@ -260,8 +261,8 @@ public final class GpuCheckReport {
         case "device" -> renderDevice(b, st);
         case "build" -> renderBuild(b, st);
         case "parity" -> table(b, st.path("runs"), List.of("case", "mapping", "transfer", "path", "local_size", "launch", "envs", "steps_checked", "result", "seconds"));
-        case "throughput" -> table(b, st.path("cells"), List.of("players", "envs", "mapping", "local_size", "launch", "path", "player_steps_per_s",
-            "env_steps_per_s", "bytes_from_device_per_step", "launches", "result"));
+        case "throughput" -> table(b, st.path("cells"), List.of("players", "envs", "mapping", "local_size", "register_cap", "launch", "path",
+            "player_steps_per_s", "kernel_player_steps_per_s", "env_steps_per_s", "bytes_from_device_per_step", "launches", "result"));
         case "bandwidth" -> renderBandwidth(b, st);
         default -> { }
       }
@@ -293,7 +294,8 @@ public final class GpuCheckReport {
         b.append(", binary ").append(bin.path("bytes").asLong()).append(" B");
         if (bin.path("text").asBoolean()) {
           b.append(" (text").append(bin.has("file") ? ", " + bin.get("file").asText() : "").append("): fma.f32 ").append(bin.path("fma_f32").asInt())
-              .append(", global fences ").append(bin.path("global_fences").asInt()).append(", barriers ").append(bin.path("barriers").asInt());
+              .append(", unrounded mul.f32 ").append(bin.path("mul_f32_unrounded").asText("-")).append(", inexact div.f32 ")
+              .append(bin.path("div_f32_inexact").asText("-")).append(", global fences ").append(bin.path("global_fences").asInt()).append(", barriers ").append(bin.path("barriers").asInt());
         } else {
           b.append(" (not text: no instruction counts)");
         }
@@ -442,11 +444,17 @@ public final class GpuCheckReport {
           boolean ok = false;
           for (JsonNode c : cells) {
             ok |= c.path("mapping").asText().equals(m) && c.path("local_size").asInt() == ls.asInt() && c.path("launch").asText().equals(launch)
-                && c.path("result").asText().equals("ok") && c.path("player_steps_per_s").asDouble() > 0;
+                && !c.has("register_cap") && c.path("result").asText().equals("ok") && c.path("player_steps_per_s").asDouble() > 0
+                && c.path("kernel_player_steps_per_s").asDouble() > 0;
           }
-          if (!ok) p.add("throughput: no measured cell of mapping " + m + ", local size " + ls.asInt() + ", one launch per " + launch);
+          if (!ok) p.add("throughput: no measured cell (wall and kernel time) of mapping " + m + ", local size " + ls.asInt() + ", one launch per " + launch);
         }
       }
+    }
+    for (JsonNode cap : r.path("settings").path("register_caps")) {
+      boolean seen = false;
+      for (JsonNode c : cells) seen |= c.path("register_cap").asInt() == cap.asInt() && List.of("ok", "skipped").contains(c.path("result").asText());
+      if (!seen) p.add("throughput: no cell (measured, or skipped with its reason) for register cap " + cap.asInt());
     }
     JsonNode bw = stages.path("bandwidth");
     for (String f : List.of("device_copy/bytes_per_s", "transfers/host_to_device_bytes_per_s", "transfers/device_to_host_bytes_per_s")) {

@@ -4,7 +4,9 @@ import static org.jocl.CL.*;
 
 import java.lang.foreign.MemorySegment;
 import java.nio.ByteBuffer;
+import java.util.ArrayList;
 import java.util.EnumMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import org.harvestsed.engine.config.ConfigException;
@@ -27,6 +29,7 @@ import org.jocl.cl_command_queue;
 import org.jocl.cl_context;
 import org.jocl.cl_context_properties;
 import org.jocl.cl_device_id;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 import org.jocl.cl_mem;
 import org.jocl.cl_program;
@@ -82,6 +85,12 @@ public final class OpenClBackend extends DeviceBackend {
   private final Pointer k0p = Pointer.to(k0), k1p = Pointer.to(k1), randomp = Pointer.to(random), stepsp = Pointer.to(steps),
       capp = Pointer.to(cap);
   private final int scalarArgs;
+  /**
+   * The launches' events where the queue profiles (property {@code harvest.opencl.profile=true} at
+   * construction; the GPU check's throughput cells): {@link #kernelSeconds} sums their device time.
+   * Null where it does not.
+   */
+  private final List<cl_event> launches;
 
   /**
    * How the step is launched: the mapping ({@code AUTO}: by device type), the work-group size (0:
@@ -129,7 +138,8 @@ public final class OpenClBackend extends DeviceBackend {
     cl_context_properties props = new cl_context_properties();
     props.addProperty(CL_CONTEXT_PLATFORM, device.platform());
     cl_context context = clCreateContext(props, 1, new cl_device_id[] {device.id()}, null, null, null);
-    cl_command_queue queue = createQueue(context, device.id());
+    boolean profile = Boolean.getBoolean("harvest.opencl.profile");
+    cl_command_queue queue = createQueue(context, device.id(), profile);
     cl_program prog = build(context, device, KernelSource.build(layout, wanted));
     cl_kernel one = clCreateKernel(prog, "harvest_step", null);
     cl_kernel many = clCreateKernel(prog, "harvest_step_many", null);
@@ -204,6 +214,7 @@ public final class OpenClBackend extends DeviceBackend {
     this.shape = wanted;
     this.context = context;
     this.queue = queue;
+    this.launches = profile ? new ArrayList<>() : null;
     this.program = prog;
     this.stepKernel = one;
     this.stepManyKernel = many;
@@ -257,8 +268,24 @@ public final class OpenClBackend extends DeviceBackend {
     return shape(layout, d, m, launch, 1);
   }
 
-  /** The most envs per work-group the warp mapping takes by itself (8 warps: 256 work-items). */
+  /** The most envs per work-group the warp mapping takes by itself on a CPU device (8 warps: 256 work-items). */
   static final int WARP_ENVS_MAX = 8;
+
+  /**
+   * The envs per work-group the warp mapping takes by itself (local size 0): the largest divisor of
+   * envs up to {@link #WARP_ENVS_MAX} on a CPU device, 1 on a GPU, within the device's work-group
+   * limit / 32 and the envs whose local state fits its local memory. One env per work-group on a GPU:
+   * measured on an NVIDIA H100 (docs/BENCHMARKS.md, "Measured on an NVIDIA H100"), 1 env per
+   * work-group was the fastest or within 1% of it at 7 x 4,096 and 7 x 65,536 for one-step and
+   * 50-step launches, 8 envs 6-41% slower: harvest_step_many takes 168 registers per work-item, so a
+   * work-group of 8 warps (43 k registers) fits once in an SM's 65,536, where 12 one-warp groups do; at
+   * one step per launch (56 registers) the two are even. On a CPU device (PoCL) a work-group is a loop
+   * over its work-items, and fewer, larger groups cost less to start.
+   */
+  static int warpEnvs(boolean cpu, int envs, long devMaxWorkGroup, long localMem, long localPerEnv) {
+    long byMemory = Math.max(1, localMem / localPerEnv);
+    return largestDivisor(envs, (int) Math.min(Math.min(cpu ? WARP_ENVS_MAX : 1, devMaxWorkGroup / KernelSource.WARP_SIZE), byMemory));
+  }
 
   /** The largest divisor of envs that is at most max (0 if max < 1). */
   static int largestDivisor(int envs, int max) {
@@ -268,11 +295,9 @@ public final class OpenClBackend extends DeviceBackend {
 
   /**
    * {@link #shape(Layout, Devices.Device, Mapping, Launch)} for {@code envs} envs. The warp mapping:
-   * envs per work-group E = the requested local size / 32 (which must divide envs), else the largest
-   * divisor of envs up to {@link #WARP_ENVS_MAX}, the device's work-group limit / 32 and the envs
-   * whose local footprint fits the device's local memory (so every work-group is full and its envs
-   * reach the same barriers); the env's cells, counts and move state in __local memory where one
-   * env's fit.
+   * envs per work-group E = the requested local size / 32 (which must divide envs), else
+   * {@link #warpEnvs} (a divisor of envs, so every work-group is full and its envs reach the same
+   * barriers); the env's cells, counts and move state in __local memory where one env's fit.
    */
   static KernelSource.Shape shape(Layout layout, Devices.Device d, Mapping m, Launch launch, int envs) {
     if (m == Mapping.WARP) return warpShape(layout, d, launch, envs);
@@ -321,8 +346,7 @@ public final class OpenClBackend extends DeviceBackend {
             e, e * perEnv, d.name(), d.localMem()));
       }
     } else {
-      long byMemory = Math.max(1, d.localMem() / perEnv);
-      e = largestDivisor(envs, (int) Math.min(Math.min(WARP_ENVS_MAX, devMax / w), byMemory));
+      e = warpEnvs(d.isCpu(), envs, devMax, d.localMem(), perEnv);
       if (e < 1) throw tooLarge(w, d, "CL_DEVICE_MAX_WORK_GROUP_SIZE", devMax);
     }
     return KernelSource.Shape.warp(e, useLocal);
@@ -438,18 +462,42 @@ public final class OpenClBackend extends DeviceBackend {
   }
 
   @SuppressWarnings("deprecation")
-  private static cl_command_queue createQueue(cl_context ctx, cl_device_id d) {
-    return clCreateCommandQueue(ctx, d, 0, null);
+  private static cl_command_queue createQueue(cl_context ctx, cl_device_id d, boolean profile) {
+    return clCreateCommandQueue(ctx, d, profile ? CL_QUEUE_PROFILING_ENABLE : 0, null);
   }
 
   /**
    * The build options: correctly rounded float division where the device offers it (parity needs
    * it; elsewhere kernels/common.h div_rn rounds the quotient itself), which property
-   * {@code harvest.opencl.divide=fixup} turns off to test that path.
+   * {@code harvest.opencl.divide=fixup} turns off to test that path; then property
+   * {@code harvest.opencl.options}, appended as given (diagnosis: the GPU check's register caps,
+   * {@code -cl-nv-maxrregcount=N}).
    */
   static String buildOptions(Devices.Device d) {
     boolean cr = d.correctlyRoundedDivide() && !"fixup".equals(System.getProperty("harvest.opencl.divide"));
-    return cr ? "-cl-fp32-correctly-rounded-divide-sqrt -DCORRECTLY_ROUNDED_DIVIDE=1" : "-DCORRECTLY_ROUNDED_DIVIDE=0";
+    String base = cr ? "-cl-fp32-correctly-rounded-divide-sqrt -DCORRECTLY_ROUNDED_DIVIDE=1" : "-DCORRECTLY_ROUNDED_DIVIDE=0";
+    String extra = System.getProperty("harvest.opencl.options", "").strip();
+    return extra.isEmpty() ? base : base + " " + extra;
+  }
+
+  /**
+   * The device time of the launches since the last call (each launch's CL_PROFILING_COMMAND_END less
+   * its START, summed), in seconds; waits for them. Only where the queue profiles
+   * ({@code harvest.opencl.profile=true} when this backend was made), else an error.
+   */
+  public double kernelSeconds() {
+    if (launches == null) throw new IllegalStateException("this backend's queue does not profile: set harvest.opencl.profile=true before making it");
+    clFinish(queue);
+    long[] start = new long[1], end = new long[1];
+    long ns = 0;
+    for (cl_event e : launches) {
+      clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_START, Sizeof.cl_ulong, Pointer.to(start), null);
+      clGetEventProfilingInfo(e, CL_PROFILING_COMMAND_END, Sizeof.cl_ulong, Pointer.to(end), null);
+      ns += end[0] - start[0];
+      clReleaseEvent(e);
+    }
+    launches.clear();
+    return ns / 1e9;
   }
 
   /** Builds the program; a compile error surfaces with the compiler's build log. */
@@ -614,7 +662,13 @@ public final class OpenClBackend extends DeviceBackend {
     clSetKernelArg(k, a + 2, Sizeof.cl_float, capp);
     clSetKernelArg(k, a + 3, Sizeof.cl_int, randomp);
     if (many) clSetKernelArg(k, a + 4, Sizeof.cl_int, stepsp);
-    clEnqueueNDRangeKernel(queue, k, 1, null, global, local, 0, null, null);
+    if (launches == null) {
+      clEnqueueNDRangeKernel(queue, k, 1, null, global, local, 0, null, null);
+    } else {
+      cl_event e = new cl_event();
+      clEnqueueNDRangeKernel(queue, k, 1, null, global, local, 0, null, e);
+      launches.add(e);
+    }
   }
 
   /**
@@ -638,6 +692,7 @@ public final class OpenClBackend extends DeviceBackend {
     if (mapEachLaunch) unmapAll();
     if (arena != null) clEnqueueUnmapMemObject(queue, pinnedMem, arena, 0, null, null);
     clFinish(queue);
+    if (launches != null) kernelSeconds(); // releases the events
     for (cl_mem m : mems.values()) clReleaseMemObject(m); // sub-buffers before their parent
     if (ioMem != null) clReleaseMemObject(ioMem);
     if (pinnedMem != null) clReleaseMemObject(pinnedMem);

@@ -1,6 +1,9 @@
 package org.harvestsed.engine.opencl;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.BufferedReader;
+import java.io.File;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
@@ -183,9 +186,23 @@ public final class PerfModel {
       double warpInsts, double warpGlobal, double warpLocal, double barriers, double issueS, double localS, double latencyS,
       double memoryS, double launchS, double stepS, Limit binds, double playerStepsPerS) {}
 
-  /** The projection of {@code envs} envs of {@code l} in mapping {@code m} on {@code d}. */
+  /** The projection of a one-step launch of {@code envs} envs of {@code l} in mapping {@code m} on {@code d}, shaped as the backend shapes it. */
   public static Projection project(Device d, Layout l, int envs, Mapping m) {
+    return project(d, l, envs, m, 0, 0, 1);
+  }
+
+  /**
+   * The projection of {@code envs} envs of {@code l} in mapping {@code m} on {@code d}, per step.
+   * localSize: the work-group size (0: as the backend chooses with local size 0; per env, the warp
+   * width); regsPerLane: the kernel's registers per work-item (0: the device's assumed
+   * {@link Device#regsPerLane}); stepsPerLaunch: the steps one launch runs (its cost is shared by
+   * them). The group mapping's counts were measured at 128 work-items per env: at another size the
+   * env's warp-instructions and accesses are taken as the same, spread over its warps (an
+   * assumption: its loops over the cells and the players do not shrink with fewer lanes).
+   */
+  public static Projection project(Device d, Layout l, int envs, Mapping m, int localSize, int regsPerLane, int stepsPerLaunch) {
     if (m == Mapping.AUTO) throw new IllegalArgumentException("a mapping, not auto");
+    if (localSize < 0 || regsPerLane < 0 || stepsPerLaunch < 1) throw new IllegalArgumentException("local size and registers >= 0, steps per launch >= 1");
     Counts c = counts(l, m, "none");
     int w = d.warpWidth();
     // the launch's shape
@@ -194,25 +211,28 @@ public final class PerfModel {
     KernelSource.Shape shape;
     switch (m) {
       case ENV -> {
-        lanesPerGroup = w == 1 ? 1 : w;
+        lanesPerGroup = localSize > 0 ? localSize : w == 1 ? 1 : w;
         groups = (envs + lanesPerGroup - 1) / lanesPerGroup;
         shape = KernelSource.Shape.PER_ENV;
       }
       case GROUP -> {
-        lanesPerGroup = 128;
+        lanesPerGroup = localSize > 0 ? localSize : 128;
         groups = envs;
-        shape = new KernelSource.Shape(true, 128, new KernelSource.Shape(true, 128, true).localBytes(l) <= d.localPerGroup());
+        shape = new KernelSource.Shape(true, lanesPerGroup, new KernelSource.Shape(true, lanesPerGroup, true).localBytes(l) <= d.localPerGroup());
       }
       default -> {
         long perEnv = KernelSource.Shape.localBytesPerEnv(l, true, true, KernelSource.WARP_SIZE);
         boolean local = perEnv <= d.localPerGroup();
         long perEnvUsed = KernelSource.Shape.localBytesPerEnv(l, true, local, KernelSource.WARP_SIZE);
-        e = OpenClBackend.largestDivisor(envs, (int) Math.min(OpenClBackend.WARP_ENVS_MAX, Math.max(1, d.localPerGroup() / perEnvUsed)));
+        e = localSize > 0 ? localSize / KernelSource.WARP_SIZE
+            : OpenClBackend.warpEnvs(d.cpu(), envs, Long.MAX_VALUE, d.localPerGroup(), perEnvUsed);
+        if (e < 1 || envs % e != 0) throw new IllegalArgumentException("the warp mapping's local size " + localSize + " does not divide " + envs + " envs in warps");
         lanesPerGroup = KernelSource.WARP_SIZE * e;
         groups = envs / e;
         shape = KernelSource.Shape.warp(e, local);
       }
     }
+    int regs = regsPerLane > 0 ? regsPerLane : d.regsPerLane();
     // per warp: a warp of the per-env mapping holds up to 32 envs (each lane the whole step: its count is the env's);
     // a CPU "warp" is one work-item (the lanes' sum spread over the env's work-items)
     int warpsPerGroup = w == 1 ? lanesPerGroup : (lanesPerGroup + w - 1) / w;
@@ -227,7 +247,7 @@ public final class PerfModel {
       warpGlobal = c.warpGlobal();
       warpLocal = c.warpLocal();
     } else {
-      double warpsPerEnv = m == Mapping.GROUP ? 128.0 / w : 1;
+      double warpsPerEnv = m == Mapping.GROUP ? Math.ceil((double) lanesPerGroup / w) : 1;
       warpInsts = c.warpInsts() / warpsPerEnv;
       warpGlobal = c.warpGlobal() / warpsPerEnv;
       warpLocal = c.warpLocal() / warpsPerEnv;
@@ -237,7 +257,7 @@ public final class PerfModel {
     long localBytes = shape.group() ? shape.localBytes(l) : 0;
     long byWarps = d.maxWarps() / warpsPerGroup;
     long byLocal = localBytes == 0 ? Long.MAX_VALUE : d.localPerCu() / localBytes;
-    long byRegs = d.regsPerLane() == 0 ? Long.MAX_VALUE : d.regsPerCu() / ((long) d.regsPerLane() * lanesPerGroup);
+    long byRegs = regs == 0 ? Long.MAX_VALUE : d.regsPerCu() / ((long) regs * lanesPerGroup);
     int resident = (int) Math.max(1, Math.min(Math.min(d.maxGroups(), byWarps), Math.min(byLocal, byRegs)));
     long perCu = (groups + d.computeUnits() - 1) / d.computeUnits();
     int r = (int) Math.min(resident, perCu);
@@ -255,14 +275,15 @@ public final class PerfModel {
     double bytes = AccessModel.bytesPerPlayerStep(AccessModel.rows(l, m, shape.localCells(), 1), l)[d.cpu() ? 1 : 0] * l.players * envs;
     double memory = bytes / d.bytesPerS();
     double compute = Math.max(Math.max(issue, localT), path);
-    double step = Math.max(compute, memory) + d.launchS();
+    double launch = d.launchS() / stepsPerLaunch;
+    double step = Math.max(compute, memory) + launch;
     Limit binds;
-    if (d.launchS() >= Math.max(compute, memory)) binds = Limit.LAUNCH;
+    if (launch >= Math.max(compute, memory)) binds = Limit.LAUNCH;
     else if (memory >= compute) binds = Limit.MEMORY_BANDWIDTH;
     else if (path >= issue && path >= localT) binds = Limit.LATENCY;
     else binds = issue >= localT ? Limit.ISSUE : Limit.LOCAL_MEMORY;
     return new Projection(m, e, groups, warpsPerGroup, r, rounds, warpInsts, warpGlobal, warpLocal, barriers, issue, localT, path, memory,
-        d.launchS(), step, binds, (double) envs * l.players / step);
+        launch, step, binds, (double) envs * l.players / step);
   }
 
   /** The mapping the model projects fastest for {@code envs} envs of {@code l} on {@code d} (what run.mapping: auto picks). */
@@ -347,11 +368,89 @@ public final class PerfModel {
   }
 
   /**
-   * Prints the measured counts per phase and the projections (docs/BENCHMARKS.md, "Projected on an
-   * NVIDIA H100"; with argument {@code pocl}: this machine's CPU at 1,024 envs, the model's check).
-   * Run: java -cp CLASSPATH org.harvestsed.engine.opencl.PerfModel [pocl]
+   * The model against the throughput cells of a gpu-check report (docs/GPU.md; docs/BENCHMARKS.md,
+   * "Measured on an NVIDIA H100"), as Markdown rows and a summary line per mapping. Per measured cell:
+   * the device as {@link #H100} with the report's measured copy bandwidth; the cell's map, envs,
+   * mapping, local size and steps per launch; the registers per work-item the device's compiler gave
+   * the kernel the cell ran (harvest_step for one step per launch, harvest_step_many otherwise; from
+   * the report's build stage); plus the cell's read-back per step at the report's measured
+   * device-to-host rate, taken as not overlapping the kernel (the copy path reads after each launch).
    */
-  public static void main(String[] args) {
+  static List<String> check(JsonNode report) {
+    JsonNode stages = report.path("stages");
+    double copy = stages.path("bandwidth").path("device_copy").path("bytes_per_s").asDouble(0);
+    double d2h = stages.path("bandwidth").path("transfers").path("device_to_host_bytes_per_s").asDouble(0);
+    if (copy <= 0 || d2h <= 0) throw new IllegalArgumentException("the report has no measured bandwidths (its bandwidth stage did not finish)");
+    Device b = H100;
+    Device d = new Device(b.name() + ", measured copy bandwidth", b.computeUnits(), b.schedulers(), b.clockHz(), b.warpWidth(), b.maxWarps(),
+        b.maxGroups(), b.localPerCu(), b.localPerGroup(), b.regsPerCu(), b.regsPerLane(), copy, b.cyclesPerDependentInst(), b.globalLatency(),
+        b.localLatency(), b.globalInFlight(), b.localPerCycle(), b.barrierCycles(), b.launchS());
+    Map<String, Integer> regs = new LinkedHashMap<>(); // "7p-warp/harvest_step" -> registers
+    for (JsonNode prog : stages.path("build").path("programs")) {
+      String name = prog.path("name").asText().replace("-localcells", "");
+      for (JsonNode k : prog.path("kernels")) {
+        if (k.has("registers")) regs.put(name + "/" + k.path("name").asText(), k.path("registers").asInt());
+      }
+    }
+    List<String> rows = new ArrayList<>();
+    rows.add("| players x envs | mapping | local size | steps per launch | registers | resident groups per SM x warps | kernel us per step (binds)"
+        + " | launch + read-back us per step | model player-steps/s | measured | model / measured | kernel only: model / measured (ratio) |");
+    rows.add("|---|---|---:|---:|---:|---|---|---|---:|---:|---:|---|");
+    Map<Mapping, List<Double>> ratios = new LinkedHashMap<>(), kernelRatios = new LinkedHashMap<>();
+    Map<Integer, Layout> layouts = new LinkedHashMap<>();
+    for (JsonNode cell : stages.path("throughput").path("cells")) {
+      if (!cell.path("result").asText().equals("ok")) continue;
+      int players = cell.path("players").asInt(), envs = cell.path("envs").asInt(), ls = cell.path("local_size").asInt();
+      int steps = cell.path("steps_per_launch").asInt(1);
+      Mapping m = Mapping.valueOf(cell.path("mapping").asText().toUpperCase(Locale.ROOT));
+      Layout l = layouts.computeIfAbsent(players, n -> new Layout(GpuCheck.spec(n)));
+      Integer r = regs.get(players + "p-" + m.label() + "/" + (steps == 1 ? "harvest_step" : "harvest_step_many"));
+      Projection p = project(d, l, envs, m, ls, r == null ? 0 : r, steps);
+      double readBack = cell.path("bytes_from_device_per_step").asDouble() / d2h;
+      double model = (double) envs * players / (p.stepS() + readBack);
+      double measured = cell.path("player_steps_per_s").asDouble();
+      ratios.computeIfAbsent(m, k -> new ArrayList<>()).add(model / measured);
+      // the queue's profiled device time of the launches (reports since the kernel times were added): the kernel alone, no launch or read-back
+      double kernelMeasured = cell.path("kernel_player_steps_per_s").asDouble(0);
+      double kernelModel = (double) envs * players / (p.stepS() - p.launchS());
+      String kernel = "not measured";
+      if (kernelMeasured > 0) {
+        kernelRatios.computeIfAbsent(m, k -> new ArrayList<>()).add(kernelModel / kernelMeasured);
+        kernel = String.format(Locale.ROOT, "%.3g / %.3g (%.2f)", kernelModel, kernelMeasured, kernelModel / kernelMeasured);
+      }
+      rows.add(String.format(Locale.ROOT, "| %,d x %,d | %s | %d | %d | %s | %d x %d | %.1f (%s) | %.1f + %.1f | %.3g | %.3g | %.2f | %s |", players, envs,
+          m.label(), ls, steps, r == null ? "64 (assumed)" : r.toString(), p.residentGroups(), p.warpsPerGroup(), (p.stepS() - p.launchS()) * 1e6,
+          p.binds().name().toLowerCase(Locale.ROOT).replace('_', ' '), p.launchS() * 1e6, readBack * 1e6, model, measured, model / measured, kernel));
+    }
+    summary(rows, "model / measured", ratios);
+    summary(rows, "kernel only, model / measured", kernelRatios);
+    return rows;
+  }
+
+  /** Per mapping: the geometric mean, median and range of the ratios, one line each. */
+  private static void summary(List<String> rows, String what, Map<Mapping, List<Double>> ratios) {
+    for (Map.Entry<Mapping, List<Double>> en : ratios.entrySet()) {
+      List<Double> v = new ArrayList<>(en.getValue());
+      v.sort(null);
+      double logSum = 0;
+      for (double x : v) logSum += Math.log(x);
+      rows.add(String.format(Locale.ROOT, "%s: %s over %d cells: geometric mean %.2f, median %.2f, range %.2f-%.2f", en.getKey().label(), what,
+          v.size(), Math.exp(logSum / v.size()), v.get(v.size() / 2), v.get(0), v.get(v.size() - 1)));
+    }
+  }
+
+  /**
+   * Prints the measured counts per phase and the projections (docs/BENCHMARKS.md, "Projected on an
+   * NVIDIA H100"; with argument {@code pocl}: this machine's CPU at 1,024 envs, the model's check on
+   * PoCL; with {@code check REPORT.json}: the model against a gpu-check report's measured throughput).
+   * Run: java -cp CLASSPATH org.harvestsed.engine.opencl.PerfModel [pocl | check REPORT.json]
+   */
+  public static void main(String[] args) throws IOException {
+    if (args.length > 0 && args[0].equals("check")) {
+      if (args.length != 2) throw new IllegalArgumentException("usage: PerfModel check REPORT.json (a gpu-check report, docs/GPU.md)");
+      check(new ObjectMapper().readTree(new File(args[1]))).forEach(System.out::println);
+      return;
+    }
     if (args.length > 0 && args[0].equals("pocl")) {
       System.out.println(HEADER);
       for (Mapping m : new Mapping[] {Mapping.ENV, Mapping.GROUP, Mapping.WARP}) {

@@ -127,6 +127,12 @@ class GpuCheckTest {
   void countsFusedMultiplyAddsAndFencesInPtx() {
     String ptx = """
         \tmul.rn.f32 \t%f3, %f1, %f2;
+        \tmul.f32 \t%f6, %f1, %f2;
+        \tmul.ftz.f32 \t%f7, %f1, %f2;
+        \tmul.f64 \t%fd5, %fd2, %fd3;
+        \tdiv.rn.f32 \t%f8, %f1, %f2;
+        \tdiv.approx.f32 \t%f9, %f1, %f2;
+        \tdiv.full.ftz.f32 \t%f10, %f1, %f2;
         \tfma.rn.f32 \t%f4, %f1, %f2, %f3;
         \tfma.rn.ftz.f32 \t%f5, %f1, %f2, %f3;
         \tfma.rn.f64 \t%fd1, %fd2, %fd3, %fd4;
@@ -137,6 +143,8 @@ class GpuCheckTest {
         """;
     JsonNode c = GpuCheck.binaryCounts(ptx);
     assertThat(c.path("fma_f32").asInt()).isEqualTo(2);
+    assertThat(c.path("mul_f32_unrounded").asInt()).isEqualTo(2); // mul.f32 and mul.ftz.f32; not mul.rn.f32, not f64
+    assertThat(c.path("div_f32_inexact").asInt()).isEqualTo(2); // div.approx and div.full; not div.rn
     assertThat(c.path("global_fences").asInt()).isEqualTo(2);
     assertThat(c.path("barriers").asInt()).isEqualTo(1);
     assertThat(GpuCheck.isText(ptx.getBytes())).isTrue();

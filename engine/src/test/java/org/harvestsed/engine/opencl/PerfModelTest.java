@@ -1,6 +1,7 @@
 package org.harvestsed.engine.opencl;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.util.Map;
 import org.harvestsed.engine.config.Mapping;
@@ -61,7 +62,7 @@ class PerfModelTest {
   void moreEnvsThanTheGpuHoldsAtOnceTakeMoreRounds() {
     PerfModel.Projection few = PerfModel.project(PerfModel.H100, SMALL, 4096, Mapping.WARP);
     PerfModel.Projection many = PerfModel.project(PerfModel.H100, SMALL, 65536, Mapping.WARP);
-    assertThat(few.envsPerGroup()).isEqualTo(8); // 8 x 5,228 B of local state within OpenCL's 48 KiB per work-group
+    assertThat(few.envsPerGroup()).isEqualTo(1); // one env per work-group on a GPU (OpenClBackend.warpEnvs: measured best on an H100)
     assertThat(many.rounds()).isGreaterThan(few.rounds());
     assertThat(many.playerStepsPerS()).isGreaterThanOrEqualTo(few.playerStepsPerS());
   }
@@ -105,5 +106,64 @@ class PerfModelTest {
     assertThat(PerfModel.counts(ssd, Mapping.WARP, "none").warpInsts())
         .isCloseTo(PerfModel.counts(SMALL, Mapping.WARP, "none").warpInsts() * 12 / SMALL.players, org.assertj.core.data.Offset.offset(1e-6));
     for (Mapping m : MAPPINGS) assertThat(PerfModel.project(PerfModel.H100, ssd, 64, m).playerStepsPerS()).isPositive();
+  }
+
+  @Test
+  void theWarpMappingTakesOneEnvPerWorkGroupOnAGpuAndUpToEightOnACpu() {
+    // 4,096 envs, 48 KiB of local memory, 5,248 B per env: a CPU device takes 8 (fewer, larger groups), a GPU 1 (docs/BENCHMARKS.md,
+    // "Measured on an NVIDIA H100": 1 env per work-group the fastest or within 1%, 8 envs 6-41% slower)
+    assertThat(OpenClBackend.warpEnvs(true, 4096, 1024, 49152, 5248)).isEqualTo(8);
+    assertThat(OpenClBackend.warpEnvs(false, 4096, 1024, 49152, 5248)).isEqualTo(1);
+    // a divisor of the envs, within local memory and the work-group limit
+    assertThat(OpenClBackend.warpEnvs(true, 12, 1024, 49152, 5248)).isEqualTo(6);
+    assertThat(OpenClBackend.warpEnvs(true, 4096, 1024, 3 * 5248, 5248)).isEqualTo(2);
+    assertThat(OpenClBackend.warpEnvs(true, 4096, 64, 49152, 5248)).isEqualTo(2);
+    assertThat(OpenClBackend.warpEnvs(false, 7, 1024, 100, 5248)).isEqualTo(1);
+  }
+
+  @Test
+  void aLaunchOfManyStepsSharesItsCostAndMoreRegistersPerWorkItemHoldFewerGroups() {
+    PerfModel.Projection one = PerfModel.project(PerfModel.H100, SMALL, 4096, Mapping.WARP, 32, 56, 1);
+    PerfModel.Projection fifty = PerfModel.project(PerfModel.H100, SMALL, 4096, Mapping.WARP, 32, 56, 50);
+    assertThat(fifty.launchS()).isCloseTo(one.launchS() / 50, org.assertj.core.data.Offset.offset(1e-15));
+    assertThat(fifty.stepS()).isLessThan(one.stepS());
+    // 65,536 registers per SM: 56 per work-item hold 32 one-warp groups (the SM's limit of groups), 168 hold 12, and a group of 8 warps at 168 only 1
+    assertThat(one.residentGroups()).isEqualTo(32);
+    assertThat(PerfModel.project(PerfModel.H100, SMALL, 4096, Mapping.WARP, 32, 168, 50).residentGroups()).isEqualTo(12);
+    assertThat(PerfModel.project(PerfModel.H100, SMALL, 4096, Mapping.WARP, 256, 168, 50).residentGroups()).isEqualTo(1);
+    assertThat(PerfModel.project(PerfModel.H100, SMALL, 4096, Mapping.WARP, 256, 168, 50).playerStepsPerS())
+        .isLessThan(PerfModel.project(PerfModel.H100, SMALL, 4096, Mapping.WARP, 32, 168, 50).playerStepsPerS());
+    assertThatThrownBy(() -> PerfModel.project(PerfModel.H100, SMALL, 4096, Mapping.WARP, 96, 0, 1)).hasMessageContaining("does not divide");
+  }
+
+  @Test
+  void theCheckAgainstAGpuCheckReportUsesEachCellsKernelRegistersAndReadBack() throws Exception {
+    String report = """
+        {"stages": {
+          "build": {"programs": [{"name": "7p-warp-localcells", "kernels": [{"name": "harvest_step", "registers": 56},
+                                                                            {"name": "harvest_step_many", "registers": 168}]}]},
+          "throughput": {"cells": [
+            {"players": 7, "envs": 4096, "mapping": "warp", "local_size": 32, "steps_per_launch": 1, "result": "ok",
+             "player_steps_per_s": 2.0e8, "bytes_from_device_per_step": 4.65e6},
+            {"players": 7, "envs": 4096, "mapping": "warp", "local_size": 32, "steps_per_launch": 50, "result": "ok",
+             "player_steps_per_s": 8.0e8, "bytes_from_device_per_step": 1.97e5, "kernel_player_steps_per_s": 1.0e9},
+            {"players": 7, "envs": 4096, "mapping": "warp", "local_size": 64, "steps_per_launch": 1, "result": "refused"}]},
+          "bandwidth": {"device_copy": {"bytes_per_s": 2.8e12}, "transfers": {"device_to_host_bytes_per_s": 5.0e10}}}}""";
+    java.util.List<String> rows = PerfModel.check(new com.fasterxml.jackson.databind.ObjectMapper().readTree(report));
+    // header, rule, the two measured cells (the refused one left out), a summary of both and one of the one with a kernel time
+    assertThat(rows).hasSize(2 + 2 + 1 + 1);
+    assertThat(rows.get(2)).contains("| 7 x 4,096 | warp | 32 | 1 | 56 | 32 x 1 |").contains("4.0 + 93.0").endsWith("| not measured |"); // 4.65 MB at 50 GB/s
+    assertThat(rows.get(3)).contains("| 50 | 168 | 12 x 1 |");
+    // the model's figures and the ratios, from the model itself
+    PerfModel.Device d = new PerfModel.Device("x", 132, 4, 1.755e9, 32, 64, 32, 228 * 1024, 48 * 1024, 65536, 64, 2.8e12, 4, 260, 30, 4, 1, 24, 4e-6);
+    double model = 28672 / (PerfModel.project(d, SMALL, 4096, Mapping.WARP, 32, 56, 1).stepS() + 4.65e6 / 5.0e10);
+    assertThat(rows.get(2)).contains(String.format(java.util.Locale.ROOT, "| %.3g | %.3g | %.2f |", model, 2.0e8, model / 2.0e8));
+    PerfModel.Projection many = PerfModel.project(d, SMALL, 4096, Mapping.WARP, 32, 168, 50);
+    double kernel = 28672 / (many.stepS() - many.launchS());
+    assertThat(rows.get(3)).endsWith(String.format(java.util.Locale.ROOT, "| %.3g / %.3g (%.2f) |", kernel, 1.0e9, kernel / 1.0e9));
+    assertThat(rows.get(4)).startsWith("warp: model / measured over 2 cells");
+    assertThat(rows.get(5)).startsWith("warp: kernel only, model / measured over 1 cells");
+    assertThatThrownBy(() -> PerfModel.check(new com.fasterxml.jackson.databind.ObjectMapper().readTree("{\"stages\": {}}")))
+        .hasMessageContaining("no measured bandwidths");
   }
 }
