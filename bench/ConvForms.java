@@ -27,6 +27,12 @@ import org.harvestsed.train.PlayerNet;
  *     patches under glibc's 32 MB mmap threshold (the launcher's GLIBC_TUNABLES), no fresh pages per pass;
  * <li>"i2c1n": as i2c1, the first layer's output made contiguous NCHW for the second conv2d;
  * <li>"shift9": each convolution as a sum of 9 matmuls of shifted views (NHWC);
+ * <li>"bf16": mixed precision: fp32 master weights; the one-hot, the conv weights and biases cast to
+ *     bfloat16, both convolutions and their relus in bfloat16 (oneDNN's AMX kernels), their output cast
+ *     back to fp32 for the head. The casts: see castg and bf16 (DJL 0.32 cannot cast to bfloat16 itself);
+ * <li>"bf16c2": only the second convolution (and its relu) in bfloat16, its input cast from fp32;
+ * <li>"bf16all": the whole network in bfloat16 (every parameter and the features cast), the logits and
+ *     values cast back to fp32;
  * <li>"noconv": not the function: the network after the convolutions alone, on a constant input (a
  *     bound on what a faster convolution can save);
  * <li>"check": the largest difference of every variant from "today" on the same weights and codes:
@@ -52,6 +58,19 @@ import org.harvestsed.train.PlayerNet;
  * forward on 112: nchw 0.93-0.99, the im2col forms 0.66-0.74, shift9 0.23-0.24 (today 0.99-1.07 ms).
  * The values agree to float rounding (forward bit for bit for every im2col form; gradients within
  * 9e-6 of the largest, reductions summed in another order).
+ * <p>
+ * Mixed precision, measured 2026-12-06, 11:40-11:44 UTC, same VM (load 1.1-1.8), interleaved with
+ * "today" in one process, 5 rounds, 3 processes (fwd+bwd) / 2 (fwd on 112), variant order rotated:
+ * fwd+bwd on 3,584, ratio today/variant: bf16all 1.04-1.09, bf16 0.90, bf16c2 0.61-0.63 (today 21.6-22.4
+ * ms; bf16all 20.5-21.1); no variant near 1.4x. Forward on 112: bf16 0.95-0.99, bf16all 0.72-0.76,
+ * bf16c2 0.69-0.70 (today 1.11-1.12 ms; the per-pass casts of the weights cost more than bf16 saves).
+ * Forward alone on 3,584: bf16 1.28, bf16all 1.49 (today 9.2 ms): the AMX forward convolutions are ~3x
+ * faster (ONEDNN_VERBOSE: brg_conv_fwd:avx10_1_512_amx 1.16 + 0.72 ms against brg_conv_fwd:avx512_core
+ * 3.62 + 1.72 ms), but their backward is slower: backward data of conv2 brgconv_strided:avx10_1_512_amx
+ * 6.1 ms against brgconv_strided:avx512_core 5.1, backward weights brgconv_bwd_w:avx10_1_512_amx 3.2 +
+ * 3.5 ms against jit:avx512_core 1.1 + 1.9 ms (4 passes, verbose on). Differences from today (check,
+ * max |diff| / max |today|): logits 5e-5 to 8e-5 (bf16, bf16c2), 5e-3 (bf16all); values 2e-3 to 8e-3;
+ * conv and fc gradients 2e-2 to 9e-2; actor/critic gradients 1e-3 to 1e-2.
  */
 public class ConvForms {
   static final int R = 11, C = 11, F = 10, A = 8, C1 = 8, C2 = 16;
@@ -69,6 +88,52 @@ public class ConvForms {
     NDArray z = NDArrays.concat(new NDList(h.reshape(b, FLAT), ft), 1);
     z = Activation.relu(Linear.linear(z, p.get(4), p.get(5)).singletonOrThrow());
     return new NDList(Linear.linear(z, p.get(6), p.get(7)).singletonOrThrow(), Linear.linear(z, p.get(8), p.get(9)).singletonOrThrow().reshape(b));
+  }
+
+  /** Parameter i cast to bfloat16, differentiably (see bf16g). */
+  static NDArray bf(int i) {
+    return bf16g(p.get(i), false);
+  }
+
+  static ai.djl.pytorch.engine.PtSymbolBlock toBf16;
+  static Map<String, NDArray> zeros16 = new HashMap<>();
+
+  /**
+   * x cast to bfloat16 by a one-op TorchScript module (torch.to(x, 15), bench/tobf16.pt made by
+   * bench/mk_tobf16.py): DJL 0.32's x.toType(BFLOAT16) aborts the JVM (its JNI maps no dtype past
+   * complex64: "terminate called without an active exception"). No gradient flows through the module
+   * (DJL runs it without autograd): for constants only (the one-hot, the features).
+   */
+  static NDArray bf16(NDArray x) {
+    return ai.djl.pytorch.jni.IValueUtils.forward(toBf16, new NDList(x), true).singletonOrThrow();
+  }
+
+  /**
+   * x cast to bfloat16 (bf16 true) or float32 with autograd. DJL 0.32's toType runs torch's to() under
+   * a NoGradGuard (no gradient flows through it), so: a zero tensor of the target dtype and x's shape
+   * (bfloat16: cached and cloned), x added in place (add_ keeps the destination's dtype; its backward
+   * hands x its gradient in x's dtype). channelsLast: x is [B, C, H, W] with channels-last strides, and
+   * so is the result.
+   */
+  static NDArray castg(NDArray x, boolean bf16, boolean channelsLast) {
+    Shape sh = x.getShape();
+    Shape mem = channelsLast ? new Shape(sh.get(0), sh.get(2), sh.get(3), sh.get(1)) : sh;
+    NDArray z = !bf16 ? m.zeros(mem) : zeros16.computeIfAbsent(mem.toString(), k -> {
+      NDArray t = bf16(m.zeros(mem));
+      NDScope.unregister(t); // cached: outlives the pass's NDScope
+      return t;
+    }).duplicate();
+    NDArray v = channelsLast ? z.transpose(0, 3, 1, 2) : z;
+    v.addi(x);
+    return v;
+  }
+
+  static NDArray bf16g(NDArray x, boolean channelsLast) {
+    return castg(x, true, channelsLast);
+  }
+
+  static NDArray f32g(NDArray x, boolean channelsLast) {
+    return castg(x, false, channelsLast);
   }
 
   static NDArray conv(NDArray x, NDArray w, NDArray bias, int stride) {
@@ -142,6 +207,24 @@ public class ConvForms {
         NDArray h = shift9(shift9(x, p.get(0), p.get(1), 1), p.get(2), p.get(3), 2);
         return head(h.transpose(0, 3, 1, 2), ft, b);
       }
+      case "bf16" -> { // both convolutions and their relus in bfloat16 (input, weights, biases cast; fp32 master weights), the head in fp32
+        NDArray x = bf16(cd.reshape(b, R, C, 1).eq(codeIdsCl)).transpose(0, 3, 1, 2);
+        NDArray h = conv(conv(x, bf(0), bf(1), 1), bf(2), bf(3), 2);
+        return head(f32g(h, true), ft, b);
+      }
+      case "bf16c2" -> { // only the second convolution in bfloat16
+        NDArray x = cd.reshape(b, R, C, 1).eq(codeIdsCl).toType(DataType.FLOAT32, false).transpose(0, 3, 1, 2);
+        NDArray h = conv(bf16g(conv(x, p.get(0), p.get(1), 1), true), bf(2), bf(3), 2);
+        return head(f32g(h, true), ft, b);
+      }
+      case "bf16all" -> { // the whole network in bfloat16 (every parameter and the features cast), logits and values cast back to fp32
+        NDArray x = bf16(cd.reshape(b, R, C, 1).eq(codeIdsCl)).transpose(0, 3, 1, 2);
+        NDArray h = conv(conv(x, bf(0), bf(1), 1), bf(2), bf(3), 2);
+        NDArray z = NDArrays.concat(new NDList(h.reshape(b, FLAT), bf16(ft)), 1);
+        z = Activation.relu(Linear.linear(z, bf(4), bf(5)).singletonOrThrow());
+        return new NDList(f32g(Linear.linear(z, bf(6), bf(7)).singletonOrThrow(), false),
+            f32g(Linear.linear(z, bf(8), bf(9)).singletonOrThrow().reshape(b), false));
+      }
       case "noconv" -> { return head(h2Const.get(":" + b), ft, b); } // not the function: the rest of the network alone, a bound
       default -> throw new IllegalArgumentException(v);
     }
@@ -153,6 +236,7 @@ public class ConvForms {
     String mode = a[3];
     String[] variants = a[4].split(",");
     m = NDManager.newBaseManager(Device.cpu());
+    toBf16 = JniUtils.loadModule((ai.djl.pytorch.engine.PtNDManager) m, java.nio.file.Path.of(System.getProperty("convforms.tobf16", "bench/tobf16.pt")), false, new String[0], new String[0], false);
     PlayerNet net = new PlayerNet(m, R, C, F, A, 7);
     p = net.parameters();
     // PlayerNet's zero biases would hide a wrong bias path: give them values
