@@ -295,6 +295,25 @@ public class ConvForms {
       }
       return;
     }
+    if (mode.equals("cycle")) { // an iteration's shape: 128 rollout forwards of 112 samples on R threads, then REPS fwd+bwd of B on 2
+      NDArray cdr = cd.get("0:112"), ftr = ft.get("0:112");
+      for (int r = 0; r < rounds; r++) {
+        for (int rolloutThreads : new int[] {2, 1}) {
+          JniUtils.setNumThreads(rolloutThreads);
+          JniUtils.setGradMode(false);
+          long t0 = System.nanoTime();
+          for (int k = 0; k < 128; k++) pass(variants[0], cdr, ftr, false);
+          long t1 = System.nanoTime();
+          JniUtils.setNumThreads(2);
+          JniUtils.setGradMode(true);
+          for (int k = 0; k < reps; k++) pass(variants[0], cd, ft, true);
+          long t2 = System.nanoTime();
+          System.out.printf(Locale.ROOT, "round %d, rollout on %d thread%s: rollout %.1f ms, update %.1f ms%n", r, rolloutThreads,
+              rolloutThreads == 1 ? "" : "s", (t1 - t0) / 1e6, (t2 - t1) / 1e6);
+        }
+      }
+      return;
+    }
     boolean bwd = mode.equals("bwd");
     JniUtils.setGradMode(bwd);
     double[][] med = new double[variants.length][rounds];

@@ -48,6 +48,10 @@ public final class Trainer implements AutoCloseable {
   /** The run's counter-based streams (docs/RULES.md section 8): the players' actions and minibatch orders. */
   private final Draws actionDraws, shuffleDraws;
   private final long seed;
+  /** PyTorch's intra-op threads (train.torch_threads, 0 = one per core); a small rollout runs on one ({@link #step}). */
+  private final int threads;
+  /** The most samples per rollout forward (envs x players) that the rollout runs on one intra-op thread (measured, {@link #step}). */
+  static final int ONE_THREAD_ROLLOUT = 512;
   private long iteration, globalStep;
   /** A fine-tune's stopping rule (null: run to total_steps) and whether it stopped the run. */
   private Convergence convergence;
@@ -76,7 +80,7 @@ public final class Trainer implements AutoCloseable {
     envs = config.run().envs();
     tc.validateSizes(envs, spec.players());
     n = spec.players();
-    int threads = tc.torchThreads() > 0 ? tc.torchThreads() : Runtime.getRuntime().availableProcessors();
+    threads = tc.torchThreads() > 0 ? tc.torchThreads() : Runtime.getRuntime().availableProcessors();
     System.setProperty("ai.djl.pytorch.num_threads", Integer.toString(threads));
     System.setProperty("ai.djl.pytorch.num_interop_threads", "1");
     System.setProperty("ai.djl.offline", "true");
@@ -337,7 +341,18 @@ public final class Trainer implements AutoCloseable {
     principalLearner.schedule(plr, pent);
     env.setCap(cap());
     boolean phase2 = phase() == 2;
-    rollout.collect(env, policy, phase2 ? driver : phase1Rates, actionDraws, iteration * T);
+    // The rollout's forwards are small (one per step over envs x players samples): on the CPU, up to
+    // ONE_THREAD_ROLLOUT samples, one intra-op thread runs them faster than two, which wake and wait for
+    // each other in every op (the players' net, 112 samples: 0.59 ms against 1.03 ms; 448: 2.0 against
+    // 2.3; 1,024: 4.3 against 4.0; the same bits at every size; docs/BENCHMARKS.md, issue 27). The update's
+    // minibatches keep train.torch_threads.
+    boolean oneThread = !device.isGpu() && threads > 1 && (long) envs * n <= ONE_THREAD_ROLLOUT;
+    if (oneThread) JniUtils.setNumThreads(1);
+    try {
+      rollout.collect(env, policy, phase2 ? driver : phase1Rates, actionDraws, iteration * T);
+    } finally {
+      if (oneThread) JniUtils.setNumThreads(threads);
+    }
     globalStep += (long) T * envs;
     long tRollout = System.nanoTime();
     PpoUpdate.Stats s = playerLearner.update(lr, shuffleDraws, iteration);

@@ -57,6 +57,37 @@ class PlayerNetTest {
     }
   }
 
+  /**
+   * The rollout's forwards run on one intra-op thread and the update's on train.torch_threads
+   * (Trainer.step, issue 27): a forward gives the same bits on one thread as on two, at a rollout
+   * step's batch sizes (the quickstart's 16 x 4, the paper workload's 16 x 7) and larger, so the
+   * switch changed no run's numbers.
+   */
+  @Test
+  void aForwardOnOneThreadIsTheForwardOnTwoBitForBit() {
+    int rows = 11, cols = 11, f = 10, actions = 8;
+    int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    try (PlayerNet net = new PlayerNet(nd, rows, cols, f, actions, 11)) {
+      for (int b : new int[] {64, 112, 448, 1024}) {
+        SplittableRandom r = new SplittableRandom(b + 1);
+        byte[] codes = new byte[b * rows * cols];
+        for (int i = 0; i < codes.length; i++) codes[i] = (byte) r.nextInt(PlayerNet.CODES);
+        float[] feats = new float[b * f];
+        for (int i = 0; i < feats.length; i++) feats[i] = (float) r.nextDouble();
+        NDArray c = nd.create(java.nio.ByteBuffer.wrap(codes), new Shape(b, rows * cols), DataType.UINT8);
+        NDArray x = nd.create(feats, new Shape(b, f));
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(2);
+        NDList two = net.forward(new NDList(c, x));
+        ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+        NDList one = net.forward(new NDList(c, x));
+        assertThat(one.get(0).toFloatArray()).as("logits, batch %d", b).containsExactly(two.get(0).toFloatArray());
+        assertThat(one.get(1).toFloatArray()).as("values, batch %d", b).containsExactly(two.get(1).toFloatArray());
+      }
+    } finally {
+      ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
+    }
+  }
+
   /** PlayerNet's function as written before issue 27. */
   static NDList oneHotForward(PlayerNet net, NDArray codes, NDArray feats) {
     List<NDArray> p = net.parameters();
