@@ -52,6 +52,13 @@ public final class Trainer implements AutoCloseable {
   private final int threads;
   /** The most samples per rollout forward (envs x players) that the rollout runs on one intra-op thread (measured, {@link #step}). */
   static final int ONE_THREAD_ROLLOUT = 512;
+  /** The OpenMP runtime's thread count (null until first asked: PyTorch's engine must be loaded first). */
+  private java.util.Optional<OmpThreads> omp;
+
+  private java.util.Optional<OmpThreads> ompThreads() {
+    if (omp == null) omp = OmpThreads.find();
+    return omp;
+  }
   private long iteration, globalStep;
   /** A fine-tune's stopping rule (null: run to total_steps) and whether it stopped the run. */
   private Convergence convergence;
@@ -147,7 +154,7 @@ public final class Trainer implements AutoCloseable {
    * used from another thread (a Spark executor's task thread) turns it off there.
    */
   static void noGradOnThisThread() {
-    ai.djl.pytorch.jni.JniUtils.setGradMode(false);
+    JniUtils.setGradMode(false);
   }
 
   /** Resets the envs for {@link #iterate()} called on its own (benchmarks); {@link #run()} does this itself. */
@@ -345,13 +352,13 @@ public final class Trainer implements AutoCloseable {
     // ONE_THREAD_ROLLOUT samples, one intra-op thread runs them faster than two, which wake and wait for
     // each other in every op (the players' net, 112 samples: 0.59 ms against 1.03 ms; 448: 2.0 against
     // 2.3; 1,024: 4.3 against 4.0; the same bits at every size; docs/BENCHMARKS.md, issue 27). The update's
-    // minibatches keep train.torch_threads.
-    boolean oneThread = !device.isGpu() && threads > 1 && (long) envs * n <= ONE_THREAD_ROLLOUT;
-    if (oneThread) JniUtils.setNumThreads(1);
+    // minibatches keep train.torch_threads. Set in OpenMP and MKL, not through PyTorch (OmpThreads says why).
+    OmpThreads omp = !device.isGpu() && threads > 1 && (long) envs * n <= ONE_THREAD_ROLLOUT ? ompThreads().orElse(null) : null;
+    if (omp != null) omp.one();
     try {
       rollout.collect(env, policy, phase2 ? driver : phase1Rates, actionDraws, iteration * T);
     } finally {
-      if (oneThread) JniUtils.setNumThreads(threads);
+      if (omp != null) omp.restore(threads);
     }
     globalStep += (long) T * envs;
     long tRollout = System.nanoTime();

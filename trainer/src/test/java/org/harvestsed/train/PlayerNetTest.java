@@ -58,15 +58,21 @@ class PlayerNetTest {
   }
 
   /**
-   * The rollout's forwards run on one intra-op thread and the update's on train.torch_threads
-   * (Trainer.step, issue 27): a forward gives the same bits on one thread as on two, at a rollout
-   * step's batch sizes (the quickstart's 16 x 4, the paper workload's 16 x 7) and larger, so the
-   * switch changed no run's numbers.
+   * The rollout's forwards run on one OpenMP thread and the update's on train.torch_threads
+   * (Trainer.step through OmpThreads: OpenMP's count and MKL's for the thread, issue 27): PyTorch sees the runtime's count, and a forward gives
+   * the same bits on one thread as on two, at a rollout step's batch sizes (the quickstart's 16 x 4,
+   * the paper workload's 16 x 7) and larger, so the switch changed no run's numbers.
    */
   @Test
   void aForwardOnOneThreadIsTheForwardOnTwoBitForBit() {
     int rows = 11, cols = 11, f = 10, actions = 8;
     int before = ai.djl.pytorch.jni.JniUtils.getNumThreads();
+    OmpThreads omp = OmpThreads.find().orElseThrow(() -> new AssertionError("no libgomp in /proc/self/maps after PyTorch's engine loaded"));
+    assertThat(omp.withMkl()).as("PyTorch's CPU build links MKL").isTrue();
+    omp.one();
+    assertThat(ai.djl.pytorch.jni.JniUtils.getNumThreads()).as("PyTorch reads the runtime's count").isEqualTo(1);
+    omp.restore(2);
+    assertThat(ai.djl.pytorch.jni.JniUtils.getNumThreads()).isEqualTo(2);
     try (PlayerNet net = new PlayerNet(nd, rows, cols, f, actions, 11)) {
       for (int b : new int[] {64, 112, 448, 1024}) {
         SplittableRandom r = new SplittableRandom(b + 1);
@@ -76,15 +82,15 @@ class PlayerNetTest {
         for (int i = 0; i < feats.length; i++) feats[i] = (float) r.nextDouble();
         NDArray c = nd.create(java.nio.ByteBuffer.wrap(codes), new Shape(b, rows * cols), DataType.UINT8);
         NDArray x = nd.create(feats, new Shape(b, f));
-        ai.djl.pytorch.jni.JniUtils.setNumThreads(2);
+        omp.restore(2);
         NDList two = net.forward(new NDList(c, x));
-        ai.djl.pytorch.jni.JniUtils.setNumThreads(1);
+        omp.one();
         NDList one = net.forward(new NDList(c, x));
         assertThat(one.get(0).toFloatArray()).as("logits, batch %d", b).containsExactly(two.get(0).toFloatArray());
         assertThat(one.get(1).toFloatArray()).as("values, batch %d", b).containsExactly(two.get(1).toFloatArray());
       }
     } finally {
-      ai.djl.pytorch.jni.JniUtils.setNumThreads(before);
+      omp.restore(before);
     }
   }
 
