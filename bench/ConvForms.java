@@ -322,16 +322,7 @@ public class ConvForms {
         long[] times = new long[reps];
         for (int k = 0; k < reps; k++) {
           long t0 = System.nanoTime();
-          try (NDScope s = new NDScope()) {
-            NDList out = forward(variants[vi], cd, ft);
-            if (bwd) {
-              NDArray loss = out.get(0).sum().add(out.get(1).sum());
-              JniUtils.backward((PtNDArray) loss, (PtNDArray) m.ones(new Shape()), false, false);
-              for (NDArray q : p) q.getGradient().subi(q.getGradient());
-            } else {
-              out.get(0).sum().add(out.get(1).sum()).getFloat();
-            }
-          }
+          pass(variants[vi], cd, ft, bwd);
           times[k] = System.nanoTime() - t0;
         }
         long[] t = Arrays.copyOfRange(times, reps / 4, reps);
@@ -364,7 +355,7 @@ public class ConvForms {
     }
   }
 
-  /** The top-level ops (not inside another op of the same thread) of REPS passes, by name and input shapes, as bench/TorchOps.java. */
+  /** The top-level ops (not inside another op of the same thread) of REPS passes, by name and input shapes (bench/TorchOps.java's reading of the trace). */
   static void prof(String v, NDArray cd, NDArray ft, int reps, boolean bwd) throws java.io.IOException {
     JniUtils.setGradMode(bwd);
     for (int i = 0; i < reps; i++) pass(v, cd, ft, bwd);
@@ -374,39 +365,7 @@ public class ConvForms {
     for (int i = 0; i < reps; i++) pass(v, cd, ft, bwd);
     double wall = (System.nanoTime() - t0) / 1e6 / reps;
     JniUtils.stopProfile(trace.toString());
-    Map<String, double[]> byName = new HashMap<>();
-    try (java.io.Reader r = java.nio.file.Files.newBufferedReader(trace)) {
-      com.google.gson.JsonElement root = com.google.gson.JsonParser.parseReader(r);
-      var events = root.isJsonArray() ? root.getAsJsonArray() : root.getAsJsonObject().getAsJsonArray("traceEvents");
-      List<com.google.gson.JsonObject> xs = new ArrayList<>();
-      for (com.google.gson.JsonElement e : events) {
-        com.google.gson.JsonObject o = e.getAsJsonObject();
-        if (o.has("ph") && o.get("ph").getAsString().equals("X") && o.has("dur")) xs.add(o);
-      }
-      xs.sort((x, y) -> {
-        int k = x.get("tid").getAsString().compareTo(y.get("tid").getAsString());
-        if (k != 0) return k;
-        k = Double.compare(x.get("ts").getAsDouble(), y.get("ts").getAsDouble());
-        return k != 0 ? k : -Double.compare(x.get("dur").getAsDouble(), y.get("dur").getAsDouble());
-      });
-      String tid = null;
-      double end = -1;
-      for (com.google.gson.JsonObject o : xs) {
-        String th = o.get("tid").getAsString();
-        double ts = o.get("ts").getAsDouble(), dur = o.get("dur").getAsDouble();
-        if (!th.equals(tid)) {
-          tid = th;
-          end = -1;
-        }
-        if (ts < end) continue;
-        end = ts + dur;
-        String key = o.get("name").getAsString();
-        if (o.has("args") && o.getAsJsonObject("args").has("Input Dims")) key += " " + o.getAsJsonObject("args").get("Input Dims").toString().replace("\"", "");
-        double[] s = byName.computeIfAbsent(key, k -> new double[2]);
-        s[0] += dur;
-        s[1]++;
-      }
-    }
+    Map<String, double[]> byName = TorchOps.topLevelOps(trace);
     if (System.getProperty("convforms.keep") == null) java.nio.file.Files.delete(trace); else System.out.println("trace " + trace);
     double total = byName.values().stream().mapToDouble(s -> s[0]).sum();
     System.out.printf(Locale.ROOT, "%s B=%d %s: %.2f ms per pass (wall, profiled), top-level ops %.2f ms%n", v, cd.getShape().get(0), bwd ? "fwd+bwd" : "fwd", wall, total / 1e3 / reps);

@@ -42,7 +42,19 @@ public final class TorchOps {
       JniUtils.stopProfile(trace.toString());
       System.out.printf(Locale.ROOT, "%.1f ms per iteration (wall, profiled)%n", wall);
     }
-    // Chrome trace: complete events ("ph": "X") with ts and dur in µs; top-level = not inside another event of the same thread
+    Map<String, double[]> byName = topLevelOps(trace);
+    double total = byName.values().stream().mapToDouble(s -> s[0]).sum();
+    System.out.printf(Locale.ROOT, "top-level ops: %.1f ms per iteration%n%-40s %10s %10s %8s%n", total / 1e3 / iterations, "op", "ms/iter", "calls/iter", "us/call");
+    byName.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])).limit(40).forEach(e -> System.out.printf(Locale.ROOT,
+        "%-90s %10.2f %10.0f %8.1f%n", e.getKey(), e.getValue()[0] / 1e3 / iterations, e.getValue()[1] / iterations, e.getValue()[0] / e.getValue()[1]));
+  }
+
+  /**
+   * The top-level ops of a PyTorch profiler trace (Chrome trace: complete events, "ph": "X", with ts and
+   * dur in µs; top-level = not inside another event of the same thread), by name and input shapes: per
+   * key, the total µs and the calls. bench/ConvForms.java uses it too (java runs it as a multi-file program).
+   */
+  static Map<String, double[]> topLevelOps(Path trace) throws java.io.IOException {
     Map<String, double[]> byName = new HashMap<>();
     try (Reader r = Files.newBufferedReader(trace)) {
       JsonElement root = JsonParser.parseReader(r);
@@ -76,9 +88,6 @@ public final class TorchOps {
         s[1]++;
       }
     }
-    double total = byName.values().stream().mapToDouble(s -> s[0]).sum();
-    System.out.printf(Locale.ROOT, "top-level ops: %.1f ms per iteration%n%-40s %10s %10s %8s%n", total / 1e3 / iterations, "op", "ms/iter", "calls/iter", "us/call");
-    byName.entrySet().stream().sorted((a, b) -> Double.compare(b.getValue()[0], a.getValue()[0])).limit(40).forEach(e -> System.out.printf(Locale.ROOT,
-        "%-90s %10.2f %10.0f %8.1f%n", e.getKey(), e.getValue()[0] / 1e3 / iterations, e.getValue()[1] / iterations, e.getValue()[0] / e.getValue()[1]));
+    return byName;
   }
 }

@@ -42,14 +42,9 @@ class PlayerNetTest {
     int rows = 11, cols = 11, f = 6, actions = 8;
     try (PlayerNet net = new PlayerNet(nd, rows, cols, f, actions, 7)) {
       for (int b : new int[] {3, 112, 1024}) {
-        SplittableRandom r = new SplittableRandom(b);
-        byte[] codes = new byte[b * rows * cols];
-        for (int i = 0; i < codes.length; i++) codes[i] = (byte) r.nextInt(PlayerNet.CODES);
-        float[] feats = new float[b * f];
-        for (int i = 0; i < feats.length; i++) feats[i] = (float) r.nextDouble();
-        NDArray c = nd.create(java.nio.ByteBuffer.wrap(codes), new Shape(b, rows * cols), DataType.UINT8);
-        NDArray x = nd.create(feats, new Shape(b, f));
-        NDList got = net.forward(new NDList(c, x));
+        NDList in = inputs(b, rows * cols, f, b);
+        NDArray c = in.get(0), x = in.get(1);
+        NDList got = net.forward(in);
         NDList want = oneHotForward(net, c, x);
         assertThat(got.get(0).toFloatArray()).as("logits, batch %d", b).containsExactly(want.get(0).toFloatArray());
         assertThat(got.get(1).toFloatArray()).as("values, batch %d", b).containsExactly(want.get(1).toFloatArray());
@@ -75,23 +70,27 @@ class PlayerNetTest {
     assertThat(ai.djl.pytorch.jni.JniUtils.getNumThreads()).isEqualTo(2);
     try (PlayerNet net = new PlayerNet(nd, rows, cols, f, actions, 11)) {
       for (int b : new int[] {64, 112, 448, 1024}) {
-        SplittableRandom r = new SplittableRandom(b + 1);
-        byte[] codes = new byte[b * rows * cols];
-        for (int i = 0; i < codes.length; i++) codes[i] = (byte) r.nextInt(PlayerNet.CODES);
-        float[] feats = new float[b * f];
-        for (int i = 0; i < feats.length; i++) feats[i] = (float) r.nextDouble();
-        NDArray c = nd.create(java.nio.ByteBuffer.wrap(codes), new Shape(b, rows * cols), DataType.UINT8);
-        NDArray x = nd.create(feats, new Shape(b, f));
+        NDList in = inputs(b, rows * cols, f, b + 1);
         omp.restore(2);
-        NDList two = net.forward(new NDList(c, x));
+        NDList two = net.forward(in);
         omp.one();
-        NDList one = net.forward(new NDList(c, x));
+        NDList one = net.forward(in);
         assertThat(one.get(0).toFloatArray()).as("logits, batch %d", b).containsExactly(two.get(0).toFloatArray());
         assertThat(one.get(1).toFloatArray()).as("values, batch %d", b).containsExactly(two.get(1).toFloatArray());
       }
     } finally {
       omp.restore(before);
     }
+  }
+
+  /** A batch of b random windows of cells codes (0..CODES-1) and b x f random features, from the seed. */
+  static NDList inputs(int b, int cells, int f, long seed) {
+    SplittableRandom r = new SplittableRandom(seed);
+    byte[] codes = new byte[b * cells];
+    for (int i = 0; i < codes.length; i++) codes[i] = (byte) r.nextInt(PlayerNet.CODES);
+    float[] feats = new float[b * f];
+    for (int i = 0; i < feats.length; i++) feats[i] = (float) r.nextDouble();
+    return new NDList(nd.create(java.nio.ByteBuffer.wrap(codes), new Shape(b, cells), DataType.UINT8), nd.create(feats, new Shape(b, f)));
   }
 
   /** PlayerNet's function as written before issue 27. */
