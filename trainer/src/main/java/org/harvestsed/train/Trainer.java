@@ -6,6 +6,7 @@ import ai.djl.pytorch.jni.JniUtils;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.function.Consumer;
 import org.harvestsed.engine.VecEnv;
 import org.harvestsed.engine.config.Config;
@@ -52,12 +53,12 @@ public final class Trainer implements AutoCloseable {
   private final int threads;
   /** The most samples per rollout forward (envs x players) that the rollout runs on one intra-op thread (measured, {@link #step}). */
   static final int ONE_THREAD_ROLLOUT = 512;
-  /** The OpenMP runtime's thread count (null until first asked: PyTorch's engine must be loaded first). */
-  private java.util.Optional<OmpThreads> omp;
+  /** The thread counts' setters in OpenMP and MKL (null until first asked: PyTorch's engine must be loaded first). */
+  private Optional<OmpThreads> ompLookup;
 
-  private java.util.Optional<OmpThreads> ompThreads() {
-    if (omp == null) omp = OmpThreads.find();
-    return omp;
+  private Optional<OmpThreads> ompThreads() {
+    if (ompLookup == null) ompLookup = OmpThreads.find();
+    return ompLookup;
   }
   private long iteration, globalStep;
   /** A fine-tune's stopping rule (null: run to total_steps) and whether it stopped the run. */
