@@ -12,6 +12,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Optional;
+import java.util.regex.Pattern;
 
 /**
  * The calling thread's thread counts for PyTorch's CPU ops, set in the libraries that PyTorch loaded
@@ -40,9 +41,13 @@ final class OmpThreads {
       List<String> libs = Files.readAllLines(Path.of("/proc/self/maps")).stream().map(l -> l.substring(l.lastIndexOf(' ') + 1))
           .filter(p -> p.startsWith("/")).distinct().toList();
       Linker linker = Linker.nativeLinker();
-      Optional<MemorySegment> gomp = symbol(libs, ".*/libgomp[^/]*\\.so[^/]*", "omp_set_num_threads");
+      // PyTorch's own libgomp sits beside its libtorch_cpu (DJL's cache): prefer it to any other OpenMP runtime in the process
+      Optional<String> torch = libs.stream().filter(p -> p.matches(".*/libtorch_cpu\\.so[^/]*")).findFirst();
+      String dir = torch.map(p -> p.substring(0, p.lastIndexOf('/') + 1)).orElse("");
+      Optional<MemorySegment> gomp = symbol(libs, Pattern.quote(dir) + "libgomp[^/]*\\.so[^/]*", "omp_set_num_threads")
+          .or(() -> symbol(libs, ".*/libgomp[^/]*\\.so[^/]*", "omp_set_num_threads"));
       if (gomp.isEmpty()) return Optional.empty();
-      Optional<MemorySegment> mkl = symbol(libs, ".*/libtorch_cpu\\.so[^/]*", "MKL_Set_Num_Threads_Local");
+      Optional<MemorySegment> mkl = torch.flatMap(p -> SymbolLookup.libraryLookup(Path.of(p), Arena.global()).find("MKL_Set_Num_Threads_Local"));
       return Optional.of(new OmpThreads(linker.downcallHandle(gomp.get(), FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT)),
           mkl.map(f -> linker.downcallHandle(f, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT))).orElse(null)));
     } catch (IOException | RuntimeException e) { // no /proc (not Linux), a library not loadable: the caller keeps one count
