@@ -68,6 +68,12 @@ public final class PerfModel {
     public boolean cpu() {
       return warpWidth == 1;
     }
+
+    /** This device with another memory bandwidth (a measured one, say), named so. */
+    public Device withBytesPerS(double bytesPerS, String why) {
+      return new Device(name + ", " + why, computeUnits, schedulers, clockHz, warpWidth, maxWarps, maxGroups, localPerCu, localPerGroup, regsPerCu,
+          regsPerLane, bytesPerS, cyclesPerDependentInst, globalLatency, localLatency, globalInFlight, localPerCycle, barrierCycles, launchS);
+    }
   }
 
   /**
@@ -381,10 +387,7 @@ public final class PerfModel {
     double copy = stages.path("bandwidth").path("device_copy").path("bytes_per_s").asDouble(0);
     double d2h = stages.path("bandwidth").path("transfers").path("device_to_host_bytes_per_s").asDouble(0);
     if (copy <= 0 || d2h <= 0) throw new IllegalArgumentException("the report has no measured bandwidths (its bandwidth stage did not finish)");
-    Device b = H100;
-    Device d = new Device(b.name() + ", measured copy bandwidth", b.computeUnits(), b.schedulers(), b.clockHz(), b.warpWidth(), b.maxWarps(),
-        b.maxGroups(), b.localPerCu(), b.localPerGroup(), b.regsPerCu(), b.regsPerLane(), copy, b.cyclesPerDependentInst(), b.globalLatency(),
-        b.localLatency(), b.globalInFlight(), b.localPerCycle(), b.barrierCycles(), b.launchS());
+    Device d = H100.withBytesPerS(copy, "measured copy bandwidth");
     Map<String, Integer> regs = new LinkedHashMap<>(); // "7p-warp/harvest_step" -> registers
     for (JsonNode prog : stages.path("build").path("programs")) {
       String name = prog.path("name").asText().replace("-localcells", "");

@@ -155,7 +155,7 @@ class PerfModelTest {
     assertThat(rows.get(2)).contains("| 7 x 4,096 | warp | 32 | 1 | 56 | 32 x 1 |").contains("4.0 + 93.0").endsWith("| not measured |"); // 4.65 MB at 50 GB/s
     assertThat(rows.get(3)).contains("| 50 | 168 | 12 x 1 |");
     // the model's figures and the ratios, from the model itself
-    PerfModel.Device d = new PerfModel.Device("x", 132, 4, 1.755e9, 32, 64, 32, 228 * 1024, 48 * 1024, 65536, 64, 2.8e12, 4, 260, 30, 4, 1, 24, 4e-6);
+    PerfModel.Device d = PerfModel.H100.withBytesPerS(2.8e12, "the report's bandwidth");
     double model = 28672 / (PerfModel.project(d, SMALL, 4096, Mapping.WARP, 32, 56, 1).stepS() + 4.65e6 / 5.0e10);
     assertThat(rows.get(2)).contains(String.format(java.util.Locale.ROOT, "| %.3g | %.3g | %.2f |", model, 2.0e8, model / 2.0e8));
     PerfModel.Projection many = PerfModel.project(d, SMALL, 4096, Mapping.WARP, 32, 168, 50);
