@@ -19,7 +19,7 @@ import org.harvestsed.train.Trainer;
  * by total time, with their call counts per iteration: what each tensor op of the rollout and the
  * update costs, dispatch included. A single-file program on the trainer's class path:
  * <pre>
- *   java --enable-native-access=ALL-UNNAMED -cp "trainer/target/trainer.jar:trainer/target/lib/*" bench/TorchOps.java CONFIG [WARMUP] [ITERATIONS]
+ *   java --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -cp "trainer/target/trainer.jar:trainer/target/lib/*" bench/TorchOps.java CONFIG [WARMUP] [ITERATIONS]
  * </pre>
  */
 public final class TorchOps {

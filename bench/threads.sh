@@ -36,7 +36,7 @@ for r in $(seq 1 "$rounds"); do
     for v in $vars; do [ "$v" = unset ] || env_args+=("$v"); done
     d="$out/$name-r$r"; rm -rf "$d"
     # one run at a time across this machine's users (docs/BENCHMARKS.md): LOCK, default /tmp/build.lock
-    flock "${LOCK:-/tmp/build.lock}" env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT ${env_args[@]} "$java" --enable-native-access=ALL-UNNAMED \
+    flock "${LOCK:-/tmp/build.lock}" env -u OMP_WAIT_POLICY -u GOMP_SPINCOUNT ${env_args[@]} "$java" --enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector \
       -cp "$jars/trainer.jar:$jars/lib/*" org.harvestsed.cli.Main train --config "$cfg" --out "$d" > "$d.log" 2>&1
     echo "$name r$r: $("$root/bench/medians.sh" "$d" | awk "NR == 1")"
   done

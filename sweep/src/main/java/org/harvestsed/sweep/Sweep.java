@@ -176,7 +176,8 @@ public final class Sweep {
     c.put("spark.task.maxFailures", Integer.toString(o.maxFailures()));
     c.put("spark.ui.enabled", "false");
     c.put("spark.speculation", "false");
-    c.put("spark.executor.extraJavaOptions", "--enable-native-access=ALL-UNNAMED -Dai.djl.offline=true");
+    // jdk.incubator.vector: the players' host convolutions (train.convolutions: host, the CPU default)
+    c.put("spark.executor.extraJavaOptions", "--enable-native-access=ALL-UNNAMED --add-modules jdk.incubator.vector -Dai.djl.offline=true");
     c.put("spark.executorEnv.OMP_WAIT_POLICY", "PASSIVE");
     // the launcher's malloc settings (./harvest sets GLIBC_TUNABLES; see there) go to executors started elsewhere
     String malloc = System.getenv("GLIBC_TUNABLES");

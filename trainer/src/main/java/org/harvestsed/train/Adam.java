@@ -22,6 +22,7 @@ import java.util.List;
  */
 public final class Adam implements AutoCloseable {
   static final float B1 = 0.9f, B2 = 0.999f, EPS = 1e-5f;
+  private final Net net;
   private final List<NDArray> params;
   private final NDManager manager;
   private final long[] splits; // where each parameter after the first starts in the flat moments
@@ -30,6 +31,7 @@ public final class Adam implements AutoCloseable {
   private long t;
 
   public Adam(Net net) {
+    this.net = net;
     this.params = net.parameters();
     this.manager = net.manager.newSubManager();
     sizes = new int[params.size()];
@@ -59,8 +61,8 @@ public final class Adam implements AutoCloseable {
     try (NDScope scope = new NDScope()) {
       List<NDArray> grads = new ArrayList<>(params.size());
       NDList flat = new NDList(params.size());
-      for (NDArray p : params) {
-        NDArray g = p.getGradient();
+      for (int i = 0; i < params.size(); i++) {
+        NDArray g = net.gradient(i);
         grads.add(g);
         flat.add(g.reshape(-1));
       }

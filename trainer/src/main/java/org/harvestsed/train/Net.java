@@ -54,6 +54,18 @@ public abstract class Net implements AutoCloseable {
   /** Logits [B, ...] and values [B]. */
   public abstract NDList forward(NDList inputs);
 
+  /**
+   * Called after each backward pass through a {@link #forward} with autograd, before the gradients
+   * are read: a network that computes part of its pass outside PyTorch's graph (PlayerNet's host
+   * convolutions) computes its gradients there.
+   */
+  protected void afterBackward() {}
+
+  /** The gradient of parameter {@code i} (in {@link #parameters()} order) after {@link #afterBackward}. */
+  protected NDArray gradient(int i) {
+    return params.get(i).getGradient();
+  }
+
   public void save(DataOutputStream out) throws IOException {
     out.writeInt(params.size());
     for (int i = 0; i < params.size(); i++) {

@@ -143,6 +143,7 @@ public final class PpoUpdate {
       Runnable between = betweenForwardAndBackward;
       if (between != null) between.run();
       gc.backward(loss);
+      net.afterBackward();
     }
     gradNorms.addi(adam.step(lr, c.maxGradNorm()));
     return f;

@@ -39,21 +39,37 @@ import org.harvestsed.engine.config.ConfigException;
  *                       uniformly per bracket and period: the players learn what a rate does before the principal acts)
  * @param device         the learner's device ({@link LearnerDevice}): {@code auto} (a GPU when PyTorch sees one, else
  *                       the CPU), {@code cpu} or {@code gpu} (an error when PyTorch sees none)
+ * @param convolutions   how the players' network computes its two convolutions ({@link PlayerNet.Convolutions}: the same
+ *                       function, summed in another order): {@code auto} (host on a CPU learner, torch on a GPU),
+ *                       {@code host} (Java's vector API on the CPU; docs/BENCHMARKS.md, issue 27) or {@code torch} (PyTorch's
+ *                       conv2d, as before issue 27's host convolutions)
  */
 public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annealLr, float gamma, float gaeLambda,
     int numMinibatches, int updateEpochs, float clipCoef, boolean clipVloss, float entCoef, float vfCoef,
     float maxGradNorm, boolean normAdv, long phase1Steps, long capAnnealSteps, float principalLr, int principalBatch,
     int principalEpochs, int principalMinibatches, float principalGamma, float principalEntCoef, float principalEntFinal,
-    int checkpointEvery, int torchThreads, Phase1Rates phase1Rates, LearnerDevice.Setting device) {
+    int checkpointEvery, int torchThreads, Phase1Rates phase1Rates, LearnerDevice.Setting device, Convolutions convolutions) {
 
   /** train.phase1_rates. */
   public enum Phase1Rates { NONE, RANDOM }
+
+  /** train.convolutions. */
+  public enum Convolutions { AUTO, HOST, TORCH }
+
+  /** The players' convolutions for a learner on a GPU ({@code gpu} true) or the CPU. */
+  public PlayerNet.Convolutions convolutionsOn(boolean gpu) {
+    return switch (convolutions) {
+      case AUTO -> gpu ? PlayerNet.Convolutions.TORCH : PlayerNet.Convolutions.HOST;
+      case HOST -> PlayerNet.Convolutions.HOST;
+      case TORCH -> PlayerNet.Convolutions.TORCH;
+    };
+  }
 
   public static TrainConfig parse(Config.Section s) {
     s.allow("total_steps", "num_steps", "lr", "anneal_lr", "gamma", "gae_lambda", "num_minibatches", "update_epochs",
         "clip_coef", "clip_vloss", "ent_coef", "vf_coef", "max_grad_norm", "norm_adv", "phase1_steps", "cap_anneal_steps",
         "principal_lr", "principal_batch", "principal_epochs", "principal_minibatches", "principal_gamma",
-        "principal_ent_coef", "principal_ent_final", "checkpoint_every", "torch_threads", "phase1_rates", "device");
+        "principal_ent_coef", "principal_ent_final", "checkpoint_every", "torch_threads", "phase1_rates", "device", "convolutions");
     TrainConfig t = new TrainConfig(s.longValue("total_steps", 200_000), s.integer("num_steps", 128),
         (float) s.number("lr", 2.5e-4), s.bool("anneal_lr", true), (float) s.number("gamma", 0.99),
         (float) s.number("gae_lambda", 0.95), s.integer("num_minibatches", 4), s.integer("update_epochs", 4),
@@ -63,7 +79,8 @@ public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annea
         (float) s.number("principal_lr", 1e-3), s.integer("principal_batch", 64), s.integer("principal_epochs", 4),
         s.integer("principal_minibatches", 2), (float) s.number("principal_gamma", 1.0), (float) s.number("principal_ent_coef", 0.05),
         (float) s.number("principal_ent_final", 0.001), s.integer("checkpoint_every", 10),
-        s.integer("torch_threads", 0), s.choice("phase1_rates", Phase1Rates.class, Phase1Rates.NONE), s.choice("device", LearnerDevice.Setting.class, LearnerDevice.Setting.AUTO));
+        s.integer("torch_threads", 0), s.choice("phase1_rates", Phase1Rates.class, Phase1Rates.NONE), s.choice("device", LearnerDevice.Setting.class, LearnerDevice.Setting.AUTO),
+        s.choice("convolutions", Convolutions.class, Convolutions.AUTO));
     t.validate();
     return t;
   }
@@ -72,7 +89,7 @@ public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annea
   public TrainConfig forFinetune(long steps) {
     return new TrainConfig(steps, numSteps, lr, annealLr, gamma, gaeLambda, numMinibatches, updateEpochs, clipCoef, clipVloss,
         entCoef, vfCoef, maxGradNorm, normAdv, 0, 0, principalLr, principalBatch, principalEpochs, principalMinibatches,
-        principalGamma, principalEntCoef, principalEntFinal, Integer.MAX_VALUE, torchThreads, Phase1Rates.NONE, device);
+        principalGamma, principalEntCoef, principalEntFinal, Integer.MAX_VALUE, torchThreads, Phase1Rates.NONE, device, convolutions);
   }
 
   /** The players' PPO update. */

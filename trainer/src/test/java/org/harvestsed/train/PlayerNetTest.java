@@ -85,6 +85,10 @@ class PlayerNetTest {
 
   /** A batch of b random windows of cells codes (0..CODES-1) and b x f random features, from the seed. */
   static NDList inputs(int b, int cells, int f, long seed) {
+    return inputs(nd, b, cells, f, seed);
+  }
+
+  static NDList inputs(NDManager nd, int b, int cells, int f, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     byte[] codes = new byte[b * cells];
     for (int i = 0; i < codes.length; i++) codes[i] = (byte) r.nextInt(PlayerNet.CODES);
