@@ -21,7 +21,7 @@ class TrainSignalTest {
         + " checkpoint_every: 1000000}\n");
     Path run = dir.resolve("run");
     String java = Path.of(System.getProperty("java.home"), "bin", "java").toString();
-    ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "-cp", System.getProperty("java.class.path"),
+    ProcessBuilder pb = new ProcessBuilder(java, "--enable-native-access=ALL-UNNAMED", "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"),
         "org.harvestsed.cli.Main", "train", "--config", cfg.toString(), "--out", run.toString());
     pb.environment().put("OMP_WAIT_POLICY", "PASSIVE");
     pb.redirectErrorStream(true);
