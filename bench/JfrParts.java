@@ -65,6 +65,7 @@ public final class JfrParts {
       }
       String child = name(frames, collect - 1);
       if (child.startsWith("org.harvestsed.train.PlayerPolicy.sampleOnHost") || child.startsWith("org.harvestsed.train.PlayerPolicy.sample")) {
+        if (find(frames, "org.harvestsed.train.HostConvolutions", "forward") >= 0) return "rollout: policy forward, host convolutions";
         return find(frames, "org.harvestsed.train.PlayerNet", "forward") >= 0 ? "rollout: policy forward" : "rollout: sampling (log-softmax, inverse CDF)";
       }
       if (child.startsWith("org.harvestsed.train.PlayerPolicy.values")) return "rollout: values of final/last observations (forward)";
@@ -89,6 +90,8 @@ public final class JfrParts {
       return "update: other (" + child + ")";
     }
     if (find(frames, "org.harvestsed.train.Adam", "step") >= 0) return "update: Adam (clip, moments, step)";
+    if (find(frames, "org.harvestsed.train.PlayerNet", "afterBackward") >= 0) return "update: backward, host convolutions";
+    if (find(frames, "org.harvestsed.train.HostConvolutions", "forward") >= 0) return "update: network forward, host convolutions";
     if (find(frames, "org.harvestsed.train.Gradients", "backward") >= 0) return "update: backward";
     if (find(frames, "org.harvestsed.train.PlayerNet", "forward") >= 0) return "update: network forward";
     String child = name(frames, minibatch - 1);

@@ -13,7 +13,7 @@ import jdk.incubator.vector.VectorSpecies;
  * PlayerNet's two convolutions and their relus (docs/RULES.md section 9) computed on the host CPU
  * in Java's vector API, forward and backward, for a learner on the CPU (train.convolutions: host;
  * issue 27). The same function as the tensor form (PlayerNet's {@code torch} convolutions), in
- * another summation order: {@code PlayerNetTest} keeps the two within float rounding of each other,
+ * another summation order: {@code HostConvolutionsTest} keeps the two within float rounding of each other,
  * values and gradients.
  *
  * <p>What makes it cheaper than the tensor form on this network:
@@ -37,8 +37,8 @@ import jdk.incubator.vector.VectorSpecies;
 final class HostConvolutions implements AutoCloseable {
   /** Samples per unit of parallel work (and per partial sum of the weight gradients). */
   static final int CHUNK = 64;
-  /** Batches up to this size run on the caller's thread: the rule of the rollout's PyTorch threads (Trainer.ONE_THREAD_ROLLOUT). */
-  static final int ONE_THREAD = Trainer.ONE_THREAD_ROLLOUT;
+  /** Batches up to this size run on the caller's thread, as the rollout's PyTorch ops do (OmpThreads.ONE_THREAD_BATCH). */
+  static final int ONE_THREAD = OmpThreads.ONE_THREAD_BATCH;
   /**
    * The vectors: the CPU's preferred size up to 16 floats ({@code WIDE}, for the second layer's 16
    * channels and the patches), and up to 8 ({@code NARROW}, the first layer's 8 channels): 16 and 8 on
@@ -60,7 +60,8 @@ final class HostConvolutions implements AutoCloseable {
       default -> throw new IllegalStateException("host convolutions: vectors of " + lanes + " floats (harvest.vector.lanes): use 4, 8 or 16");
     };
   }
-  static final int CODES = PlayerNet.CODES, C1 = PlayerNet.C1, C2 = PlayerNet.C2, TAPS = 9, K = C1 * TAPS;
+  /** The network's widths (PlayerNet's): 4 codes in, 8 channels (one 8-float vector per cell), 16 (one 16-float vector or two 8s). */
+  static final int CODES = 4, C1 = 8, C2 = 16, TAPS = 9, K = C1 * TAPS;
   /** Gradient partial per chunk: the first layer's table [code][tap][8], its bias, the second's [k][16] and its bias. */
   private static final int G_T1 = 0, G_B1 = CODES * TAPS * C1, G_W2 = G_B1 + C1, G_B2 = G_W2 + K * C2, G_SIZE = G_B2 + C2;
 

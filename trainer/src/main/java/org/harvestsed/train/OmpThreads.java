@@ -26,6 +26,13 @@ import java.util.regex.Pattern;
  * convolutions every iteration, 4-8% of the update (docs/BENCHMARKS.md, "The rollout on one thread").
  */
 final class OmpThreads {
+  /**
+   * On a CPU learner, a forward of at most this many samples runs on one thread: measured faster than
+   * two and the same bits (docs/BENCHMARKS.md, "The rollout on one thread"). The rollout's PyTorch ops
+   * ({@code Trainer.step}) and the host convolutions ({@code HostConvolutions}) follow it.
+   */
+  static final int ONE_THREAD_BATCH = 512;
+
   private final MethodHandle omp;
   /** MKL's per-thread count (0 = MKL's global count again); null where PyTorch has no MKL. */
   private final MethodHandle mklLocal;

@@ -29,7 +29,7 @@ import java.nio.FloatBuffer;
  * device), or computed on the host CPU by {@link HostConvolutions} ({@code host}: a CPU learner; the
  * head, the losses and autograd stay PyTorch's). With host convolutions the network's trunk output
  * enters PyTorch's graph as a leaf tensor; after the backward pass {@link #afterBackward} reads its
- * gradient and computes the convolutions' weight gradients on the host. {@code PlayerNetTest} keeps
+ * gradient and computes the convolutions' weight gradients on the host. {@code HostConvolutionsTest} keeps
  * the two within float rounding of each other.
  */
 public final class PlayerNet extends Net {
@@ -41,7 +41,8 @@ public final class PlayerNet extends Net {
     TORCH
   }
 
-  static final int CODES = 4, C1 = 8, C2 = 16, HIDDEN = 64;
+  /** The codes and the convolutions' channels: the widths the host convolutions are written for. */
+  static final int CODES = HostConvolutions.CODES, C1 = HostConvolutions.C1, C2 = HostConvolutions.C2, HIDDEN = 64;
   final int rows, cols, features, actions, flat;
   private final NDArray w1, b1, w2, b2, wf, bf, wa, ba, wc, bc;
   /** The codes 0..CODES-1 as uint8 [1, 1, 1, CODES]: the one-hot's comparison (not a parameter). */

@@ -52,7 +52,7 @@ public final class Trainer implements AutoCloseable {
   /** PyTorch's intra-op threads (train.torch_threads, 0 = one per core); a small rollout runs on one ({@link #step}). */
   private final int threads;
   /** The most samples per rollout forward (envs x players) that the rollout runs on one intra-op thread (measured, {@link #step}). */
-  static final int ONE_THREAD_ROLLOUT = 512;
+  static final int ONE_THREAD_ROLLOUT = OmpThreads.ONE_THREAD_BATCH;
   /** The thread counts' setters in OpenMP and MKL (null until first asked: PyTorch's engine must be loaded first). */
   private Optional<OmpThreads> ompLookup;
 
