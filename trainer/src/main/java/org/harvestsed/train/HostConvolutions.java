@@ -42,23 +42,20 @@ final class HostConvolutions implements AutoCloseable {
   /**
    * The vectors: the CPU's preferred size up to 16 floats ({@code WIDE}, for the second layer's 16
    * channels and the patches), and up to 8 ({@code NARROW}, the first layer's 8 channels): 16 and 8 on
-   * AVX-512, 8 and 8 on AVX2, 4 and 4 on 128-bit CPUs. A vector larger than the CPU's would not
-   * compile to its instructions (the vector API's slow fallback). Every lane computes the same
+   * AVX-512, 8 and 8 on AVX2, 4 and 4 on 128-bit CPUs (and on a CPU without float vectors, where the
+   * vector API runs its slow fallback). A vector larger than the CPU's would not compile to its
+   * instructions (that fallback). Every lane computes the same
    * operations in the same order whatever the width, so the results do not depend on it
    * ({@code HostConvolutionsTest} runs 4, 8 and 16; the property {@code harvest.vector.lanes} sets a
    * smaller width for that test).
    */
-  static final VectorSpecies<Float> WIDE = species(Math.min(16, Integer.getInteger("harvest.vector.lanes", FloatVector.SPECIES_PREFERRED.length()))),
+  static final VectorSpecies<Float> WIDE = species(Integer.getInteger("harvest.vector.lanes", FloatVector.SPECIES_PREFERRED.length())),
       NARROW = WIDE.length() > 8 ? FloatVector.SPECIES_256 : WIDE;
   private static final int LW = WIDE.length(), LN = NARROW.length();
 
+  /** The widest of 16, 8 and 4 floats that fits {@code lanes} (4 where fewer: the fallback). */
   private static VectorSpecies<Float> species(int lanes) {
-    return switch (lanes) {
-      case 16 -> FloatVector.SPECIES_512;
-      case 8 -> FloatVector.SPECIES_256;
-      case 4 -> FloatVector.SPECIES_128;
-      default -> throw new IllegalStateException("host convolutions: vectors of " + lanes + " floats (harvest.vector.lanes): use 4, 8 or 16");
-    };
+    return lanes >= 16 ? FloatVector.SPECIES_512 : lanes >= 8 ? FloatVector.SPECIES_256 : FloatVector.SPECIES_128;
   }
   /** The network's widths (PlayerNet's): 4 codes in, 8 channels (one 8-float vector per cell), 16 (one 16-float vector or two 8s). */
   static final int CODES = 4, C1 = 8, C2 = 16, TAPS = 9, K = C1 * TAPS;
@@ -77,6 +74,7 @@ final class HostConvolutions implements AutoCloseable {
   /** Per chunk: its scratch (a thread works on one chunk at a time; no allocation per call). */
   private Scratch[] scratch = new Scratch[0];
   private int batch;
+  private long forwards;
 
   HostConvolutions(int rows, int cols, int threads) {
     if (rows < 5 || cols < 5) throw new IllegalArgumentException("the players' network needs a window of at least 5 x 5 cells, not " + rows + " x " + cols);
@@ -118,6 +116,7 @@ final class HostConvolutions implements AutoCloseable {
    * first layer's output are kept for {@link #backward}.
    */
   void forward(ByteBuffer in, int b, FloatBuffer out) {
+    forwards++;
     batch = b;
     if (codes.length < b * cells) codes = new byte[b * cells];
     in.get(0, codes, 0, b * cells);
@@ -177,6 +176,11 @@ final class HostConvolutions implements AutoCloseable {
     Scratch[] s = Arrays.copyOf(scratch, chunks);
     for (int i = scratch.length; i < chunks; i++) s[i] = new Scratch();
     scratch = s;
+  }
+
+  /** Forwards so far: {@link #backward} follows the last one. */
+  long forwards() {
+    return forwards;
   }
 
   private interface Range {

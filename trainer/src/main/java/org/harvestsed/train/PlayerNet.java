@@ -51,6 +51,9 @@ public final class PlayerNet extends Net {
   /** Host convolutions: the weights' gradients (PyTorch's parameters are not in its graph then), and the trunk output of the last forward with autograd. */
   private final NDArray gw1, gb1, gw2, gb2;
   private NDArray trunkLeaf;
+  /** Forwards with autograd since the last {@link #afterBackward}, and the host convolutions' number of the last one. */
+  private int pending;
+  private long trunkForward;
 
   /** With PyTorch's convolutions ({@link Convolutions#TORCH}). */
   public PlayerNet(NDManager parent, int rows, int cols, int features, int actions, long seed) {
@@ -125,12 +128,18 @@ public final class PlayerNet extends Net {
 
   /** The host convolutions' output as a CPU tensor; with autograd on, a leaf whose gradient {@link #afterBackward} reads. */
   private NDArray hostTrunk(NDArray codes, long b) {
+    if (codes.getDataType() != DataType.UINT8 || codes.size() != b * rows * cols) {
+      throw new IllegalArgumentException("the players' network takes window codes as uint8 [batch, " + rows * cols + "], not "
+          + codes.getDataType() + " " + codes.getShape());
+    }
     host.weights(floats(w1), floats(b1), floats(w2), floats(b2));
     NDArray out = codes.getManager().create(new Shape(b, flat));
     host.forward(view(codes), (int) b, floats(out));
     if (JniUtils.isGradMode()) {
       out.setRequiresGradient(true);
       trunkLeaf = out;
+      trunkForward = host.forwards();
+      pending++;
     }
     return out;
   }
@@ -139,8 +148,13 @@ public final class PlayerNet extends Net {
   protected void afterBackward() {
     if (host == null) return;
     if (trunkLeaf == null) throw new IllegalStateException("afterBackward without a forward pass with autograd");
+    if (pending > 1) throw new IllegalStateException(pending + " forward passes with autograd before one backward: host convolutions take one at a time");
+    if (host.forwards() != trunkForward) {
+      throw new IllegalStateException("a forward pass ran between the forward with autograd and its backward: the host convolutions keep only the last one's activations");
+    }
     NDArray g = trunkLeaf.getGradient();
     trunkLeaf = null;
+    pending = 0;
     host.backward(floats(g), floats(gw1), floats(gb1), floats(gw2), floats(gb2));
   }
 
@@ -155,16 +169,17 @@ public final class PlayerNet extends Net {
     };
   }
 
-  /** A CPU tensor's memory in native order: a view of it where it is contiguous (no copy), else a copy (to read). */
+  /**
+   * A CPU tensor's memory in native order: a view of it where it is contiguous (no copy), else a
+   * contiguous copy (DJL's getByteBuffer). Read through either; the tensors written through it (the
+   * trunk's output and the convolutions' gradients) are created here, contiguous, so it is their memory.
+   */
   private static ByteBuffer view(NDArray a) {
     return JniUtils.getByteBuffer((PtNDArray) a, true);
   }
 
-  /** A float32 CPU tensor's memory as floats, to read; for the tensors written here (created contiguous) a view, checked. */
   private static FloatBuffer floats(NDArray a) {
-    ByteBuffer b = view(a);
-    if (!b.isDirect()) throw new IllegalStateException("host convolutions: a tensor of shape " + a.getShape() + " is not contiguous");
-    return b.asFloatBuffer();
+    return view(a).asFloatBuffer();
   }
 
   @Override
