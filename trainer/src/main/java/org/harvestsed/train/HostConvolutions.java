@@ -116,6 +116,10 @@ final class HostConvolutions implements AutoCloseable {
    * first layer's output are kept for {@link #backward}.
    */
   void forward(ByteBuffer in, int b, FloatBuffer out) {
+    if ((long) b * Math.max(n1, Math.max(cells, flat)) > Integer.MAX_VALUE - 64) {
+      throw new IllegalArgumentException("a batch of " + b + " samples of " + rows + " x " + cols + " windows is more than the host convolutions hold in "
+          + "Java arrays (2^31 floats per layer); use more train.num_minibatches, or train.convolutions: torch");
+    }
     forwards++;
     batch = b;
     if (codes.length < b * cells) codes = new byte[b * cells];
