@@ -158,6 +158,14 @@ class HostConvolutionsTest {
   }
 
   @Test
+  void aBatchTooLargeForJavaArraysIsRefusedByName() {
+    try (HostConvolutions h = new HostConvolutions(11, 11, 1)) {
+      assertThatThrownBy(() -> h.forward(java.nio.ByteBuffer.allocate(0), 4_000_000, java.nio.FloatBuffer.allocate(0)))
+          .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("4000000 samples").hasMessageContaining("train.num_minibatches");
+    }
+  }
+
+  @Test
   void codesOfAnotherTypeAreRefused() {
     try (PlayerNet net = new PlayerNet(nd, 7, 7, 2, 8, 5, Convolutions.HOST, 1); NDScope scope = new NDScope()) {
       NDList in = new NDList(nd.zeros(new Shape(2, 49), DataType.INT32), nd.zeros(new Shape(2, 2)));
