@@ -278,7 +278,7 @@ public final class PerfModel {
     double path = d.cpu() ? 0 : rounds * (warpInsts * d.cyclesPerDependentInst() + warpGlobal * d.globalLatency() / d.globalInFlight()
         + warpLocal * d.localLatency() + barriers * d.barrierCycles()) / clock;
     // a GPU moves whole 32-byte sectors per warp access; a CPU core reads its own env's bytes through its caches: their own bytes
-    double bytes = AccessModel.bytesPerPlayerStep(AccessModel.rows(l, m, shape.localCells(), 1), l)[d.cpu() ? 1 : 0] * l.players * envs;
+    double bytes = AccessModel.bytesPerPlayerStep(AccessModel.rows(l, m, shape.localCells(), stepsPerLaunch), l)[d.cpu() ? 1 : 0] * l.players * envs;
     double memory = bytes / d.bytesPerS();
     double compute = Math.max(Math.max(issue, localT), path);
     double launch = d.launchS() / stepsPerLaunch;

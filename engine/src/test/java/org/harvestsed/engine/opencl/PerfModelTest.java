@@ -127,6 +127,8 @@ class PerfModelTest {
     PerfModel.Projection fifty = PerfModel.project(PerfModel.H100, SMALL, 4096, Mapping.WARP, 32, 56, 50);
     assertThat(fifty.launchS()).isCloseTo(one.launchS() / 50, org.assertj.core.data.Offset.offset(1e-15));
     assertThat(fifty.stepS()).isLessThan(one.stepS());
+    // the env's cells are copied into __local memory and back once per launch: a launch's steps share those bytes too
+    assertThat(fifty.memoryS()).isLessThan(one.memoryS() / 2);
     // 65,536 registers per SM: 56 per work-item hold 32 one-warp groups (the SM's limit of groups), 168 hold 12, and a group of 8 warps at 168 only 1
     assertThat(one.residentGroups()).isEqualTo(32);
     assertThat(PerfModel.project(PerfModel.H100, SMALL, 4096, Mapping.WARP, 32, 168, 50).residentGroups()).isEqualTo(12);
