@@ -164,13 +164,38 @@ public final class PerfModel {
    * player; exact on the two measured layouts).
    */
   public static Counts counts(Layout l, Mapping m, String skip) {
-    String ref = l.players >= 700 ? "generated7000" : "default";
+    String ref = reference(l);
     Counts c = COUNTS.get(ref + "/" + m.label() + "/" + skip);
     if (c == null) throw new IllegalStateException("perf/inst-counts.csv has no row " + ref + "/" + m.label() + "/" + skip);
     double s = (double) l.players / players(ref);
     if (s == 1) return c;
     return new Counts(c.layout(), c.mapping(), c.localSize(), c.skip(), c.laneInsts() * s, c.warpInsts() * s, c.barriers() * s,
         c.laneGlobal() * s, c.warpGlobal() * s, c.laneLocal() * s, c.warpLocal() * s);
+  }
+
+  /**
+   * The counts of one step of a launch of {@code stepsPerLaunch} steps. Where the measured layout and
+   * mapping have a "steps2" row (the step run as launches of 2 steps, counts per launch), a one-step
+   * launch's counts c1 and a two-step launch's c2 split into what each step does (c2 - c1) and what a
+   * launch does once (2 c1 - c2: the cells' copies into __local memory and back, the argument set-up),
+   * and each step carries 1 / stepsPerLaunch of the latter. Without such a row, or for one step per
+   * launch, the one-step counts.
+   */
+  public static Counts perStep(Layout l, Mapping m, int stepsPerLaunch) {
+    Counts one = counts(l, m, "none");
+    if (stepsPerLaunch == 1 || !COUNTS.containsKey(reference(l) + "/" + m.label() + "/steps2")) return one;
+    Counts two = counts(l, m, "steps2");
+    double s = stepsPerLaunch;
+    java.util.function.DoubleBinaryOperator step = (c1, c2) -> (c2 - c1) + (2 * c1 - c2) / s;
+    return new Counts(one.layout(), one.mapping(), one.localSize(), "steps" + stepsPerLaunch, step.applyAsDouble(one.laneInsts(), two.laneInsts()),
+        step.applyAsDouble(one.warpInsts(), two.warpInsts()), step.applyAsDouble(one.barriers(), two.barriers()),
+        step.applyAsDouble(one.laneGlobal(), two.laneGlobal()), step.applyAsDouble(one.warpGlobal(), two.warpGlobal()),
+        step.applyAsDouble(one.laneLocal(), two.laneLocal()), step.applyAsDouble(one.warpLocal(), two.warpLocal()));
+  }
+
+  /** The measured layout whose counts stand for {@code l}'s: the one of the nearest player count. */
+  private static String reference(Layout l) {
+    return l.players >= 700 ? "generated7000" : "default";
   }
 
   /** Warp-instructions per env-step of each phase of {@link #PHASES}: the full step less the step without it. */
@@ -201,15 +226,16 @@ public final class PerfModel {
    * The projection of {@code envs} envs of {@code l} in mapping {@code m} on {@code d}, per step.
    * localSize: the work-group size (0: as the backend chooses with local size 0; per env, the warp
    * width); regsPerLane: the kernel's registers per work-item (0: the device's assumed
-   * {@link Device#regsPerLane}); stepsPerLaunch: the steps one launch runs (its cost is shared by
-   * them). The group mapping's counts were measured at 128 work-items per env: at another size the
+   * {@link Device#regsPerLane}); stepsPerLaunch: the steps one launch runs (the launch's cost, its
+   * once-per-launch instructions and accesses ({@link #perStep}) and its once-per-launch memory
+   * traffic are shared by them). The group mapping's counts were measured at 128 work-items per env: at another size the
    * env's warp-instructions and accesses are taken as the same, spread over its warps (an
    * assumption: its loops over the cells and the players do not shrink with fewer lanes).
    */
   public static Projection project(Device d, Layout l, int envs, Mapping m, int localSize, int regsPerLane, int stepsPerLaunch) {
     if (m == Mapping.AUTO) throw new IllegalArgumentException("a mapping, not auto");
     if (localSize < 0 || regsPerLane < 0 || stepsPerLaunch < 1) throw new IllegalArgumentException("local size and registers >= 0, steps per launch >= 1");
-    Counts c = counts(l, m, "none");
+    Counts c = perStep(l, m, stepsPerLaunch);
     int w = d.warpWidth();
     // the launch's shape
     int e = 1, lanesPerGroup;

@@ -129,6 +129,14 @@ class PerfModelTest {
     assertThat(fifty.stepS()).isLessThan(one.stepS());
     // the env's cells are copied into __local memory and back once per launch: a launch's steps share those bytes too
     assertThat(fifty.memoryS()).isLessThan(one.memoryS() / 2);
+    // and their instructions: a two-step launch (measured) splits into per step and per launch
+    PerfModel.Counts c1 = PerfModel.counts(SMALL, Mapping.WARP, "none"), c2 = PerfModel.counts(SMALL, Mapping.WARP, "steps2");
+    assertThat(c2.warpInsts()).isGreaterThan(c1.warpInsts()).isLessThan(2 * c1.warpInsts());
+    assertThat(PerfModel.perStep(SMALL, Mapping.WARP, 1)).isEqualTo(c1);
+    assertThat(PerfModel.perStep(SMALL, Mapping.WARP, 2).warpInsts()).isCloseTo(c2.warpInsts() / 2, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(PerfModel.perStep(SMALL, Mapping.WARP, 50).warpInsts())
+        .isCloseTo(c2.warpInsts() - c1.warpInsts() + (2 * c1.warpInsts() - c2.warpInsts()) / 50, org.assertj.core.data.Offset.offset(1e-9));
+    assertThat(fifty.warpInsts()).isEqualTo(PerfModel.perStep(SMALL, Mapping.WARP, 50).warpInsts());
     // 65,536 registers per SM: 56 per work-item hold 32 one-warp groups (the SM's limit of groups), 168 hold 12, and a group of 8 warps at 168 only 1
     assertThat(one.residentGroups()).isEqualTo(32);
     assertThat(PerfModel.project(PerfModel.H100, SMALL, 4096, Mapping.WARP, 32, 168, 50).residentGroups()).isEqualTo(12);
