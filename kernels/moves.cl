@@ -56,6 +56,8 @@ void moves(State* s, int e, uint tick, const Params* p) {
     }
     int fwd[4];
     for (int o = 0; o < 4; o++) fwd[o] = s->FWD_STEP[o];
+    CELL_SPACE const uchar* grid = s->grid; /* read from s once (per player, -Oz reloaded them from the State struct) */
+    CELL_SPACE short* occ = s->occ;
     for (int k = 0; k < N; k++) {
       int i = order[k];
       int from = pos[i];
@@ -65,9 +67,9 @@ void moves(State* s, int e, uint tick, const Params* p) {
       int o = dir[i];
       int md = a == ACTION_FORWARD ? o : a == ACTION_BACKWARD ? ((o + 2) & 3) : a == ACTION_STEP_LEFT ? ((o + 3) & 3) : ((o + 1) & 3);
       int q = from + fwd[md];
-      if (s->grid[q] != CELL_WALL && s->occ[q] < 0) {
-        s->occ[from] = -1;
-        s->occ[q] = (short) i;
+      if (grid[q] != CELL_WALL && occ[q] < 0) {
+        occ[from] = -1;
+        occ[q] = (short) i;
         pos[i] = q;
       }
     }

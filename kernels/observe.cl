@@ -5,15 +5,22 @@
  * mappings each observation byte adds its player's share (SUM_ADD) to NEARBY, which consumption
  * set to 0, in the same pass that writes the byte.
  */
-/* What player i sees in cell q; a player there other than i adds its a_j to *sum. (Always inlined: it runs once per
-   observation byte, and a call per byte cost the warp mapping ~10% of its step's instructions at Oclgrind's -Oz.) */
-__attribute__((always_inline)) inline uchar window_code(State* s, int pb, int i, int q, int* sum) {
-  int j = s->occ[q];
+/* What player i sees in cell q of an env's grid and occupancy; a player there other than i adds its a_j (eaten, the env's
+   EATEN) to *sum. (Always inlined: it runs once per observation byte, and a call per byte cost the warp mapping ~10% of its
+   step's instructions at Oclgrind's -Oz.) */
+__attribute__((always_inline)) inline uchar window_code_in(CELL_SPACE const uchar* grid, CELL_SPACE const short* occ,
+    __global const int* eaten, int i, int q, int* sum) {
+  int j = occ[q];
   if (j >= 0 && j != i) {
-    *sum += s->EATEN[pb + j];
+    *sum += eaten[j];
     return 3;
   }
-  return s->grid[q];
+  return grid[q];
+}
+
+/* window_code_in on player i's env in s (pb: the env's first player). */
+__attribute__((always_inline)) inline uchar window_code(State* s, int pb, int i, int q, int* sum) {
+  return window_code_in(s->grid, s->occ, s->EATEN + pb, i, q, sum);
 }
 
 /* The cell (r, c) of the window of a player at pos facing o. */
@@ -62,6 +69,10 @@ void observe_windows(State* s, int e, int count_nearby, const Params* p) {
   int loaded = -1; /* the player whose window origin and steps the work-item holds */
   int org = 0, rs = 0, cs = 0;
 #endif
+  /* the env's cells and EATEN, read from s once (per byte, -Oz reloaded them from the State struct) */
+  CELL_SPACE const uchar* grid = s->grid;
+  CELL_SPACE const short* occ = s->occ;
+  __global const int* eaten = s->EATEN + pb;
   for (int k = LID; k < N * VIEW; k += LSZ) {
     int i = k / VIEW;
     uchar code = CELL_WALL;
@@ -87,7 +98,7 @@ void observe_windows(State* s, int e, int count_nearby, const Params* p) {
 #else
       int q = window_cell(s, pos, s->DIR[pb + i], r, c);
 #endif
-      code = window_code(s, pb, i, q, &seen);
+      code = window_code_in(grid, occ, eaten, i, q, &seen);
       if (count_nearby && seen != 0) SUM_ADD(&s->NEARBY[pb + i], seen);
     }
     obs[k] = code;

@@ -11,6 +11,7 @@
 void regrowth(State* s, int e, uint tick, const Params* p) {
   COUNT_SPACE const COUNT_T* counts = s->counts; /* not restrict: the apply pass writes it */
   __global const int* restrict sites = s->SITES;
+  CELL_SPACE uchar* grid = s->grid; /* read from s once (per site, -Oz reloaded it from the State struct) */
   int drawn = 0; /* draws of the sites before this round */
   int any = 0;
   int cached = -1; /* the m-th site that draws uses word m & 3 of block m >> 2 */
@@ -21,7 +22,7 @@ void regrowth(State* s, int e, uint tick, const Params* p) {
     int k = 0;
     if (site < NUM_SITES) {
       q = sites[site];
-      if (s->grid[q] == CELL_EMPTY) k = counts[site];
+      if (grid[q] == CELL_EMPTY) k = counts[site];
 #if !REGROW_UNDER_PLAYERS
       if (k > 0 && s->occ[q] >= 0) k = 0;
 #endif
@@ -50,7 +51,7 @@ void regrowth(State* s, int e, uint tick, const Params* p) {
       uint x = w[m & 3];
 #endif
       if (uniform01(x) < s->PROB[k]) {
-        s->grid[q] = CELL_NEW_APPLE;
+        grid[q] = CELL_NEW_APPLE;
         any = 1;
       }
     }
@@ -65,8 +66,8 @@ void regrowth(State* s, int e, uint tick, const Params* p) {
   /* the new apples' counts, where an apple grew: order-free additions (the neighbourhoods overlap) */
   if (grown != 0) ORDER_FREE_LOOP(site, NUM_SITES) {
     int q = sites[site];
-    if (s->grid[q] == CELL_NEW_APPLE) {
-      s->grid[q] = CELL_APPLE;
+    if (grid[q] == CELL_NEW_APPLE) {
+      grid[q] = CELL_APPLE;
       add_around(s, site, 1);
     }
   }
