@@ -37,8 +37,6 @@ import jdk.incubator.vector.VectorSpecies;
 final class HostConvolutions implements AutoCloseable {
   /** Samples per unit of parallel work (and per partial sum of the weight gradients). */
   static final int CHUNK = 64;
-  /** Batches up to this size run on the caller's thread, as the rollout's PyTorch ops do (OmpThreads.ONE_THREAD_BATCH). */
-  static final int ONE_THREAD = OmpThreads.ONE_THREAD_BATCH;
   /**
    * The vectors: the CPU's preferred size up to 16 floats ({@code WIDE}, for the second layer's 16
    * channels and the patches), and up to 8 ({@code NARROW}, the first layer's 8 channels): 16 and 8 on
@@ -65,14 +63,14 @@ final class HostConvolutions implements AutoCloseable {
   final int rows, cols, h1, w1, h2, w2, cells, n1, positions, flat;
   /** [code][tap][channel]: w1[o][c][dy][dx] at (c * 9 + dy * 3 + dx) * 8 + o. */
   private final float[] t1 = new float[CODES * TAPS * C1], b1 = new float[C1];
-  /** [k][o] and [o][k], k = dy * 24 + dx * 8 + c (a patch row's 3 cells of 8 channels are contiguous). */
+  /** [k][o] and [o][k], k = (dy * 3 + dx) * 8 + c = tap * 8 + c (a patch row's 3 cells of 8 channels are contiguous). */
   private final float[] w2t = new float[K * C2], w2k = new float[C2 * K], b2 = new float[C2];
-  private final int threads;
   private final ForkJoinPool pool;
   private byte[] codes = new byte[0];
   private float[] act1 = new float[0], act2 = new float[0], grad2 = new float[0];
   /** Per chunk: its scratch (a thread works on one chunk at a time; no allocation per call). */
   private Scratch[] scratch = new Scratch[0];
+  private final float[] sum = new float[G_SIZE];
   private int batch;
   private long forwards;
 
@@ -88,8 +86,7 @@ final class HostConvolutions implements AutoCloseable {
     n1 = h1 * w1 * C1;
     positions = h2 * w2;
     flat = C2 * positions;
-    this.threads = Math.max(1, threads);
-    pool = this.threads > 1 ? new ForkJoinPool(this.threads) : null;
+    pool = threads > 1 ? new ForkJoinPool(threads) : null;
   }
 
   /** Reads the layers' weights (PyTorch's layouts) into the host layouts; call before a forward whenever they may have changed. */
@@ -101,7 +98,7 @@ final class HostConvolutions implements AutoCloseable {
     for (int o = 0; o < C2; o++)
       for (int c = 0; c < C1; c++)
         for (int t = 0; t < TAPS; t++) {
-          int k = (t / 3) * 3 * C1 + (t % 3) * C1 + c;
+          int k = t * C1 + c;
           float w = conv2w.get((o * C1 + c) * TAPS + t);
           w2t[k * C2 + o] = w;
           w2k[o * K + k] = w;
@@ -130,7 +127,7 @@ final class HostConvolutions implements AutoCloseable {
     }
     if (act1.length < b * n1) act1 = new float[b * n1];
     if (act2.length < b * flat) act2 = new float[b * flat];
-    grow((b + CHUNK - 1) / CHUNK);
+    grow(chunks(b));
     run(b, (from, to) -> {
       float[] pos = scratch[from / CHUNK].d2;
       for (int s = from; s < to; s++) forwardOne(s, pos);
@@ -143,7 +140,7 @@ final class HostConvolutions implements AutoCloseable {
    * output ([b, 16 * H2 * W2]), written in PyTorch's layouts (shapes as the weights).
    */
   void backward(FloatBuffer g, FloatBuffer conv1w, FloatBuffer conv1b, FloatBuffer conv2w, FloatBuffer conv2b) {
-    int b = batch, chunks = (b + CHUNK - 1) / CHUNK;
+    int b = batch, chunks = chunks(b);
     if (grad2.length < b * flat) grad2 = new float[b * flat];
     g.get(0, grad2, 0, b * flat);
     grow(chunks);
@@ -164,7 +161,7 @@ final class HostConvolutions implements AutoCloseable {
     conv1b.put(0, sum, G_B1, C1);
     for (int o = 0; o < C2; o++)
       for (int c = 0; c < C1; c++)
-        for (int t = 0; t < TAPS; t++) conv2w.put((o * C1 + c) * TAPS + t, sum[G_W2 + ((t / 3) * 3 * C1 + (t % 3) * C1 + c) * C2 + o]);
+        for (int t = 0; t < TAPS; t++) conv2w.put((o * C1 + c) * TAPS + t, sum[G_W2 + (t * C1 + c) * C2 + o]);
     conv2b.put(0, sum, G_B2, C2);
   }
 
@@ -172,8 +169,6 @@ final class HostConvolutions implements AutoCloseable {
   private final class Scratch {
     final float[] partial = new float[G_SIZE], d2 = new float[positions * C2], dh1 = new float[Math.max(n1, flat)], patch = new float[positions * K];
   }
-
-  private final float[] sum = new float[G_SIZE];
 
   private void grow(int chunks) {
     if (scratch.length >= chunks) return;
@@ -193,12 +188,16 @@ final class HostConvolutions implements AutoCloseable {
 
   /** Samples 0..b-1 in chunks of CHUNK: on the caller's thread for small batches, else on the pool. */
   private void run(int b, Range r) {
-    int chunks = (b + CHUNK - 1) / CHUNK;
-    if (pool == null || b <= ONE_THREAD) {
+    int chunks = chunks(b);
+    if (pool == null || b <= OmpThreads.ONE_THREAD_BATCH) { // as the rollout's PyTorch ops
       for (int i = 0; i < chunks; i++) r.run(i * CHUNK, Math.min(b, (i + 1) * CHUNK));
     } else {
       pool.submit(() -> IntStream.range(0, chunks).parallel().forEach(i -> r.run(i * CHUNK, Math.min(b, (i + 1) * CHUNK)))).join();
     }
+  }
+
+  private static int chunks(int b) {
+    return (b + CHUNK - 1) / CHUNK;
   }
 
   /** Where patch row dy of output position p starts in a sample's first-layer output. */

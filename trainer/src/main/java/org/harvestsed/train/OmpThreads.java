@@ -54,7 +54,7 @@ final class OmpThreads {
       Optional<MemorySegment> gomp = symbol(libs, Pattern.quote(dir) + "libgomp[^/]*\\.so[^/]*", "omp_set_num_threads")
           .or(() -> symbol(libs, ".*/libgomp[^/]*\\.so[^/]*", "omp_set_num_threads"));
       if (gomp.isEmpty()) return Optional.empty();
-      Optional<MemorySegment> mkl = torch.flatMap(p -> SymbolLookup.libraryLookup(Path.of(p), Arena.global()).find("MKL_Set_Num_Threads_Local"));
+      Optional<MemorySegment> mkl = torch.flatMap(p -> lookup(p, "MKL_Set_Num_Threads_Local"));
       return Optional.of(new OmpThreads(linker.downcallHandle(gomp.get(), FunctionDescriptor.ofVoid(ValueLayout.JAVA_INT)),
           mkl.map(f -> linker.downcallHandle(f, FunctionDescriptor.of(ValueLayout.JAVA_INT, ValueLayout.JAVA_INT))).orElse(null)));
     } catch (IOException | RuntimeException e) { // no /proc (not Linux), a library not loadable: the caller keeps one count
@@ -64,8 +64,12 @@ final class OmpThreads {
 
   /** The symbol in the first loaded library whose path matches (dlopen of a loaded library returns its handle). */
   private static Optional<MemorySegment> symbol(List<String> libs, String pathRegex, String name) {
-    return libs.stream().filter(p -> p.matches(pathRegex)).findFirst()
-        .flatMap(p -> SymbolLookup.libraryLookup(Path.of(p), Arena.global()).find(name));
+    return libs.stream().filter(p -> p.matches(pathRegex)).findFirst().flatMap(p -> lookup(p, name));
+  }
+
+  /** The symbol in the library at {@code path}. */
+  private static Optional<MemorySegment> lookup(String path, String name) {
+    return SymbolLookup.libraryLookup(Path.of(path), Arena.global()).find(name);
   }
 
   /** One thread for this thread's ops: OpenMP's count 1, MKL's for this thread 1. */

@@ -35,6 +35,8 @@ import java.nio.FloatBuffer;
 public final class PlayerNet extends Net {
   /** train.convolutions: how the two convolutions are computed (the same function). */
   public enum Convolutions {
+    /** HOST on a CPU learner, TORCH on a GPU. */
+    AUTO,
     /** On the host CPU in Java's vector API (HostConvolutions): a CPU learner. */
     HOST,
     /** PyTorch's conv2d on the learner's device. */
@@ -60,7 +62,7 @@ public final class PlayerNet extends Net {
     this(parent, rows, cols, features, actions, seed, Convolutions.TORCH, 1);
   }
 
-  /** {@code threads}: the host convolutions' threads (their results do not depend on it). */
+  /** {@code conv}: AUTO resolves by the manager's device; {@code threads}: the host convolutions' threads (their results do not depend on it). */
   public PlayerNet(NDManager parent, int rows, int cols, int features, int actions, long seed, Convolutions conv, int threads) {
     super(parent, seed);
     this.rows = rows;
@@ -81,8 +83,9 @@ public final class PlayerNet extends Net {
     wc = param("critic.w", new Shape(1, HIDDEN), HIDDEN, 1.0);
     bc = zeros("critic.b", new Shape(1));
     codeIds = manager.arange(0, CODES, 1, DataType.UINT8).reshape(1, 1, 1, CODES);
-    if (conv == Convolutions.HOST) {
-      if (manager.getDevice().isGpu()) throw new IllegalArgumentException("train.convolutions: host needs a CPU learner; this one is on " + manager.getDevice() + " (set torch)");
+    boolean gpu = manager.getDevice().isGpu();
+    if (conv == Convolutions.HOST || conv == Convolutions.AUTO && !gpu) {
+      if (gpu) throw new IllegalArgumentException("train.convolutions: host needs a CPU learner; this one is on " + manager.getDevice() + " (set torch)");
       if (ModuleLayer.boot().findModule("jdk.incubator.vector").isEmpty()) { // before HostConvolutions loads (it links the module's classes)
         throw new IllegalStateException("train.convolutions: host needs the JDK's vector API: run through ./harvest, or give java "
             + "--add-modules jdk.incubator.vector, or set train.convolutions: torch");
@@ -96,10 +99,6 @@ public final class PlayerNet extends Net {
       host = null;
       gw1 = gb1 = gw2 = gb2 = null;
     }
-  }
-
-  public Convolutions convolutions() {
-    return host != null ? Convolutions.HOST : Convolutions.TORCH;
   }
 
   /** inputs: codes [B, R*C] uint8, features [B, F] float. Returns logits [B, A], values [B]. */

@@ -48,22 +48,10 @@ public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annea
     int numMinibatches, int updateEpochs, float clipCoef, boolean clipVloss, float entCoef, float vfCoef,
     float maxGradNorm, boolean normAdv, long phase1Steps, long capAnnealSteps, float principalLr, int principalBatch,
     int principalEpochs, int principalMinibatches, float principalGamma, float principalEntCoef, float principalEntFinal,
-    int checkpointEvery, int torchThreads, Phase1Rates phase1Rates, LearnerDevice.Setting device, Convolutions convolutions) {
+    int checkpointEvery, int torchThreads, Phase1Rates phase1Rates, LearnerDevice.Setting device, PlayerNet.Convolutions convolutions) {
 
   /** train.phase1_rates. */
   public enum Phase1Rates { NONE, RANDOM }
-
-  /** train.convolutions. */
-  public enum Convolutions { AUTO, HOST, TORCH }
-
-  /** The players' convolutions for a learner on a GPU ({@code gpu} true) or the CPU. */
-  public PlayerNet.Convolutions convolutionsOn(boolean gpu) {
-    return switch (convolutions) {
-      case AUTO -> gpu ? PlayerNet.Convolutions.TORCH : PlayerNet.Convolutions.HOST;
-      case HOST -> PlayerNet.Convolutions.HOST;
-      case TORCH -> PlayerNet.Convolutions.TORCH;
-    };
-  }
 
   public static TrainConfig parse(Config.Section s) {
     s.allow("total_steps", "num_steps", "lr", "anneal_lr", "gamma", "gae_lambda", "num_minibatches", "update_epochs",
@@ -80,7 +68,7 @@ public record TrainConfig(long totalSteps, int numSteps, float lr, boolean annea
         s.integer("principal_minibatches", 2), (float) s.number("principal_gamma", 1.0), (float) s.number("principal_ent_coef", 0.05),
         (float) s.number("principal_ent_final", 0.001), s.integer("checkpoint_every", 10),
         s.integer("torch_threads", 0), s.choice("phase1_rates", Phase1Rates.class, Phase1Rates.NONE), s.choice("device", LearnerDevice.Setting.class, LearnerDevice.Setting.AUTO),
-        s.choice("convolutions", Convolutions.class, Convolutions.AUTO));
+        s.choice("convolutions", PlayerNet.Convolutions.class, PlayerNet.Convolutions.AUTO));
     t.validate();
     return t;
   }

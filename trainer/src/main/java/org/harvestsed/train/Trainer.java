@@ -101,7 +101,7 @@ public final class Trainer implements AutoCloseable {
     env = VecEnv.create(spec, envs, config.run());
     manager = NDManager.newBaseManager(device);
     players = new PlayerNet(manager, spec.obsRows(), spec.obsCols(), spec.scalars(), spec.actions(), seed,
-        tc.convolutionsOn(device.isGpu()), threads);
+        tc.convolutions(), threads);
     principalNet = new PrincipalNet(manager, PrincipalObservation.size(spec), spec.brackets(), spec.rateLevels(), seed + 1);
     playersOpt = new Adam(players);
     principalOpt = new Adam(principalNet);

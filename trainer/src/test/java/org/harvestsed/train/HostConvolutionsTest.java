@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.NDScope;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.DataType;
@@ -13,8 +12,6 @@ import ai.djl.ndarray.types.Shape;
 import java.nio.charset.StandardCharsets;
 import java.util.SplittableRandom;
 import org.harvestsed.train.PlayerNet.Convolutions;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -23,19 +20,7 @@ import org.junit.jupiter.api.Test;
  * every parameter's gradient, within float rounding (they sum in other orders); and the host form's
  * results do not depend on its number of threads, bit for bit.
  */
-class HostConvolutionsTest {
-  static NDManager nd;
-
-  @BeforeAll
-  static void open() {
-    System.setProperty("ai.djl.offline", "true");
-    nd = NDManager.newBaseManager();
-  }
-
-  @AfterAll
-  static void close() {
-    nd.close();
-  }
+class HostConvolutionsTest extends WithNdManager {
 
   /**
    * Second-layer positions four at a time and the rest one by one: the paper's 11 x 11 window (16
@@ -49,7 +34,7 @@ class HostConvolutionsTest {
     int f = 6, actions = 8;
     for (int[] w : WINDOWS) {
       int rows = w[0], cols = w[1];
-      for (int b : new int[] {1, 3, 112, 700}) { // 700: past HostConvolutions.ONE_THREAD, on the pool, chunks with a tail
+      for (int b : new int[] {1, 3, 112, 700}) { // 700: past OmpThreads.ONE_THREAD_BATCH, on the pool, chunks with a tail
         Pass host = pass(Convolutions.HOST, 2, rows, cols, f, actions, b, 31L * b + rows);
         Pass torch = pass(Convolutions.TORCH, 1, rows, cols, f, actions, b, 31L * b + rows);
         String at = rows + "x" + cols + ", batch " + b;
@@ -62,7 +47,7 @@ class HostConvolutionsTest {
 
   @Test
   void theHostFormGivesTheSameBitsOnOneThreadAsOnTwo() {
-    for (int b : new int[] {600, 1000}) { // above HostConvolutions.ONE_THREAD: two threads on the pool
+    for (int b : new int[] {600, 1000}) { // above OmpThreads.ONE_THREAD_BATCH: two threads on the pool
       Pass one = pass(Convolutions.HOST, 1, 11, 11, 10, 8, b, b);
       Pass two = pass(Convolutions.HOST, 2, 11, 11, 10, 8, b, b);
       assertThat(two.logits).as("logits, batch %d", b).containsExactly(one.logits);
@@ -75,7 +60,7 @@ class HostConvolutionsTest {
   @Test
   void aSliceOfABatchIsReadFromWhereItStarts() {
     try (PlayerNet net = new PlayerNet(nd, 11, 11, 4, 8, 5, Convolutions.HOST, 2); NDScope scope = new NDScope()) {
-      NDList all = PlayerNetTest.inputs(nd, 40, 121, 4, 9);
+      NDList all = PlayerNetTest.inputs(40, 121, 4, 9);
       NDIndex rows = new NDIndex().addSliceDim(13, 29);
       NDList part = new NDList(all.get(0).get(rows), all.get(1).get(rows));
       float[] whole = net.forward(all).get(0).get(rows).toFloatArray();
@@ -132,11 +117,11 @@ class HostConvolutionsTest {
   /** The forked JVM of {@link #theVectorsWidthChangesNoBit}. */
   public static final class Widths {
     public static void main(String[] args) throws Exception {
-      open();
+      openManager();
       try {
         System.out.println("lanes " + HostConvolutions.WIDE.length() + " digest " + digest());
       } finally {
-        close();
+        closeManager();
       }
     }
   }
@@ -145,7 +130,7 @@ class HostConvolutionsTest {
   @Test
   void aBackwardAfterAnotherForwardIsRefused() {
     try (PlayerNet net = new PlayerNet(nd, 7, 7, 2, 8, 5, Convolutions.HOST, 1); NDScope scope = new NDScope()) {
-      NDList a = PlayerNetTest.inputs(nd, 4, 49, 2, 1), b = PlayerNetTest.inputs(nd, 4, 49, 2, 2);
+      NDList a = PlayerNetTest.inputs(4, 49, 2, 1), b = PlayerNetTest.inputs(4, 49, 2, 2);
       try (Gradients gc = new Gradients()) {
         NDArray loss = net.forward(a).get(1).sum();
         ai.djl.pytorch.jni.JniUtils.setGradMode(false);
@@ -178,7 +163,7 @@ class HostConvolutionsTest {
   /** A forward of b random samples with autograd, the loss sum(logits x r1) + sum(values x r2) for random r, its backward; everything read back. */
   static Pass pass(Convolutions conv, int threads, int rows, int cols, int f, int actions, int b, long seed) {
     try (PlayerNet net = new PlayerNet(nd, rows, cols, f, actions, 3, conv, threads); NDScope scope = new NDScope()) {
-      NDList in = PlayerNetTest.inputs(nd, b, rows * cols, f, seed);
+      NDList in = PlayerNetTest.inputs(b, rows * cols, f, seed);
       SplittableRandom r = new SplittableRandom(seed + 1);
       float[] r1 = new float[b * actions], r2 = new float[b];
       for (int i = 0; i < r1.length; i++) r1[i] = (float) (r.nextDouble() * 2 - 1);

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
-import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Activation;
@@ -13,24 +12,10 @@ import ai.djl.nn.convolutional.Conv2d;
 import ai.djl.nn.core.Linear;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** PlayerNet's forward pass is the function of docs/RULES.md section 9, whatever its implementation (issue 27). */
-class PlayerNetTest {
-  static NDManager nd;
-
-  @BeforeAll
-  static void open() {
-    System.setProperty("ai.djl.offline", "true");
-    nd = NDManager.newBaseManager();
-  }
-
-  @AfterAll
-  static void close() {
-    nd.close();
-  }
+class PlayerNetTest extends WithNdManager {
 
   /**
    * The forward pass written as before issue 27 (PyTorch's one_hot of the codes as int64, channels
@@ -85,10 +70,6 @@ class PlayerNetTest {
 
   /** A batch of b random windows of cells codes (0..CODES-1) and b x f random features, from the seed. */
   static NDList inputs(int b, int cells, int f, long seed) {
-    return inputs(nd, b, cells, f, seed);
-  }
-
-  static NDList inputs(NDManager nd, int b, int cells, int f, long seed) {
     SplittableRandom r = new SplittableRandom(seed);
     byte[] codes = new byte[b * cells];
     for (int i = 0; i < codes.length; i++) codes[i] = (byte) r.nextInt(PlayerNet.CODES);

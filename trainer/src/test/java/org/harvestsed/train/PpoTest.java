@@ -8,24 +8,10 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.Shape;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
 /** GAE against a plain loop, and the PPO loss pieces on hand-computed tensors. */
-class PpoTest {
-  static NDManager nd;
-
-  @BeforeAll
-  static void open() {
-    System.setProperty("ai.djl.offline", "true");
-    nd = NDManager.newBaseManager();
-  }
-
-  @AfterAll
-  static void close() {
-    nd.close();
-  }
+class PpoTest extends WithNdManager {
 
   /** The textbook recursion, one actor at a time, written independently of Ppo.gae. */
   static float[] plainGae(float[] r, float[] v, float[] next, boolean[] done, int T, int M, float g, float l) {

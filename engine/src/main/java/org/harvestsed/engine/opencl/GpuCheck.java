@@ -612,7 +612,7 @@ public final class GpuCheck {
         for (int ls : s.localSizes()) {
           ObjectNode base = GpuCheckReport.obj().put("players", size.players()).put("envs", size.envs()).put("mapping", m.label()).put("local_size", ls);
           if (st.timeUp()) {
-            for (String launch : List.of("step", "period")) st.add(cells, base.deepCopy().put("launch", launch).put("result", "not run").put("detail", "stage time limit"));
+            bothLaunches(st, cells, base, "not run", "stage time limit");
             st.cut();
             continue;
           }
@@ -629,13 +629,18 @@ public final class GpuCheck {
           .put("local_size", CAP_LOCAL_SIZE).put("register_cap", cap).put("build_options", options);
       if (!nv || st.timeUp()) {
         String why = !nv ? "the device does not list " + NV_COMPILER_OPTIONS + " (the cap is NVIDIA's compiler option)" : "stage time limit";
-        for (String launch : List.of("step", "period")) st.add(cells, base.deepCopy().put("launch", launch).put("result", nv ? "not run" : "skipped").put("detail", why));
+        bothLaunches(st, cells, base, nv ? "not run" : "skipped", why);
         if (nv) st.cut();
         continue;
       }
       st.activity("throughput " + first.players() + " x " + first.envs() + ", " + CAP_MAPPING.label() + ", local " + CAP_LOCAL_SIZE + ", " + options);
       cell(st, cells, spec(first.players()), first, CAP_MAPPING, CAP_LOCAL_SIZE, base, options);
     }
+  }
+
+  /** The cell of {@code base} for both launch lengths (one step, one tax period), not measured: its result and why. */
+  private static void bothLaunches(GpuCheckReport.Stage st, ArrayNode cells, ObjectNode base, String result, String detail) {
+    for (String launch : List.of("step", "period")) st.add(cells, base.deepCopy().put("launch", launch).put("result", result).put("detail", detail));
   }
 
   /**
@@ -650,10 +655,10 @@ public final class GpuCheck {
       System.setProperty("harvest.opencl.options", options);
       env = VecEnv.create(spec, size.envs(), "opencl", 0, selector(), Transfer.AUTO, new OpenClBackend.Launch(m, ls, null));
     } catch (ConfigException e) { // a size or work-group size the device refuses: a finding, not a failure
-      for (String launch : List.of("step", "period")) st.add(cells, base.deepCopy().put("launch", launch).put("result", "refused").put("detail", e.getMessage()));
+      bothLaunches(st, cells, base, "refused", e.getMessage());
       return;
     } catch (RuntimeException e) {
-      for (String launch : List.of("step", "period")) st.add(cells, base.deepCopy().put("launch", launch).put("result", "error").put("detail", e.toString()));
+      bothLaunches(st, cells, base, "error", e.toString());
       st.fail();
       return;
     } finally {

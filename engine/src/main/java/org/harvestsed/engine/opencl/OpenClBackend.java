@@ -662,13 +662,9 @@ public final class OpenClBackend extends DeviceBackend {
     clSetKernelArg(k, a + 2, Sizeof.cl_float, capp);
     clSetKernelArg(k, a + 3, Sizeof.cl_int, randomp);
     if (many) clSetKernelArg(k, a + 4, Sizeof.cl_int, stepsp);
-    if (launches == null) {
-      clEnqueueNDRangeKernel(queue, k, 1, null, global, local, 0, null, null);
-    } else {
-      cl_event e = new cl_event();
-      clEnqueueNDRangeKernel(queue, k, 1, null, global, local, 0, null, e);
-      launches.add(e);
-    }
+    cl_event e = launches == null ? null : new cl_event();
+    clEnqueueNDRangeKernel(queue, k, 1, null, global, local, 0, null, e);
+    if (e != null) launches.add(e);
   }
 
   /**

@@ -100,7 +100,14 @@ public final class PerfModel {
 
   /** One row of perf/inst-counts.csv: per env-step, one layout, mapping and phase left out (or none). */
   public record Counts(String layout, String mapping, int localSize, String skip, double laneInsts, double warpInsts, double barriers,
-      double laneGlobal, double warpGlobal, double laneLocal, double warpLocal) {}
+      double laneGlobal, double warpGlobal, double laneLocal, double warpLocal) {
+    /** Every count of this and the same count of {@code o} through {@code f}, as row {@code skip} of this layout and mapping. */
+    Counts with(String skip, Counts o, java.util.function.DoubleBinaryOperator f) {
+      return new Counts(layout, mapping, localSize, skip, f.applyAsDouble(laneInsts, o.laneInsts), f.applyAsDouble(warpInsts, o.warpInsts),
+          f.applyAsDouble(barriers, o.barriers), f.applyAsDouble(laneGlobal, o.laneGlobal), f.applyAsDouble(warpGlobal, o.warpGlobal),
+          f.applyAsDouble(laneLocal, o.laneLocal), f.applyAsDouble(warpLocal, o.warpLocal));
+    }
+  }
 
   /** The measured counts, by layout, mapping and skip ("layout/mapping/skip"). */
   static final Map<String, Counts> COUNTS = load();
@@ -169,8 +176,7 @@ public final class PerfModel {
     if (c == null) throw new IllegalStateException("perf/inst-counts.csv has no row " + ref + "/" + m.label() + "/" + skip);
     double s = (double) l.players / players(ref);
     if (s == 1) return c;
-    return new Counts(c.layout(), c.mapping(), c.localSize(), c.skip(), c.laneInsts() * s, c.warpInsts() * s, c.barriers() * s,
-        c.laneGlobal() * s, c.warpGlobal() * s, c.laneLocal() * s, c.warpLocal() * s);
+    return c.with(c.skip(), c, (x, unused) -> x * s);
   }
 
   /**
@@ -186,11 +192,7 @@ public final class PerfModel {
     if (stepsPerLaunch == 1 || !COUNTS.containsKey(reference(l) + "/" + m.label() + "/steps2")) return one;
     Counts two = counts(l, m, "steps2");
     double s = stepsPerLaunch;
-    java.util.function.DoubleBinaryOperator step = (c1, c2) -> (c2 - c1) + (2 * c1 - c2) / s;
-    return new Counts(one.layout(), one.mapping(), one.localSize(), "steps" + stepsPerLaunch, step.applyAsDouble(one.laneInsts(), two.laneInsts()),
-        step.applyAsDouble(one.warpInsts(), two.warpInsts()), step.applyAsDouble(one.barriers(), two.barriers()),
-        step.applyAsDouble(one.laneGlobal(), two.laneGlobal()), step.applyAsDouble(one.warpGlobal(), two.warpGlobal()),
-        step.applyAsDouble(one.laneLocal(), two.laneLocal()), step.applyAsDouble(one.warpLocal(), two.warpLocal()));
+    return one.with("steps" + stepsPerLaunch, two, (c1, c2) -> (c2 - c1) + (2 * c1 - c2) / s);
   }
 
   /** The measured layout whose counts stand for {@code l}'s: the one of the nearest player count. */
