@@ -144,7 +144,7 @@ typedef struct {
 #if STAGE_PLAYERS
 /* The per-player state the move chain reads, staged in local memory (moves.cl), and the MOVE_ORDER values. */
 typedef struct {
-  int pos[N];
+  int pos[N] __attribute__((aligned(16))); /* with dir, act and order: N int4 for observe.cl */
   int dir[N];
   int act[N];
   int order[N];

@@ -8,7 +8,7 @@
 /* What player i sees in cell q of an env's grid and occupancy; a player there other than i adds its a_j (eaten, the env's
    EATEN) to *sum. (Always inlined: it runs once per observation byte, and a call per byte cost the warp mapping ~10% of its
    step's instructions at Oclgrind's -Oz.) */
-__attribute__((always_inline)) inline uchar window_code_in(CELL_SPACE const uchar* grid, CELL_SPACE const short* occ,
+__attribute__((always_inline)) inline uchar window_code(CELL_SPACE const uchar* grid, CELL_SPACE const short* occ,
     __global const int* eaten, int i, int q, int* sum) {
   int j = occ[q];
   if (j >= 0 && j != i) {
@@ -16,11 +16,6 @@ __attribute__((always_inline)) inline uchar window_code_in(CELL_SPACE const ucha
     return 3;
   }
   return grid[q];
-}
-
-/* window_code_in on player i's env in s (pb: the env's first player). */
-__attribute__((always_inline)) inline uchar window_code(State* s, int pb, int i, int q, int* sum) {
-  return window_code_in(s->grid, s->occ, s->EATEN + pb, i, q, sum);
 }
 
 /* The cell (r, c) of the window of a player at pos facing o. */
@@ -33,11 +28,14 @@ inline int window(State* s, int pb, int i, int pos, int o, __global uchar* restr
   int fs = s->FWD_STEP[o];
   int rs = s->RIGHT_STEP[o];
   int row_start = window_cell(s, pos, o, 0, 0);
+  CELL_SPACE const uchar* grid = s->grid;
+  CELL_SPACE const short* occ = s->occ;
+  __global const int* eaten = s->EATEN + pb;
   int sum = 0;
   for (int r = 0; r < OBS_ROWS; r++) {
     int q = row_start - r * fs;
     for (int c = 0; c < OBS_COLS; c++) {
-      uchar code = window_code(s, pb, i, q, &sum);
+      uchar code = window_code(grid, occ, eaten, i, q, &sum);
       if (write) out[r * OBS_COLS + c] = code;
       q += rs;
     }
@@ -50,58 +48,59 @@ void observe_windows(State* s, int e, int count_nearby, const Params* p) {
   __global uchar* restrict obs = s->OBS + pb * VIEW;
 #if GROUP
 #if STAGE_PLAYERS
-  /* each window's cell (0, 0) and its row and column steps, once per player, in the staged players'
-     slots (free after the moves; a player off the map gets column step 0, which no window has) */
-  __local int* origin = p->pl->pos;
-  __local int* row_step = p->pl->dir;
-  __local int* col_step = p->pl->act;
+  /* each window's cell (0, 0) and its row and column steps, once per player, as one int4 in the staged players'
+     slots (pos, dir, act and order: 4 N ints, free after the moves; a player off the map gets column step 0, which no
+     window has) */
+  __local int4* win = (__local int4*) p->pl->pos;
   for (int i = LID; i < N; i += LSZ) {
     int pos = s->POS[pb + i];
     int o = s->DIR[pb + i];
-    origin[i] = pos >= 0 ? window_cell(s, pos, o, 0, 0) : 0;
-    row_step[i] = s->FWD_STEP[o];
-    col_step[i] = pos >= 0 ? s->RIGHT_STEP[o] : 0;
+    win[i] = pos >= 0 ? (int4) (window_cell(s, pos, o, 0, 0), s->FWD_STEP[o], s->RIGHT_STEP[o], 0) : (int4) (0);
   }
   SYNC_LOCAL();
 #endif
-  /* the env's N * VIEW bytes of OBS in order, byte k in work-item k mod LSZ: the env's writes coalesce */
-#if STAGE_PLAYERS
-  int loaded = -1; /* the player whose window origin and steps the work-item holds */
-  int org = 0, rs = 0, cs = 0;
-#endif
+  /* the env's N * VIEW bytes of OBS; byte k = i * VIEW + cell is cell (r, c) of player i's window. A pass writes PPP
+     players' windows, PPP * VIEW consecutive bytes, one per slot t = LID + j * LSZ < PPP * VIEW (PPP = LSZ / VIEW when a
+     window fits in the work-items at least twice, else 1), so in each pass the work-items write consecutive bytes. A
+     work-item's slots are the same player offset and cell in every pass: it divides once per slot, then steps through
+     the players (the byte-by-byte loop divided twice per byte and reloaded the player's window origin at each new
+     player: 7.6% of the warp mapping's step at Oclgrind's -Oz). At the default 11x11 window the slots fill 121 of 128
+     lanes (at worst, about half) */
+  int ppp = LSZ >= 2 * VIEW ? LSZ / VIEW : 1;
   /* the env's cells and EATEN, read from s once (per byte, -Oz reloaded them from the State struct) */
   CELL_SPACE const uchar* grid = s->grid;
   CELL_SPACE const short* occ = s->occ;
   __global const int* eaten = s->EATEN + pb;
-  for (int k = LID; k < N * VIEW; k += LSZ) {
-    int i = k / VIEW;
-    uchar code = CELL_WALL;
-    int cell = k - i * VIEW;
+  int slots = ppp * VIEW;
+  for (int j = 0; j < (slots + LSZ - 1) / LSZ; j++) { /* the same trip count in every work-item (PoCL 3.1: see moves.cl) */
+    int t = LID + j * LSZ;
+    if (t >= slots) continue;
+    int first = t / VIEW;
+    int cell = t - first * VIEW;
     int r = cell / OBS_COLS;
     int c = cell - r * OBS_COLS;
+    __global uchar* restrict out = obs + t; /* byte first * VIEW + cell; a pass on, slots bytes on */
+    for (int i = first; i < N; i += ppp, out += slots) {
+      uchar code = CELL_WALL;
 #if STAGE_PLAYERS
-    if (i != loaded) {
-      loaded = i;
-      org = origin[i];
-      rs = row_step[i];
-      cs = col_step[i];
-    }
-    int on_map = cs != 0;
+      int4 w = win[i]; /* origin, row step, column step */
+      int on_map = w.z != 0;
 #else
-    int pos = s->POS[pb + i];
-    int on_map = pos >= 0;
+      int pos = s->POS[pb + i];
+      int on_map = pos >= 0;
 #endif
-    if (on_map) {
-      int seen = 0;
+      if (on_map) {
+        int seen = 0;
 #if STAGE_PLAYERS
-      int q = org - r * rs + c * cs; /* window_cell(pos, o, r, c), as window() steps it */
+        int q = w.x - r * w.y + c * w.z; /* window_cell(pos, o, r, c), as window() steps it */
 #else
-      int q = window_cell(s, pos, s->DIR[pb + i], r, c);
+        int q = window_cell(s, pos, s->DIR[pb + i], r, c);
 #endif
-      code = window_code_in(grid, occ, eaten, i, q, &seen);
-      if (count_nearby && seen != 0) SUM_ADD(&s->NEARBY[pb + i], seen);
+        code = window_code(grid, occ, eaten, i, q, &seen);
+        if (count_nearby && seen != 0) SUM_ADD(&s->NEARBY[pb + i], seen);
+      }
+      *out = code;
     }
-    obs[k] = code;
   }
   /* (the slots' next writers, the moves and the reset's observation, come after a SYNC()) */
 #else

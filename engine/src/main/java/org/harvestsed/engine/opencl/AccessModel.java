@@ -23,7 +23,8 @@ import org.harvestsed.engine.state.Layout;
  * <ul>
  *   <li>per-env mapping: lane l is env l, every lane at the same element of its env;</li>
  *   <li>group mapping: the lanes are consecutive work-items of env e's group, at consecutive
- *       elements of the phase's loop (i = LID + k LSZ), or a single lane where the phase is
+ *       elements of the phase's loop (i = LID + k LSZ; the observation pass: the slots of a pass
+ *       of windows, {@link #observationLanes}), or a single lane where the phase is
  *       sequential (ONE); with the env's cells in __local memory, only the launch's load and store
  *       of GRID and OCC reach global memory.</li>
  * </ul>
@@ -39,7 +40,7 @@ public final class AccessModel {
    * env-step (period, round, episode and launch accesses amortised), lanes and sectors per warp
    * access, and whether it reaches global memory.
    */
-  public record Row(String phase, Buf buf, boolean write, double elements, int lanes, int sectors, boolean global) {
+  public record Row(String phase, Buf buf, boolean write, double elements, double lanes, int sectors, boolean global) {
     /** Sectors times 32 bytes for each warp access; per env-step. */
     public double sectorBytes() {
       return global ? elements / lanes * sectors * SECTOR : 0;
@@ -75,10 +76,28 @@ public final class AccessModel {
       boolean launch = a.every() == PhaseAccesses.Every.LAUNCH;
       if (launch && !(localCells && local)) continue; // no load/store of what stays in global memory
       boolean global = launch || !(group && localCells && local);
-      int lanes = s == Spread.SEQUENTIAL ? 1 : WARP;
+      double lanes = s == Spread.SEQUENTIAL ? 1 : WARP;
+      if (group && a.phase() == Phase.OBSERVE_WINDOWS && s == Spread.OBS_BYTES) {
+        lanes = observationLanes(l.spec.obsCells(), m == Mapping.WARP ? WARP : GROUP_ITEMS);
+      }
       out.add(new Row(a.label(), a.buf(), a.write(), elements, lanes, worstSectors(l, a.buf(), s, group), global));
     }
     return out;
+  }
+
+  /** The group mapping's work-items per env the model assumes (PerfModel's counts of it were measured at 128). */
+  static final int GROUP_ITEMS = 128;
+
+  /**
+   * Active lanes per warp access of observe.cl's observation pass on {@code workItems} work-items per
+   * env: a pass of PPP windows fills PPP * VIEW slots (PPP = workItems / VIEW where a window fits at
+   * least twice, else 1), in warps of 32; the mean over a pass's warp accesses (11x11 windows: 121
+   * slots in 4 warp accesses, 30.25 lanes).
+   */
+  static double observationLanes(int view, int workItems) {
+    int ppp = workItems >= 2 * view ? workItems / view : 1;
+    int slots = ppp * view;
+    return (double) slots / ((slots + WARP - 1) / WARP);
   }
 
   /** Global-memory bytes per player-step: sector bytes (what the load/store units move) and the elements' own bytes. */
@@ -161,7 +180,7 @@ public final class AccessModel {
   public static String table(List<Row> rows) {
     StringBuilder sb = new StringBuilder("| phase | buffer | lanes/access | sectors/warp access | sector B/env-step |\n|---|---|---|---|---|\n");
     for (Row r : rows) {
-      sb.append(String.format(Locale.ROOT, "| %s | %s%s | %d | %s | %.0f |%n", r.phase(), r.buf(), r.write() ? " w" : "", r.lanes(),
+      sb.append(String.format(Locale.ROOT, "| %s | %s%s | %.4g | %s | %.0f |%n", r.phase(), r.buf(), r.write() ? " w" : "", r.lanes(),
           r.global() ? String.valueOf(r.sectors()) : "local", r.sectorBytes()));
     }
     return sb.toString();

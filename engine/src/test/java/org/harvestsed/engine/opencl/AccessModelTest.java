@@ -50,6 +50,22 @@ class AccessModelTest {
     }
   }
 
+  /** observe.cl's passes: PPP windows of VIEW slots each in warps of 32 (the slots a pass leaves empty are lanes no access uses). */
+  @Test
+  void observationLanesAreThePassSlotsOverItsWarpAccesses() {
+    assertThat(AccessModel.observationLanes(121, 32)).isEqualTo(121 / 4.0); // 11x11, warp: 4 accesses per window
+    assertThat(AccessModel.observationLanes(121, 128)).isEqualTo(121 / 4.0); // 11x11, a group of 128: one window per pass
+    assertThat(AccessModel.observationLanes(35, 32)).isEqualTo(35 / 2.0); // 7x5: 2 accesses, the second of 3 lanes
+    assertThat(AccessModel.observationLanes(9, 32)).isEqualTo(27.0); // 3x3: 3 windows per pass in one access
+    assertThat(AccessModel.observationLanes(9, 128)).isEqualTo(126 / 4.0); // 14 windows per pass
+    Layout l = layout("env: {}");
+    for (Mapping m : new Mapping[] {Mapping.GROUP, Mapping.WARP}) {
+      AccessModel.Row obs = AccessModel.rows(l, m, true, 1).stream().filter(r -> r.buf() == Buf.OBS && r.write()
+          && r.phase().equals("observe_windows")).findFirst().orElseThrow();
+      assertThat(obs.lanes()).as("%s", m).isEqualTo(121 / 4.0);
+    }
+  }
+
   @Test
   void theGroupMappingMovesFewerSectorBytesPerPlayerStepThanThePerEnvMapping() {
     Layout l = layout("env: {}");

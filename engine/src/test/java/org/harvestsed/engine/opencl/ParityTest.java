@@ -117,6 +117,22 @@ class ParityTest {
     }
   }
 
+  /**
+   * A window that fits several times in a work-group's work-items (3x3: 9 cells), so observe.cl's
+   * observation pass writes several players' windows per pass (3 in a warp of 32, 7 in a group of
+   * 64) and its work-items start at different players: the warp mapping with its state in local and
+   * in global memory, and the group mapping.
+   */
+  @Test
+  void windowsThatFitSeveralTimesInAWorkGroup() {
+    org.harvestsed.engine.config.EnvSpec spec = Config.parse("env: {view: {ahead: 1, behind: 1, left: 1, right: 1}, episode_length: 100}",
+        "3x3 window").env();
+    Assertions.assertEquals(9, spec.obsCells());
+    for (OpenClBackend.Launch l : List.of(WARP_LAUNCHES.get(1), WARP_GLOBAL.get(0), GROUP_LAUNCHES.get(0))) {
+      Parity.check(spec, 8, 250, 15, (sp, envs) -> open(sp, envs, l));
+    }
+  }
+
   /** The warp mapping on the copy path (what a discrete GPU runs). */
   @ParameterizedTest(name = "warp mapping on the copy path: {0}")
   @FieldSource("CASES")
