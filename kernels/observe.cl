@@ -60,13 +60,13 @@ void observe_windows(State* s, int e, int count_nearby, const Params* p) {
   SYNC_LOCAL();
 #endif
   /* the env's N * VIEW bytes of OBS; byte k = i * VIEW + cell is cell (r, c) of player i's window. A pass writes PPP
-     players' windows, PPP * VIEW consecutive bytes, one per slot t = LID + j * LSZ < PPP * VIEW (PPP = LSZ / VIEW when a
-     window fits in the work-items at least twice, else 1), so in each pass the work-items write consecutive bytes. A
+     players' windows, PPP * VIEW consecutive bytes, one per slot t = LID + j * LSZ < PPP * VIEW (PPP = LSZ / VIEW, at
+     least 1: the windows that fit in the work-items), so in each pass the work-items write consecutive bytes. A
      work-item's slots are the same player offset and cell in every pass: it divides once per slot, then steps through
      the players (the byte-by-byte loop divided twice per byte and reloaded the player's window origin at each new
      player: 7.6% of the warp mapping's step at Oclgrind's -Oz). At the default 11x11 window the slots fill 121 of 128
      lanes (at worst, about half) */
-  int ppp = LSZ >= 2 * VIEW ? LSZ / VIEW : 1;
+  int ppp = max(1, LSZ / VIEW);
   /* the env's cells and EATEN, read from s once (per byte, -Oz reloaded them from the State struct) */
   CELL_SPACE const uchar* grid = s->grid;
   CELL_SPACE const short* occ = s->occ;

@@ -90,12 +90,12 @@ public final class AccessModel {
 
   /**
    * Active lanes per warp access of observe.cl's observation pass on {@code workItems} work-items per
-   * env: a pass of PPP windows fills PPP * VIEW slots (PPP = workItems / VIEW where a window fits at
-   * least twice, else 1), in warps of 32; the mean over a pass's warp accesses (11x11 windows: 121
-   * slots in 4 warp accesses, 30.25 lanes).
+   * env: a pass of PPP windows fills PPP * VIEW slots (PPP = workItems / VIEW, at least 1), in warps
+   * of 32; the mean over a pass's warp accesses (11x11 windows: 121 slots in 4 warp accesses, 30.25
+   * lanes).
    */
   static double observationLanes(int view, int workItems) {
-    int ppp = workItems >= 2 * view ? workItems / view : 1;
+    int ppp = Math.max(1, workItems / view);
     int slots = ppp * view;
     return (double) slots / ((slots + WARP - 1) / WARP);
   }
